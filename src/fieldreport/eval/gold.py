@@ -1,0 +1,343 @@
+"""Scoring against event-coded gold files: UCDP GED CSV, ACLED CSV and PLOVER's coded sentences.
+
+Each gold item's text (a UCDP source headline, an ACLED note, a PLOVER sentence) goes through the full
+pipeline as an article; the record that comes out first (the article's main event) is compared with the
+human coding. Every figure says how many items it was measured on.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import re
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from ..data import load_yaml
+from ..model import Article, EventRecord
+
+ACLED_CONFLICT_TYPES = (
+    "Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots",
+)  # fmt: skip
+PLOVER_EVENTFUL = {"ASSAULT", "FIGHT", "PROTEST"}
+PLOVER_NON_EVENTS = {
+    "AGREE", "DEMAND", "REJECT", "THREATEN", "DISAPPROVE", "SANCTION", "SUPPORT", "CONCEDE", "CONSULT",
+    "AID", "INVESTIGATE", "COOPERATE",
+}  # fmt: skip
+
+
+# ------------------------------------------------------------------------------------------------
+# small shared pieces
+
+
+class Tally:
+    """Counts of right answers per measure, each over its own denominator."""
+
+    def __init__(self) -> None:
+        self.right: dict[str, int] = {}
+        self.total: dict[str, int] = {}
+
+    def add(self, name: str, ok: bool | None) -> None:
+        if ok is None:  # not applicable to this item
+            return
+        self.total[name] = self.total.get(name, 0) + 1
+        self.right[name] = self.right.get(name, 0) + int(bool(ok))
+
+    def metrics(self) -> dict[str, dict]:
+        return {
+            k: {"value": round(self.right[k] / self.total[k], 4) if self.total[k] else 0.0, "n": self.total[k]}
+            for k in self.total
+        }
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    r = 6371.0088
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(math.sqrt(a))
+
+
+def parse_gold_date(value: str) -> date | None:
+    value = (value or "").strip()
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y", "%d %B %Y", "%d-%B-%Y", "%m/%d/%Y", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return datetime.strptime(value[: len(value)], fmt).date()
+        except ValueError:
+            continue
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+_YEARS = re.compile(r"\s*\(\d{4}-(\d{4})?\)\s*$")
+
+
+def strip_years(name: str | None) -> str:
+    return _YEARS.sub("", name or "").strip()
+
+
+@lru_cache(maxsize=4096)
+def _norm_admin1(name: str) -> str:
+    words = set(load_yaml("ucdp_sides.yaml")["admin1_words"])
+    toks = re.findall(r"[a-z]+", name.lower())
+    toks = [t for t in toks if t not in words]
+    while toks and toks[0] in {"al", "ar", "as", "ad", "ash", "az", "el", "an", "at", "ad"}:
+        toks = toks[1:]
+    return "".join(toks)
+
+
+def admin1_matches(pred: str | None, gold: str | None) -> bool | None:
+    if not gold:
+        return None
+    if not pred:
+        return False
+    a, b = _norm_admin1(pred), _norm_admin1(gold)
+    return bool(a and b) and (a == b or a in b or b in a or fuzz.ratio(a, b) >= 75)
+
+
+def side_matches(side: str, actor: str | None, inter: int | None = None) -> bool:
+    """Does a predicted ACLED-style actor stand for a UCDP side?"""
+    if not actor:
+        return False
+    name = actor.lower()
+    table = load_yaml("ucdp_sides.yaml")["sides"]
+    for part in [p.strip() for p in side.split(",") if p.strip()]:
+        m = re.match(r"government of (.+)", part, re.I)
+        if m:
+            country = m.group(1).lower()
+            if re.search(rf"\bof {re.escape(country)}\b", name):
+                return True
+            continue
+        spec = table.get(part)
+        if spec is None:
+            if part.lower() in name or fuzz.partial_ratio(part.lower(), name) >= 90:
+                return True
+            continue
+        patterns = spec["patterns"] if isinstance(spec, dict) else spec
+        inters = spec.get("inter", []) if isinstance(spec, dict) else []
+        if any(re.search(rf"(?<![a-z]){re.escape(p)}(?![a-z])", name) for p in patterns):
+            return True
+        if inter is not None and inter in inters:
+            return True
+    return False
+
+
+def _records(items: list[Article], model: str | None, workers: int = 1) -> Iterator[tuple[Article, list[EventRecord]]]:
+    from ..pipeline import Pipeline
+
+    pipe = Pipeline(model) if model else Pipeline.default()
+    yield from pipe.extract_many(items, workers=workers, batch_size=64)
+
+
+def pipeline_records_for_report(model: str | None = None) -> Callable[[str, date | None, str], list[EventRecord]]:
+    """A function (text, published, report_id) -> records, for scorers that take one."""
+    from ..pipeline import Pipeline
+
+    pipe = Pipeline(model) if model else Pipeline.default()
+
+    def run(text: str, published: date | str | None, report_id: str) -> list[EventRecord]:
+        if isinstance(published, str):
+            published = parse_gold_date(published)
+        return pipe.extract(Article(id=str(report_id), text=text, published=published))
+
+    return run
+
+
+# ------------------------------------------------------------------------------------------------
+# UCDP GED
+
+
+def _ucdp_reports(path: str, limit: int | None) -> Iterator[tuple[dict, str, date | None]]:
+    """(gold row, headline, source date) for each headline of each event."""
+    with open(path, newline="", encoding="utf-8") as fh:
+        for i, row in enumerate(csv.DictReader(fh)):
+            if limit is not None and i >= limit:
+                return
+            heads = [h.strip() for h in (row.get("source_headline") or "").split(" ;; ")]
+            dates = [d.strip() for d in (row.get("source_date") or "").split(";")]
+            for j, h in enumerate(heads):
+                if not h:
+                    continue
+                d = parse_gold_date(dates[j] if j < len(dates) else (dates[0] if dates else ""))
+                yield row, h, d
+
+
+def score_ucdp(
+    path: str, limit: int | None = None, model: str | None = None, places_only: bool = False, workers: int = 1
+) -> dict:
+    reports = list(_ucdp_reports(path, limit))
+    arts = [Article(id=f"u{i}", text=h, published=d) for i, (_row, h, d) in enumerate(reports)]
+    t = Tally()
+    for (row, _h, _d), (_art, recs) in zip(reports, _records(arts, model, workers)):
+        t.add("detected (a record from the headline)", bool(recs))
+        if not recs:
+            continue
+        rec = recs[0]
+        glat, glon = _float(row.get("latitude")), _float(row.get("longitude"))
+        if glat is not None and glon is not None:
+            has = rec.latitude is not None
+            t.add("place within 25 km", has and haversine_km(rec.latitude, rec.longitude, glat, glon) <= 25)
+            t.add("place found", has)
+        t.add("admin1", admin1_matches(rec.admin1, row.get("adm_1")))
+        if places_only:
+            continue
+        actors = [(rec.actor1, rec.inter1), (rec.actor2, rec.inter2), (rec.assoc_actor_1, None), (rec.assoc_actor_2, None)]
+        a_ok = any(side_matches(row["side_a"], a, i) for a, i in actors)
+        b_ok = any(side_matches(row["side_b"], a, i) for a, i in actors)
+        t.add("side_a", a_ok)
+        t.add("side_b", b_ok)
+        t.add("both sides", a_ok and b_ok)
+        best = _int(row.get("best"))
+        if best is not None:
+            pred = rec.fatalities_best if rec.fatalities_best is not None else rec.fatalities
+            t.add("best deaths exact", pred == best)
+        ds, de = parse_gold_date(row.get("date_start", "")), parse_gold_date(row.get("date_end", ""))
+        if ds and rec.event_date:
+            t.add("date within gold span", ds <= date.fromisoformat(rec.event_date) <= (de or ds))
+        elif ds:
+            t.add("date within gold span", False)
+    return {
+        "n": len(reports),
+        "metrics": t.metrics(),
+        "notes": [
+            "input: each source headline as one article, its source date as publication date",
+            "scored on the main record of each headline; 'of' is the number of headlines measured",
+        ],
+    }
+
+
+def _float(v: str | None) -> float | None:
+    try:
+        return float(v) if v not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _int(v: str | None) -> int | None:
+    f = _float(v)
+    return int(f) if f is not None else None
+
+
+# ------------------------------------------------------------------------------------------------
+# ACLED
+
+
+def score_acled(
+    path: str, limit: int | None = None, model: str | None = None, places_only: bool = False, workers: int = 1
+) -> dict:
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = [r for i, r in enumerate(csv.DictReader(fh)) if limit is None or i < limit]
+    arts = [
+        Article(id=r.get("event_id_cnty") or f"a{i}", text=r.get("notes") or "", published=None)
+        for i, r in enumerate(rows)
+    ]
+    t = Tally()
+    pairs: list[tuple[str, str]] = []
+    for row, (_art, recs) in zip(rows, _records(arts, model, workers)):
+        t.add("detected", bool(recs))
+        rec = recs[0] if recs else None
+        pairs.append((row.get("sub_event_type") or "none", rec.sub_event_type if rec else "none"))
+        glat, glon = _float(row.get("latitude")), _float(row.get("longitude"))
+        if glat is not None and glon is not None:
+            t.add(
+                "place within 25 km",
+                rec is not None and rec.latitude is not None
+                and haversine_km(rec.latitude, rec.longitude, glat, glon) <= 25,
+            )
+        t.add("admin1", admin1_matches(rec.admin1 if rec else None, row.get("admin1")))
+        if places_only:
+            continue
+        t.add("event_type", rec is not None and rec.event_type == row.get("event_type"))
+        t.add("sub_event_type", rec is not None and rec.sub_event_type == row.get("sub_event_type"))
+        t.add("actor1", rec is not None and strip_years(rec.actor1) == strip_years(row.get("actor1")))
+        if row.get("actor2"):
+            t.add("actor2", rec is not None and strip_years(rec.actor2) == strip_years(row.get("actor2")))
+        t.add("inter1", rec is not None and str(rec.inter1 or "") == str(_int(row.get("inter1")) or ""))
+        if row.get("inter2") not in (None, "", "0"):
+            t.add("inter2", rec is not None and str(rec.inter2 or "") == str(_int(row.get("inter2")) or ""))
+        if row.get("fatalities") not in (None, ""):
+            t.add("fatalities", rec is not None and rec.fatalities == _int(row.get("fatalities")))
+        gd = parse_gold_date(row.get("event_date", ""))
+        if gd:
+            t.add("event_date", rec is not None and rec.event_date == gd.isoformat())
+    metrics = t.metrics()
+    metrics["sub_event_type weighted F1"] = {"value": round(weighted_f1(pairs), 4), "n": len(pairs)}
+    return {
+        "n": len(rows),
+        "metrics": metrics,
+        "notes": ["input: each row's notes as one article; compared with the main record"],
+    }
+
+
+def weighted_f1(pairs: list[tuple[str, str]]) -> float:
+    """F1 per gold class, weighted by the class's support ("none" = no record is a class too)."""
+    from collections import Counter
+
+    support = Counter(g for g, _ in pairs)
+    predicted = Counter(p for _, p in pairs)
+    right = Counter(g for g, p in pairs if g == p)
+    total = sum(support.values())
+    score = 0.0
+    for label, n in support.items():
+        prec = right[label] / predicted[label] if predicted[label] else 0.0
+        rec = right[label] / n
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        score += f1 * n / total if total else 0.0
+    return score
+
+
+# ------------------------------------------------------------------------------------------------
+# PLOVER
+
+
+@lru_cache(maxsize=512)
+def _country_name(code: str) -> str | None:
+    import pycountry
+
+    c = pycountry.countries.get(alpha_3=code[:3]) if len(code) >= 3 else None
+    return (getattr(c, "common_name", None) or c.name) if c else None
+
+
+def _actor_country_ok(gold: list[dict], actor: str | None, rec_iso3: str | None) -> bool | None:
+    codes = [g.get("code", "") for g in gold if g.get("code")]
+    names = [_country_name(c) for c in codes]
+    names = [n for n in names if n]
+    if not names:
+        return None
+    if not actor:
+        return False
+    return any(n.lower() in actor.lower() for n in names)
+
+
+def score_plover(path: str, limit: int | None = None, model: str | None = None) -> dict:
+    data = [e for e in json.load(open(path, encoding="utf-8")) if e.get("text") and e.get("event") != "DOCUMENT"]
+    if limit is not None:
+        data = data[:limit]
+    arts = [Article(id=e["id"], text=e["text"], published=None) for e in data]
+    t = Tally()
+    for e, (_art, recs) in zip(data, _records(arts, model)):
+        ev = e["event"]
+        if ev in PLOVER_EVENTFUL:
+            t.add("violent/protest sentences with a record", bool(recs))
+            if recs:
+                t.add("actor1 country (source)", _actor_country_ok(e.get("source", []), recs[0].actor1, recs[0].iso3))
+                t.add("actor2 country (target)", _actor_country_ok(e.get("target", []), recs[0].actor2, recs[0].iso3))
+        elif ev in PLOVER_NON_EVENTS:
+            t.add("non-violent sentences left without a record", not recs)
+        if "dead" in e:
+            gold = int(e["dead"])
+            t.add("death count right", any(r.fatalities == gold for r in recs))
+    return {
+        "n": len(data),
+        "metrics": t.metrics(),
+        "notes": [
+            f"eventful: {', '.join(sorted(PLOVER_EVENTFUL))}; non-events: {', '.join(sorted(PLOVER_NON_EVENTS))}",
+            "actor countries: the gold actor's country named in the predicted ACLED-style actor",
+        ],
+    }
