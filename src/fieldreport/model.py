@@ -163,12 +163,18 @@ class DateFinding(_Model):
 
 
 class Claim(_Model):
-    claimant: str
-    claimant_party: bool = False
-    fields: list[str] = Field(default_factory=list)
-    start: int
+    """Who asserts something: "..., the Russian defence ministry said"."""
+
+    claimant: str  # normalised name, e.g. "Russian Ministry of Defence"
+    claimant_text: str = ""  # the words naming the claimant in the text
+    claimant_country: str | None = None  # ISO3 of the claimant's state, when it is a state body
+    claimant_kind: str | None = None  # government, military, police, armed_group, media, ngo, un, witness, other
+    claimant_actor: str | None = None  # the ACLED-style actor the claimant speaks for, when known
+    claimant_party: bool = False  # set by the pipeline: the claimant is a side of the event
+    fields: list[str] = Field(default_factory=list)  # record fields the claim covers
+    start: int  # the claim's span: the reported clause and its attribution
     end: int
-    hedged: bool = False
+    hedged: bool = False  # "reportedly", "allegedly", "unconfirmed"
 
 
 class EventCandidate(_Model):
