@@ -1,0 +1,340 @@
+"""The pipeline: the only place that knows the order of the extractors.
+
+    article ─▶ spaCy Doc ─▶ events (triggers) ─▶ for each event: actors, place, date, numbers, claims
+            ─▶ EventRecord with evidence
+
+It is pure: text and metadata in, typed records out; resources (spaCy pipeline, gazetteer, actor
+dictionary, lexicons) are loaded once per process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import notes as notes_mod
+from .extract import claims as claims_mod
+from .extract import numbers as numbers_mod
+from .extract import time as time_mod
+from .extract.actors import ActorDictionary, ActorExtractor, default_extractor
+from .extract.events import EventDetector
+from .extract.places import PlaceExtractor
+from .model import (
+    ActorMention,
+    Article,
+    Casualties,
+    Claim,
+    ClaimOut,
+    EventCandidate,
+    EventRecord,
+    Materiel,
+    MaterielOut,
+    PlaceMention,
+)
+from .nlp import load_nlp
+
+#: How many sentences after its trigger's sentence an event's figures may be read from.
+SCOPE_SENTENCES = 3
+
+
+@dataclass
+class _Scope:
+    start: int
+    end: int
+
+
+@dataclass
+class _Evidence:
+    spans: dict[str, list[list[int]]] = field(default_factory=dict)
+
+    def add(self, name: str, start: int | None, end: int | None) -> None:
+        if start is None or end is None or end <= start:
+            return
+        pair = [int(start), int(end)]
+        bucket = self.spans.setdefault(name, [])
+        if pair not in bucket:
+            bucket.append(pair)
+
+
+class Pipeline:
+    """Loads resources once; ``extract(article)`` returns the article's event records, main event first."""
+
+    def __init__(self, model: str | None = None, actors_file: str | None = None) -> None:
+        self.model = model
+        self.nlp: Language = load_nlp(model)
+        self.events = EventDetector.default()
+        self.actors = (
+            ActorExtractor(ActorDictionary.load(extra_paths=[actors_file])) if actors_file else default_extractor()
+        )
+        self.places = PlaceExtractor.default()
+
+    @classmethod
+    @lru_cache(maxsize=2)
+    def default(cls, model: str | None = None) -> "Pipeline":
+        return cls(model)
+
+    # -- public API --------------------------------------------------------------------------------
+
+    def extract(self, article: Article) -> list[EventRecord]:
+        return self.process(article, self.nlp(article.text))
+
+    def extract_many(
+        self, articles: Iterable[Article], workers: int = 1, batch_size: int = 16
+    ) -> Iterator[tuple[Article, list[EventRecord]]]:
+        """Records for each article, in input order. ``workers > 1`` runs the whole pipeline in that many
+        processes (each with its own copy of the resources, shared copy-on-write after fork)."""
+        if workers <= 1:
+            buffer: list[Article] = []
+            for art in articles:
+                buffer.append(art)
+                if len(buffer) >= batch_size:
+                    yield from self._run_batch(buffer)
+                    buffer = []
+            if buffer:
+                yield from self._run_batch(buffer)
+            return
+        global _WORKER_PIPELINE
+        _WORKER_PIPELINE = self
+        ctx = mp.get_context("fork")
+        with ctx.Pool(workers) as pool:
+            for art, recs in pool.imap(_worker_extract, articles, chunksize=4):
+                yield art, recs
+
+    def _run_batch(self, batch: list[Article]) -> Iterator[tuple[Article, list[EventRecord]]]:
+        for art, doc in zip(batch, self.nlp.pipe([a.text for a in batch], batch_size=len(batch))):
+            yield art, self.process(art, doc)
+
+    # -- the core ----------------------------------------------------------------------------------
+
+    def process(self, article: Article, doc: Doc) -> list[EventRecord]:
+        candidates = self.events.detect(doc)
+        if not candidates:
+            return []
+        places = self.places.find(doc)
+        focus = _country_focus(places)
+        year = article.published.year if article.published else None
+        actor_mentions = self.actors.find(doc, focus, year)
+        dates = time_mod.find_dates(doc, article.published)
+        claims = claims_mod.find_claims(doc, actor_mentions)
+        sentence_starts = sorted({c.sentence_start for c in candidates})
+        records: list[EventRecord] = []
+        for cand in candidates:
+            scope = _scope(doc, cand, sentence_starts)
+            rec = self._record(article, doc, cand, scope, places, focus, actor_mentions, dates, claims, year)
+            if rec is not None and not any(_same_event(rec, r) for r in records):
+                records.append(rec)
+        # Main event first: the detector orders by importance; confidence breaks no ties it made.
+        return records
+
+    def _record(
+        self,
+        article: Article,
+        doc: Doc,
+        cand: EventCandidate,
+        scope: _Scope,
+        places: list[PlaceMention],
+        focus: str | None,
+        actor_mentions: list[ActorMention],
+        dates: list,
+        claims: list[Claim],
+        year: int | None,
+    ) -> EventRecord | None:
+        ev = _Evidence()
+        ev.add("event_type", cand.trigger_start, cand.trigger_end)
+        ev.add("sub_event_type", cand.trigger_start, cand.trigger_end)
+
+        # Where
+        loc, geo_precision, _why = self.places.event_location(doc, places, cand.trigger_start, cand.trigger_end)
+        place = loc.place if loc is not None else None
+        iso3 = place.iso3 if place else focus
+        country = place.country if place else _country_name(focus)
+        if loc is not None and place is not None:
+            # The place named in the text supports the location and what the gazetteer says of it.
+            for name in ("location", "latitude", "longitude", "geonameid", "geo_precision", "admin1", "country"):
+                ev.add(name, loc.start, loc.end)
+            for m in places:  # the same province or country named elsewhere in the text
+                if m.place is None or m is loc:
+                    continue
+                if m.place.feature == "admin1" and place.admin1 and m.place.admin1 == place.admin1:
+                    ev.add("admin1", m.start, m.end)
+                if m.place.feature == "country" and m.place.iso3 == place.iso3:
+                    ev.add("country", m.start, m.end)
+
+        # Who
+        roles = self.actors.roles(
+            doc, cand.trigger_start, cand.trigger_end, actor_mentions, iso3, cand.sub_event_type, year
+        )
+        a1, a2 = roles.actor1, roles.actor2
+        s1, s2 = roles.assoc_actor_1, roles.assoc_actor_2
+        for name, m in (("actor1", a1), ("actor2", a2), ("assoc_actor_1", s1), ("assoc_actor_2", s2)):
+            if m is not None and m.end > m.start:
+                ev.add(name, m.start, m.end)
+                ev.add({"actor1": "inter1", "actor2": "inter2"}.get(name, name), m.start, m.end)
+
+        # When
+        found = time_mod.event_date(doc, cand.trigger_start, cand.trigger_end, dates, article.published)
+        if found is not None:
+            event_date, precision = found.date.isoformat(), int(found.precision)
+            ev.add("event_date", found.start, found.end)
+            ev.add("time_precision", found.start, found.end)
+        elif article.published is not None:
+            # Nothing in the text: the report's own day, as a wire report of "today" means.
+            event_date, precision = article.published.isoformat(), 2
+        else:
+            event_date, precision = None, None
+
+        # How many
+        figures: list[Casualties] = numbers_mod.find_casualties(doc, scope.start, scope.end)
+        killed = [f for f in figures if f.kind == "killed"]
+        injured_figs = [f for f in figures if f.kind == "injured"]
+        conservative, low, best, high = numbers_mod.summarise_fatalities(killed)
+        for f in killed:
+            ev.add("fatalities", f.start, f.end)
+        injured = None
+        if injured_figs:
+            injured = numbers_mod.summarise_fatalities(injured_figs)[0]
+            for f in injured_figs:
+                ev.add("injured", f.start, f.end)
+        materiel: list[Materiel] = numbers_mod.find_materiel(doc, scope.start, scope.end)
+        for m in materiel:
+            ev.add("materiel", m.start, m.end)
+
+        # Says who
+        actor_names = [m.actor.name for m in (a1, a2, s1, s2) if m is not None]
+        actor_countries = [m.actor.country for m in (a1, a2, s1, s2) if m is not None]
+        # One claim per claimant: the fields it covers for this event, its first span as the anchor and
+        # every span of it as evidence.
+        by_claimant: dict[str, ClaimOut] = {}
+        for c in claims:
+            if c.end <= scope.start or c.start >= scope.end:
+                if not _claim_covers(c, killed + injured_figs, materiel):
+                    continue
+            party = claims_mod.is_party(c, actor_names, actor_countries)
+            seen = by_claimant.get(c.claimant)
+            if seen is None:
+                by_claimant[c.claimant] = ClaimOut(
+                    claimant=c.claimant, claimant_party=party, fields=sorted(set(c.fields)), start=c.start, end=c.end
+                )
+            else:
+                seen.fields = sorted(set(seen.fields) | set(c.fields))
+                seen.claimant_party = seen.claimant_party or party
+            ev.add("claims", c.start, c.end)
+        own_claims = list(by_claimant.values())
+
+        inter1 = self.actors.inter_for(a1.actor, iso3) if a1 else None
+        inter2 = self.actors.inter_for(a2.actor, iso3) if a2 else None
+        rec = EventRecord(
+            article_id=article.id,
+            record_id=EventRecord.make_id(article.id, cand.trigger_start, cand.sub_event_type),
+            event_date=event_date,
+            time_precision=precision,
+            event_type=cand.event_type,
+            sub_event_type=cand.sub_event_type,
+            actor1=a1.actor.name if a1 else None,
+            assoc_actor_1=s1.actor.name if s1 else None,
+            inter1=inter1,
+            actor2=a2.actor.name if a2 else None,
+            assoc_actor_2=s2.actor.name if s2 else None,
+            inter2=inter2,
+            country=country,
+            iso3=iso3,
+            admin1=place.admin1 if place else None,
+            admin2=place.admin2 if place else None,
+            location=place.name if place else None,
+            latitude=place.latitude if place else None,
+            longitude=place.longitude if place else None,
+            geo_precision=geo_precision if place else None,
+            geonameid=place.geonameid if place else None,
+            fatalities=conservative or 0,
+            fatalities_low=low,
+            fatalities_best=best,
+            fatalities_high=high,
+            injured=injured,
+            materiel=[MaterielOut(kind=m.kind, count=m.count, status=m.status) for m in materiel],
+            claims=own_claims,
+            source=article.outlet,
+            evidence=ev.spans,
+        )
+        rec.confidence = _confidence(cand, rec)
+        rec.notes = notes_mod.write_notes(rec, figures, claims=own_claims)
+        return rec
+
+
+# ------------------------------------------------------------------------------------------------
+# helpers
+
+
+_WORKER_PIPELINE: Pipeline | None = None
+
+
+def _worker_extract(article: Article) -> tuple[Article, list[EventRecord]]:
+    assert _WORKER_PIPELINE is not None
+    return article, _WORKER_PIPELINE.extract(article)
+
+
+def _scope(doc: Doc, cand: EventCandidate, sentence_starts: list[int]) -> _Scope:
+    """From the trigger's sentence to the next event's sentence, at most SCOPE_SENTENCES sentences on."""
+    later = [s for s in sentence_starts if s > cand.sentence_start]
+    limit = later[0] if later else len(doc.text)
+    end = cand.sentence_end
+    count = 0
+    for sent in doc.sents:
+        if sent.start_char < cand.sentence_end:
+            continue
+        if sent.start_char >= limit or count >= SCOPE_SENTENCES:
+            break
+        end = sent.end_char
+        count += 1
+    return _Scope(cand.sentence_start, max(end, cand.sentence_end))
+
+
+def _country_focus(places: list[PlaceMention]) -> str | None:
+    counts = Counter(m.place.iso3 for m in places if m.place is not None and m.place.iso3)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+@lru_cache(maxsize=512)
+def _country_name(iso3: str | None) -> str | None:
+    if not iso3:
+        return None
+    import pycountry
+
+    c = pycountry.countries.get(alpha_3=iso3)
+    return getattr(c, "common_name", None) or (c.name if c else None)
+
+
+def _claim_covers(claim: Claim, figures: list[Casualties], materiel: list[Materiel]) -> bool:
+    return any(claim.start <= f.start and f.end <= claim.end for f in [*figures, *materiel])
+
+
+def _same_event(a: EventRecord, b: EventRecord) -> bool:
+    """Two candidates of one article that tell the same event: same type, place and day."""
+    return (
+        a.sub_event_type == b.sub_event_type
+        and a.location == b.location
+        and a.event_date == b.event_date
+        and a.actor1 == b.actor1
+    )
+
+
+def _confidence(cand: EventCandidate, rec: EventRecord) -> float:
+    score = 0.5 * max(0.0, min(1.0, cand.score))
+    score += 0.15 if rec.actor1 else 0.0
+    score += 0.15 if rec.latitude is not None else 0.0
+    score += 0.1 if "event_date" in rec.evidence else 0.0
+    score += 0.1 if (rec.actor2 or rec.event_type == "Protests") else 0.0
+    return round(min(score, 1.0), 3)
+
+
+def default_workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+__all__ = ["Pipeline", "default_workers"]

@@ -1,0 +1,32 @@
+"""Shared fixtures: the pipeline is loaded once per test session (spaCy, gazetteer, dictionaries)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def pipeline():
+    from fieldreport.pipeline import Pipeline
+
+    return Pipeline.default()
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from fieldreport.nlp import load_nlp
+
+    return load_nlp()
+
+
+def shared_file(*parts: str) -> Path:
+    """A gold file under ../shared, or skip the test with the reason."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is absent (the shared gold data sits beside the project in development and CI)")
+    return path

@@ -1,0 +1,126 @@
+"""The command line as a user drives it: the contract's commands, exit codes and messages."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from fieldreport.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+runner = CliRunner()
+
+STRIKE = (
+    "KABUL, March 3 - A roadside bomb struck a police vehicle in Kandahar province on Sunday, killing four "
+    "officers and wounding two others, the provincial police chief said."
+)
+
+
+def _bin() -> str:
+    exe = Path(sys.executable).parent / "fieldreport"
+    return str(exe) if exe.exists() else shutil.which("fieldreport") or "fieldreport"
+
+
+def test_extract_with_the_real_console_script_and_a_bad_line(tmp_path):
+    inp = tmp_path / "in.jsonl"
+    inp.write_text(
+        json.dumps({"id": "k1", "text": STRIKE, "published": "2024-03-05", "outlet": "Wire"}) + "\n"
+        + "{broken\n"
+        + json.dumps({"id": "flood", "text": "Heavy rain flooded several villages and the river burst its banks, "
+                      "officials said, and thousands of families moved to higher ground."}) + "\n"
+    )
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.run(
+        [_bin(), "extract", "--input", str(inp), "--output", str(out)], capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 3, proc.stderr
+    assert "in.jsonl:2" in proc.stderr and "invalid JSON" in proc.stderr
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["article_id"] for r in rows] == ["k1"]
+    r = rows[0]
+    assert r["sub_event_type"] == "Remote explosive/landmine/IED"
+    assert r["event_date"] == "2024-03-03" and r["fatalities"] == 4 and r["injured"] == 2
+    assert r["admin1"] and "kandahar" in r["admin1"].lower()
+    contract = {"article_id", "record_id", "event_date", "time_precision", "event_type", "sub_event_type", "actor1",
+                "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "country", "iso3", "admin1", "admin2",
+                "location", "latitude", "longitude", "geo_precision", "geonameid", "fatalities", "fatalities_low",
+                "fatalities_best", "fatalities_high", "injured", "materiel", "claims", "source", "notes", "evidence",
+                "confidence"}  # fmt: skip
+    assert contract <= set(r)
+
+
+def test_a_clean_run_exits_zero_and_stdin_works():
+    res = runner.invoke(app, ["extract", "--input", "-", "--quiet"], input=json.dumps({"id": "s", "text": STRIKE}) + "\n")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout.splitlines()[0])["article_id"] == "s"
+
+
+def test_wrong_command_line_exits_2():
+    res = runner.invoke(app, ["extract", "--no-such-option"])
+    assert res.exit_code == 2
+
+
+def test_ingest_twice_never_duplicates_then_show_and_export(tmp_path):
+    db = str(tmp_path / "fr.duckdb")
+    first = runner.invoke(app, ["ingest", str(EXAMPLES), "--db", db, "--quiet"])
+    assert first.exit_code == 0, first.output
+    assert "Records by type" in first.stdout
+    second = runner.invoke(app, ["ingest", str(EXAMPLES), "--db", db, "--quiet"])
+    assert second.exit_code == 0
+    from fieldreport.store import Store
+
+    with Store(db, read_only=True) as store:
+        recs = store.records()
+        ids = [r.record_id for r in recs]
+        assert len(ids) == len(set(ids)) and store.summary()["articles"] == 15
+    shown = runner.invoke(app, ["show", recs[0].record_id[:12], "--db", db])
+    assert shown.exit_code == 0 and "evidence" in shown.stdout and recs[0].sub_event_type in shown.stdout
+    for fmt, name in [("acled-csv", "e.csv"), ("geojson", "e.geojson"), ("parquet", "e.parquet"), ("jsonl", "e.jsonl")]:
+        res = runner.invoke(app, ["export", "--format", fmt, "--output", str(tmp_path / name), "--db", db])
+        assert res.exit_code == 0, res.output
+        assert (tmp_path / name).stat().st_size > 100
+    bad = runner.invoke(app, ["export", "--format", "xlsx", "--db", db])
+    assert bad.exit_code == 2 and "unknown format" in bad.output
+
+
+def test_show_without_a_store_says_what_to_do(tmp_path):
+    res = runner.invoke(app, ["show", "--db", str(tmp_path / "none.duckdb")])
+    assert res.exit_code == 2 and "fieldreport ingest" in res.output
+
+
+def test_places_writes_the_contract_rows(tmp_path):
+    out = tmp_path / "p.jsonl"
+    res = runner.invoke(app, ["places", "--input", str(EXAMPLES / "02-pokrovsk-shelling.md"), "--output", str(out), "--quiet"])
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(x) for x in out.read_text().splitlines()]
+    assert rows and set(rows[0]) == {"article_id", "start", "end", "text", "geonameid", "name", "latitude",
+                                     "longitude", "country", "admin1", "feature"}  # fmt: skip
+    assert any(r["name"].startswith("Pokrovsk") and r["country"] == "Ukraine" for r in rows)
+
+
+def test_eval_on_a_small_ucdp_file_prints_a_table_and_json(tmp_path):
+    gold = tmp_path / "g.csv"
+    gold.write_text(
+        "event_id,side_a,side_b,date_start,date_end,adm_1,latitude,longitude,best,source_headline,source_date\n"
+        "1,Government of Ukraine,DPR,03.03.2015,03.03.2015,Donetsk oblast,48.0159,37.8028,2,"
+        "Two Ukrainian soldiers killed in shelling near Donetsk,03.03.2015\n"
+    )
+    res = runner.invoke(app, ["eval", str(gold), "--json"])
+    assert res.exit_code == 0, res.output
+    (out,) = json.loads(res.stdout)
+    assert out["kind"] == "ucdp" and out["n"] == 1
+    assert out["metrics"]["detected (a record from the headline)"]["value"] == 1.0
+    table = runner.invoke(app, ["eval", str(gold)])
+    assert "place within 25 km" in table.stdout
+
+
+def test_actors_lists_and_searches():
+    res = runner.invoke(app, ["actors", "daesh"])
+    assert res.exit_code == 0 and "Islamic State" in res.stdout
