@@ -35,6 +35,8 @@ app.add_typer(gazetteer_app, name="gazetteer")
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
+if not out.is_terminal:  # piped or captured: wide enough for the tables to stay readable
+    out = Console(highlight=False, width=160)
 
 EXIT_SKIPPED = 3
 
@@ -251,10 +253,8 @@ def ingest(
 
 
 def _consolidate_store(store) -> None:
-    try:
-        from .consolidate import consolidate_store
-    except ImportError:  # consolidation not available: records are still stored
-        return
+    from .eventstore import consolidate_store
+
     consolidate_store(store)
 
 
@@ -273,15 +273,16 @@ def _print_summary(store) -> None:
     for row in s["by_type"]:
         t.add_row(row["event_type"], row["sub_event_type"], str(row["records"]), str(row["fatalities"]))
     out.print(t)
-    recent = store.recent_records(12)
+    recent = sorted(store.recent_records(12), key=lambda r: (r.event_date or "", r.confidence), reverse=True)
     if recent:
         t2 = Table(title="Latest records")
-        for col in ("record", "date", "sub-event type", "actor1", "actor2", "location", "admin1", "fatal."):
-            t2.add_column(col, overflow="fold")
+        for col in ("record", "date", "sub-event type", "actor1", "actor2", "location", "fatal."):
+            t2.add_column(col, overflow="fold", no_wrap=col in ("record", "date"))
         for r in recent:
+            where = ", ".join(x for x in (r.location, r.admin1 if r.admin1 != r.location else None) if x)
             t2.add_row(
-                r.record_id[:10], r.event_date or "", r.sub_event_type, r.actor1 or "", r.actor2 or "",
-                r.location or "", r.admin1 or "", str(r.fatalities),
+                r.record_id[:12], r.event_date or "", r.sub_event_type, r.actor1 or "", r.actor2 or "",
+                where, str(r.fatalities),
             )  # fmt: skip
         out.print(t2)
         out.print("Show one with its evidence: [cyan]fieldreport show RECORD[/cyan]")
@@ -363,7 +364,7 @@ def export(
     with store:
         try:
             if events:
-                from .consolidate import export_events
+                from .eventstore import export_events
 
                 msg = export_events(store.events(), format, output)
             else:
@@ -390,7 +391,7 @@ def events(
     show_id: Annotated[Optional[str], typer.Option("--show", help="Show one stored event with its reports.")] = None,
 ) -> None:
     """Merge the records that tell the same event: one JSON line per event."""
-    from .consolidate import consolidate_records, event_to_row
+    from .eventstore import consolidate_records, event_to_row
 
     problems = _Problems()
     if show_id:
@@ -425,6 +426,29 @@ def events(
             fh.close()
     problems.closing()
     raise typer.Exit(problems.exit_code)
+
+
+@app.command()
+def decide(
+    action: Annotated[str, typer.Argument(help="merge (these records are one event) or split (they are not).")],
+    record_ids: Annotated[list[str], typer.Argument(help="Two or more record ids.")],
+    note: Annotated[str, typer.Option(help="Why, for the next analyst.")] = "",
+    db: DbOpt = None,
+) -> None:
+    """Keep an analyst's decision about which records tell one event; it survives every re-ingest."""
+    from .eventstore import record_decision
+    from .store import Store
+
+    if action not in ("merge", "split") or len(record_ids) < 2:
+        err.print("[red]error:[/red] say `merge` or `split` and name two or more record ids")
+        raise typer.Exit(2)
+    with Store(db) as store:
+        try:
+            counts = record_decision(store, action, record_ids, note=note)
+        except ValueError as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from exc
+    err.print(f"Kept: {action} {' '.join(record_ids)}. {counts['events']} events ({counts['changed']} changed).")
 
 
 @app.command(name="eval")

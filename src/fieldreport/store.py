@@ -269,28 +269,24 @@ class Store:
 
     # -- events (consolidation results) ------------------------------------------------------------
 
-    def save_events(self, events: Sequence[dict], replace_all: bool = False) -> None:
+    def save_events(self, events: Sequence[dict], removed: Sequence[str] = ()) -> None:
+        """Write new or changed events (each with its record_ids) and drop the removed ones, atomically."""
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
-            if replace_all:
-                con.execute("DELETE FROM events")
-                con.execute("DELETE FROM event_records")
+            gone = [*removed, *(ev["event_id"] for ev in events)]
+            if gone:
+                con.execute("DELETE FROM event_records WHERE event_id IN (SELECT unnest(?::VARCHAR[]))", [gone])
+                con.execute("DELETE FROM events WHERE event_id IN (SELECT unnest(?::VARCHAR[]))", [gone])
             for ev in events:
-                eid = ev["event_id"]
-                con.execute("DELETE FROM event_records WHERE event_id = ?", [eid])
-                con.execute("DELETE FROM events WHERE event_id = ?", [eid])
-            for ev in events:
-                eid = ev["event_id"]
                 con.execute(
                     "DELETE FROM event_records WHERE record_id IN (SELECT unnest(?::VARCHAR[]))",
                     [list(ev["record_ids"])],
                 )
-                con.execute("INSERT INTO events VALUES (?, ?)", [eid, json.dumps(ev, default=str)])
+                con.execute("INSERT INTO events VALUES (?, ?)", [ev["event_id"], json.dumps(ev, default=str)])
                 con.executemany(
-                    "INSERT INTO event_records VALUES (?, ?)", [[eid, r] for r in ev["record_ids"]]
+                    "INSERT INTO event_records VALUES (?, ?)", [[ev["event_id"], r] for r in ev["record_ids"]]
                 )
-            con.execute("DELETE FROM events WHERE event_id NOT IN (SELECT event_id FROM event_records)")
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

@@ -1,0 +1,95 @@
+"""Adapter between the store and consolidation: keeps the stored events in step with the stored records.
+
+Consolidation is a pure function of records and analysts' decisions (``fieldreport.consolidate``); this
+module loads both from DuckDB, regroups, and writes back only the events that are new, changed or gone.
+No article is parsed again: re-grouping reads the stored records.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from typing import IO
+
+from .consolidate import Consolidator, Decision, Event, consolidate, events_to_acled_rows, events_to_ucdp_rows
+from .model import EventRecord
+
+EVENT_FORMATS = ("acled-csv", "ucdp-csv", "geojson", "parquet", "jsonl")
+
+
+def consolidate_store(store) -> dict:
+    """Regroup the stored records into events; write what changed. Returns counts."""
+    decisions = [Decision.model_validate(d) for d in store.decisions()]
+    stored = store.events()
+    cons = Consolidator.from_store(store.records(), decisions, stored)
+    current = {e.event_id: e for e in cons.events()}
+    stored_ids = {e["event_id"] for e in stored}
+    drift = set(cons.drift)
+    changed = [e for eid, e in current.items() if eid not in stored_ids or eid in drift]
+    removed = sorted(stored_ids - set(current))
+    store.save_events([e.model_dump(mode="json") for e in changed], removed=removed)
+    return {"events": len(current), "changed": len(changed), "removed": len(removed)}
+
+
+def record_decision(store, action: str, record_ids: Sequence[str], note: str = "", analyst: str | None = None) -> dict:
+    """Keep an analyst's merge/split decision in the store and regroup."""
+    known = {r.record_id for r in store.records("record_id IN (SELECT unnest(?::VARCHAR[]))", [list(record_ids)])}
+    missing = [r for r in record_ids if r not in known]
+    if missing:
+        raise ValueError(f"no record {', '.join(missing)} in the store")
+    d = Decision(action=action, record_ids=list(record_ids), note=note, analyst=analyst)
+    store.add_decision(d.model_dump(mode="json"))
+    return consolidate_store(store)
+
+
+def consolidate_records(records: Iterable[EventRecord]) -> list[Event]:
+    return consolidate(records)
+
+
+def event_to_row(ev: Event) -> dict:
+    return ev.contract_dict()
+
+
+def _events(items: Iterable[Event | dict]) -> list[Event]:
+    return [e if isinstance(e, Event) else Event.model_validate(e) for e in items]
+
+
+def export_events(items: Iterable[Event | dict], fmt: str, output: str) -> str:
+    events = _events(items)
+    if fmt == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if output == "-":
+            raise ValueError("parquet is binary: give --output a file path")
+        rows = [e.model_dump(mode="json") for e in events]
+        pq.write_table(pa.Table.from_pylist(rows), output)
+        return f"{len(rows)} events written to {output}"
+    if fmt not in EVENT_FORMATS:
+        raise ValueError(f"unknown format {fmt!r} for events; choose one of {', '.join(EVENT_FORMATS)}")
+    fh: IO[str] = sys.stdout if output == "-" else open(output, "w", encoding="utf-8", newline="")
+    try:
+        if fmt in ("acled-csv", "ucdp-csv"):
+            rows = events_to_acled_rows(events) if fmt == "acled-csv" else events_to_ucdp_rows(events)
+            if rows:
+                w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+                w.writeheader()
+                w.writerows(rows)
+        elif fmt == "jsonl":
+            for e in events:
+                fh.write(json.dumps(e.contract_dict(), ensure_ascii=False) + "\n")
+        elif fmt == "geojson":
+            feats = [
+                {"type": "Feature", "id": e.event_id,
+                 "geometry": {"type": "Point", "coordinates": [e.longitude, e.latitude]},
+                 "properties": e.model_dump(mode="json")}
+                for e in events if e.latitude is not None and e.longitude is not None
+            ]  # fmt: skip
+            json.dump({"type": "FeatureCollection", "features": feats}, fh, ensure_ascii=False)
+            fh.write("\n")
+    finally:
+        if fh is not sys.stdout:
+            fh.close()
+    return f"{len(events)} events" + ("" if output == "-" else f" written to {output}")
