@@ -1,0 +1,423 @@
+"""Event detection: ACLED sub-event types from triggers in context, non-events, background, collapse.
+
+Every sentence here was written for these tests. The spaCy pipeline comes from conftest's
+session fixture ``nlp``. The last tests measure the detector on the shared gold files when they are
+present (../shared) and skip with a reason when they are not.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from fieldreport.extract.events import EventDetector
+from fieldreport.model import EVENT_TYPES, SUB_TO_EVENT_TYPE
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+@pytest.fixture(scope="module")
+def detector() -> EventDetector:
+    return EventDetector.default()
+
+
+def subs(nlp, detector, text: str) -> list[str]:
+    return [c.sub_event_type for c in detector.detect(nlp(text))]
+
+
+# One or more sentences per rule of the conventions: (text, the main event's sub-event type).
+CASES = [
+    # Battles
+    ("Government troops and rebel fighters clashed near the town of Kidal on Saturday.", "Armed clash"),
+    ("Heavy fighting between the army and the insurgents went on for hours outside Gao.", "Armed clash"),
+    ("Soldiers at a checkpoint outside Mopti repelled an attack by militants overnight.", "Armed clash"),
+    ("Jihadists ambushed an army patrol on the road to Menaka, killing four soldiers.", "Armed clash"),
+    ("Militants stormed a police station in the north and fought the officers for two hours.", "Armed clash"),
+    ("The army recaptured the town of Palmyra from Islamic State militants on Thursday.",
+     "Government regains territory"),
+    ("Government forces retook the hilltop village after a week of heavy fighting.",
+     "Government regains territory"),
+    ("Al Shabaab fighters seized the town of Bulo Burde after a gun battle with soldiers.",
+     "Non-state actor overtakes territory"),
+    ("Rebels took control of the border crossing following clashes with the army.",
+     "Non-state actor overtakes territory"),
+    # Explosions/Remote violence
+    ("An air strike hit a market in the rebel-held town, killing nine people.", "Air/drone strike"),
+    ("Warplanes struck several villages in the south of Idlib province on Monday.", "Air/drone strike"),
+    ("A drone strike killed two suspected militants in a car in North Waziristan.", "Air/drone strike"),
+    ("Artillery shells fell on residential areas of the city overnight.",
+     "Shelling/artillery/missile attack"),
+    ("Separatist forces shelled the village with mortars, damaging several homes.",
+     "Shelling/artillery/missile attack"),
+    ("A missile struck an apartment block in the eastern city, officials said.",
+     "Shelling/artillery/missile attack"),
+    ("A roadside bomb struck a military convoy near Kandahar, wounding three soldiers.",
+     "Remote explosive/landmine/IED"),
+    ("Two children were killed when they stepped on a landmine while herding goats.",
+     "Remote explosive/landmine/IED"),
+    ("A car bomb exploded outside a government building in the capital.", "Remote explosive/landmine/IED"),
+    ("A suicide bomber detonated his vest at a checkpoint, killing six policemen.", "Suicide bomb"),
+    ("A suicide car bomb rammed into the gate of the base.", "Suicide bomb"),
+    ("Unknown assailants threw a grenade into a crowded bar, injuring eleven people.", "Grenade"),
+    ("Residents of the town reported breathing problems after a chlorine attack on Sunday.",
+     "Chemical weapon"),
+    ("Sarin was used in the attack on the village, according to doctors.", "Chemical weapon"),
+    # Violence against civilians
+    ("Gunmen attacked a village in Zamfara state, killing 15 villagers.", "Attack"),
+    ("Militants opened fire on worshippers leaving a church in the north.", "Attack"),
+    ("Unidentified gunmen shot dead a local journalist outside his home in Mosul.", "Attack"),
+    ("Armed men abducted 20 passengers from a bus on the highway to Abuja.",
+     "Abduction/forced disappearance"),
+    ("Fighters of the group kidnapped three aid workers in the region.", "Abduction/forced disappearance"),
+    ("Soldiers raped several women during a raid on the village, a rights group said.", "Sexual violence"),
+    # Protests
+    ("Thousands of students marched through the capital to demand free tuition.", "Peaceful protest"),
+    ("Hundreds of farmers held a peaceful protest outside parliament over fuel prices.", "Peaceful protest"),
+    ("Teachers went on strike across the country to demand higher pay.", "Peaceful protest"),
+    ("Police fired tear gas and water cannon to break up a demonstration in the city centre.",
+     "Protest with intervention"),
+    ("Police detained dozens of protesters at a rally against the new law.", "Protest with intervention"),
+    ("Security forces opened fire on protesters, killing at least seven of them.",
+     "Excessive force against protesters"),
+    # Riots
+    ("Rioters set fire to cars and threw stones at police in the port city.", "Violent demonstration"),
+    ("Demonstrators clashed with police and torched a police vehicle.", "Violent demonstration"),
+    ("An angry mob lynched two men accused of stealing a motorbike.", "Mob violence"),
+    # Strategic developments
+    ("The warring parties signed a ceasefire agreement in the capital on Friday.", "Agreement"),
+    ("The two sides carried out a prisoner exchange at the front line, freeing 50 people each.", "Agreement"),
+    ("Police arrested 30 opposition activists in dawn raids across the capital.", "Arrests"),
+    ("Security forces rounded up dozens of young men suspected of links to the insurgents.", "Arrests"),
+    ("Army engineers defused a roadside bomb planted on the main road.", "Disrupted weapons use"),
+    ("Air defences intercepted a ballistic missile over the city.", "Disrupted weapons use"),
+    ("Ukrainian forces shot down 12 drones overnight, the air force said.", "Disrupted weapons use"),
+    ("Troops discovered a large weapons cache in a cave near the border.", "Disrupted weapons use"),
+    ("The militants set up a new base in the forest near the border.", "Headquarters or base established"),
+    ("Militiamen looted shops and burned homes in the village.", "Looting/property destruction"),
+    ("The rebels withdrew from the town and handed it over to the army without a fight.",
+     "Non-violent transfer of territory"),
+    ("Two rebel factions announced their merger into a single armed group.", "Change to group/activity"),
+    ("The army imposed a curfew on the city after the unrest.", "Other"),
+]
+
+
+@pytest.mark.parametrize("text,expected", CASES, ids=[c[1] + ":" + c[0][:30] for c in CASES])
+def test_conventions(nlp, detector, text: str, expected: str) -> None:
+    found = subs(nlp, detector, text)
+    assert found, f"no event found in {text!r}"
+    assert found[0] == expected, f"{text!r}: {found}"
+
+
+def test_every_sub_event_type_has_a_case() -> None:
+    covered = {e for _, e in CASES}
+    assert covered == set(SUB_TO_EVENT_TYPE), set(SUB_TO_EVENT_TYPE) - covered
+
+
+def test_candidate_fields(nlp, detector) -> None:
+    text = "On Tuesday, an air strike destroyed a school in the village."
+    [c] = detector.detect(nlp(text))
+    assert c.event_type == "Explosions/Remote violence" and c.event_type in EVENT_TYPES
+    assert text[c.trigger_start : c.trigger_end] == "air strike"
+    assert text[c.sentence_start : c.sentence_end] == text
+    assert 0 < c.score <= 1 and "air strike" in c.reason
+
+
+# The same trigger word, two sub-event types: the context decides.
+def test_attack_on_civilians_vs_attack_on_soldiers(nlp, detector) -> None:
+    assert subs(nlp, detector, "Gunmen attacked a village and killed several farmers.")[0] == "Attack"
+    assert subs(nlp, detector, "Insurgents attacked an army post but the soldiers repelled them.")[0] == (
+        "Armed clash"
+    )
+
+
+def test_airstrike_on_fighters_is_not_a_battle(nlp, detector) -> None:
+    assert subs(nlp, detector, "Coalition jets bombed Islamic State fighters near the city.") == [
+        "Air/drone strike"
+    ]
+
+
+def test_seized_weapons_are_not_territory(nlp, detector) -> None:
+    assert subs(nlp, detector, "Police seized weapons and ammunition from a house in the district.") == [
+        "Disrupted weapons use"
+    ]
+
+
+def test_workers_strike_vs_air_strike(nlp, detector) -> None:
+    assert subs(nlp, detector, "Dock workers began a strike over unpaid wages at the port.") == [
+        "Peaceful protest"
+    ]
+    assert subs(nlp, detector, "A strike by Russian warplanes destroyed a bridge near the town.") == [
+        "Air/drone strike"
+    ]
+
+
+# Non-events: no candidate at all.
+NON_EVENTS = [
+    "Heavy floods swept through three districts after days of rain, killing 40 people.",
+    "A strong earthquake struck the mountain region early on Monday, destroying hundreds of homes.",
+    "Two people died when a bus collided with a lorry on the coastal highway.",
+    "A gas cylinder exploded in a restaurant kitchen, injuring four cooks.",
+    "The foreign ministers of both countries met in Vienna to discuss trade and border issues.",
+    "The president received the new ambassador and spoke about regional cooperation.",
+    "Armed robbers shot dead a shopkeeper during a robbery in the market.",
+    "Thieves broke into a bank overnight and stole cash from the safe.",
+    "The militants threatened to attack the town if the army did not leave.",
+    "The group vowed to carry out more bombings in the capital.",
+    "The government plans to hold talks with the rebels next month.",
+    "The rebels denied carrying out the attack on the market.",
+    "The army did not attack the town, a spokesman said.",
+    "No clashes were reported in the area on Sunday.",
+    "Opposition parties called for protests next week.",
+    "Analysts say a new offensive could begin in the spring.",
+    "The defence ministry said it would deploy more troops if needed.",
+    "The stock market rallied on Monday after the central bank cut rates.",
+    "The minister lodged a formal protest with the embassy.",
+    "Officials urged both sides to agree a ceasefire.",
+    "The team fought back to win the championship match.",
+    "The senator launched a verbal attack on the government's budget.",
+    "The company's merger with its rival was approved by shareholders.",
+]
+
+
+@pytest.mark.parametrize("text", NON_EVENTS, ids=[t[:40] for t in NON_EVENTS])
+def test_non_events(nlp, detector, text: str) -> None:
+    found = detector.detect(nlp(text))
+    assert found == [], [(c.sub_event_type, text[c.trigger_start : c.trigger_end]) for c in found]
+
+
+# Words that look like triggers but are not, in context.
+LOOKALIKES = [
+    ("Riot police patrolled the streets of the capital on Sunday.", []),
+    ("Police threw stun grenades to disperse the protesters outside the court.",
+     ["Protest with intervention"]),
+    ("Twelve miners died when part of a coal mine collapsed.", []),
+    ("On 12 March, militants attacked an army base near Mopti.", ["Armed clash"]),
+    ("North Korea test-fired a ballistic missile into the sea.", []),
+    ("Police arrested a man suspected of stealing cattle.", []),
+    ("Police arrested three men suspected of planning attacks on churches.", ["Arrests"]),
+    ("Troops were sent to fight the rebels in the north.", []),
+    ("The army shelled the village and threatened to storm it.", ["Shelling/artillery/missile attack"]),
+    ("Protesters gathered outside the embassy to protest against the war.", ["Peaceful protest"]),
+    ("Dock workers walked out in protest at pay cuts.", ["Peaceful protest"]),
+    ("Lawmakers clashed over the budget during a heated session of parliament.", []),
+    ("A storm hit the coast overnight, cutting power to thousands of homes.", []),
+    ("Teachers marched into the new school year with fresh textbooks.", []),
+    ("The bomb squad was called after a suspicious bag was found; it turned out to be harmless.", []),
+    ("Soldier killed in eastern Ukraine", ["Armed clash"]),  # headline: passive without "was"
+    ("The family of a detained activist waited outside the court.", []),
+    ("Thousands of pilgrims gathered in the holy city for the annual festival.", []),
+    ("Villagers beat a suspected cattle thief to death near the market.", ["Mob violence"]),
+    ("The attack could not be independently verified.", []),
+]
+
+
+@pytest.mark.parametrize("text,expected", LOOKALIKES, ids=[t[:40] for t, _ in LOOKALIKES])
+def test_lookalikes(nlp, detector, text: str, expected: list[str]) -> None:
+    assert subs(nlp, detector, text) == expected
+
+
+def test_non_event_reasons_are_explained(nlp, detector) -> None:
+    doc = nlp("The militants threatened to attack the town.")
+    decisions = detector.explain(doc)
+    assert any(d.status == "nonevent" and "threatened" in d.reason for d in decisions)
+
+
+# Background mentioned in passing is not a new event.
+BACKGROUND = [
+    ("Since the war began in 2011, hundreds of thousands of people have been killed.", []),
+    ("The town, which was badly damaged during last year's offensive, is now quiet.", []),
+    ("After years of fighting, the region is slowly rebuilding.", []),
+    ("The army retook the town on Sunday, which rebels had seized in the 2015 offensive.",
+     ["Government regains territory"]),
+    ("Gunmen killed four villagers on Friday, years after the 2014 massacre in the same district.",
+     ["Attack"]),
+]
+
+
+@pytest.mark.parametrize("text,expected", BACKGROUND, ids=[t[:40] for t, _ in BACKGROUND])
+def test_background(nlp, detector, text: str, expected: list[str]) -> None:
+    assert subs(nlp, detector, text) == expected
+
+
+def test_background_is_explained(nlp, detector) -> None:
+    decisions = detector.explain(nlp("The town was badly damaged during last year's offensive."))
+    assert any(d.status == "background" for d in decisions)
+
+
+# Several triggers of one event collapse; several events stay apart.
+def test_duplicate_triggers_collapse(nlp, detector) -> None:
+    text = (
+        "An air strike hit a hospital in the town of Kafr Nabl on Tuesday, killing five people. "
+        "The strike destroyed the building's top floor. Witnesses said jets bombed the area twice."
+    )
+    found = detector.detect(nlp(text))
+    assert [c.sub_event_type for c in found] == ["Air/drone strike"]
+    assert text[found[0].trigger_start : found[0].trigger_end] == "air strike"
+    assert "strike" in found[0].reason and "bombed" in found[0].reason
+
+
+def test_generic_words_join_the_specific_trigger(nlp, detector) -> None:
+    text = (
+        "A suicide bomber blew himself up at a wedding in Kabul on Saturday. "
+        "The attack killed 14 guests and wounded dozens, police said."
+    )
+    assert subs(nlp, detector, text) == ["Suicide bomb"]
+
+
+def test_several_events_main_event_first(nlp, detector) -> None:
+    text = (
+        "Islamic State militants seized the village of Tal Nasri on Monday after heavy clashes with "
+        "Kurdish fighters. Separately, police in Hasakah arrested 12 people suspected of smuggling "
+        "weapons to the group. In Damascus, hundreds of people staged a protest against rising prices."
+    )
+    found = subs(nlp, detector, text)
+    assert found[0] == "Non-state actor overtakes territory"
+    assert sorted(found[1:]) == ["Arrests", "Peaceful protest"]
+
+
+def test_protest_story_is_one_event(nlp, detector) -> None:
+    text = (
+        "Thousands of people took to the streets of the capital on Friday to demand new elections. "
+        "Police fired tear gas and rubber bullets at demonstrators who tried to reach parliament. "
+        "At least 30 people were injured and dozens were detained, an opposition spokesman said. "
+        "Opposition parties have called for a general strike next week."
+    )
+    found = detector.detect(nlp(text))
+    assert [c.sub_event_type for c in found] == ["Protest with intervention"]
+    assert found[0].trigger_start < text.index("Police")  # the lead sentence speaks for the event
+
+
+def test_disaster_story_keeps_only_the_political_event(nlp, detector) -> None:
+    text = (
+        "Floods after a week of torrential rain have killed at least 50 people in the north, emergency "
+        "officials said on Monday. The water destroyed more than 2,000 homes. "
+        "Separately, gunmen kidnapped nine farmers in a neighbouring district, police said."
+    )
+    assert subs(nlp, detector, text) == ["Abduction/forced disappearance"]
+
+
+def test_context_in_the_body_is_not_a_new_event(nlp, detector) -> None:
+    text = (
+        "Gunmen attacked a checkpoint outside the town of Kidal on Wednesday, killing two soldiers, "
+        "the army said. "
+        "The attackers fled north on motorbikes after a brief exchange of fire, a local official said. "
+        "Armed groups have carried out dozens of raids on army posts in the region since 2012. "
+        "Militants regularly plant explosives on the roads that lead to the town. "
+        "The government launched an offensive against the groups last year. "
+        "Attacks on convoys have continued despite the deployment of extra troops."
+    )
+    assert subs(nlp, detector, text) == ["Armed clash"]
+
+
+def test_news_told_in_reported_speech_in_the_body_is_kept(nlp, detector) -> None:
+    text = (
+        "An air strike hit a fuel depot near the city on Monday, officials said. "
+        "Fire crews worked through the night to contain the blaze. "
+        "Separately, police said they had arrested five men accused of spying for the armed group."
+    )
+    assert subs(nlp, detector, text) == ["Air/drone strike", "Arrests"]
+
+
+def test_two_clauses_in_two_places_are_two_events(nlp, detector) -> None:
+    text = "Missiles struck a factory in Odesa on Monday, and a drone hit a school in Kherson on Tuesday."
+    assert subs(nlp, detector, text) == ["Shelling/artillery/missile attack", "Air/drone strike"]
+
+
+def test_same_event_type_in_two_places_is_two_events(nlp, detector) -> None:
+    text = (
+        "Air strikes hit the town of Saraqib on Monday, killing four civilians. "
+        "Further south, air strikes also hit Khan Sheikhoun, killing two fighters."
+    )
+    assert subs(nlp, detector, text) == ["Air/drone strike", "Air/drone strike"]
+
+
+def test_custom_rules_extend_the_detector(nlp) -> None:
+    from fieldreport.data import load_yaml
+
+    triggers = dict(load_yaml("triggers.yaml"))
+    extra = {"name": "sabotage", "specificity": 4, "patterns": ["sabotage"],
+             "cases": [{"sub": "Looting/property destruction"}]}
+    triggers["triggers"] = list(triggers["triggers"]) + [extra]
+    det = EventDetector(triggers, load_yaml("events_lexicon.yaml"))
+    text = "Saboteurs carried out sabotage on the railway line."
+    assert [c.sub_event_type for c in det.detect(nlp(text))] == ["Looting/property destruction"]
+
+
+def test_bad_rules_fail_loudly() -> None:
+    from fieldreport.data import load_yaml
+
+    bad = {"triggers": [{"name": "x", "patterns": ["x"], "cases": [{"sub": "Air strike"}]}]}
+    with pytest.raises(ValueError, match="not an ACLED sub-event type"):
+        EventDetector(bad, load_yaml("events_lexicon.yaml"))
+
+
+def test_detection_adds_little_to_spacy_time(nlp, detector) -> None:
+    texts = [t for t, _ in CASES] + NON_EVENTS
+    docs = [nlp(t) for t in texts]
+    t0 = time.perf_counter()
+    for _ in range(3):
+        for d in docs:
+            detector.detect(d)
+    per_doc = (time.perf_counter() - t0) / (3 * len(docs))
+    assert per_doc < 0.01, f"{per_doc * 1000:.1f} ms per sentence"
+
+
+# ------------------------------------------------------------------------------------------
+# Measurements on the shared gold files (skipped when ../shared is absent).
+
+PLOVER = SHARED / "plover" / "plover_gsr_cameo.json"
+UCDP = SHARED / "ucdp"
+VIOLENT_PLOVER = {"ASSAULT", "FIGHT", "PROTEST", "COERCE"}
+NONVIOLENT_PLOVER = {"AGREE", "DEMAND", "CONSULT", "SUPPORT", "COOPERATE", "AID", "DISAPPROVE", "REJECT",
+                     "CONCEDE", "INVESTIGATE", "THREATEN", "SANCTION", "RETREAT", "MOBILIZE"}
+
+
+@pytest.mark.skipif(not PLOVER.exists(), reason=f"gold file {PLOVER} not present")
+def test_plover_violent_vs_nonviolent(nlp, detector) -> None:
+    rows = [r for r in json.loads(PLOVER.read_text(encoding="utf-8")) if r.get("text")]
+    hit: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for r, doc in zip(rows, nlp.pipe(r["text"] for r in rows)):
+        if r["event"] in VIOLENT_PLOVER:
+            group = "violent"
+        elif r["event"] in NONVIOLENT_PLOVER:
+            group = "other"
+        else:
+            continue
+        total[group] += 1
+        hit[group] += bool(detector.detect(doc))
+    recall = hit["violent"] / total["violent"]
+    false_rate = hit["other"] / total["other"]
+    print(f"PLOVER violent/protest with a candidate: {hit['violent']}/{total['violent']} = {recall:.2f}; "
+          f"non-violent with a candidate: {hit['other']}/{total['other']} = {false_rate:.2f}")
+    assert recall >= 0.7
+    assert false_rate <= 0.2
+
+
+@pytest.mark.skipif(not UCDP.exists(), reason=f"gold folder {UCDP} not present")
+def test_ucdp_headlines_get_a_violent_candidate(nlp, detector) -> None:
+    csv.field_size_limit(10**8)
+    path = UCDP / "ucdp_ged_syria_2016_2019.csv"
+    heads: list[str] = []
+    with path.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            first = row["source_headline"].split(" ;; ")[0].strip()
+            if len(first.split()) >= 5:  # real headlines, not bare place names or report ids
+                heads.append(first)
+            if len(heads) >= 300:
+                break
+    types: Counter[str] = Counter()
+    for doc in nlp.pipe(heads):
+        found = detector.detect(doc)
+        types[found[0].event_type if found else "(none)"] += 1
+    share = 1 - types["(none)"] / len(heads)
+    print(f"UCDP Syria headlines with a candidate: {share:.2f}; types: {dict(types)}")
+    assert share >= 0.7
+    violent = sum(n for t, n in types.items() if t in ("Battles", "Explosions/Remote violence",
+                                                       "Violence against civilians"))
+    assert violent >= 0.8 * (len(heads) - types["(none)"])
