@@ -1,0 +1,705 @@
+"""Actors: the dictionary (data), mentions in text, actor1/actor2 from the parse, inter codes.
+
+All sentences here are written for these tests.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pycountry
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fieldreport.data import load_yaml
+from fieldreport.extract.actors import ActorDictionary, ActorExtractor, Roles
+from fieldreport.model import ActorMention
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from fieldreport.nlp import load_nlp
+
+    return load_nlp()
+
+
+@pytest.fixture(scope="module")
+def ex() -> ActorExtractor:
+    return ActorExtractor(ActorDictionary.load(use_env=False))
+
+
+def _find(nlp, ex, text: str, iso3: str | None = None, year: int | None = None) -> list[ActorMention]:
+    return ex.find(nlp(text), iso3, year=year)
+
+
+def _names(ms: list[ActorMention]) -> list[str]:
+    return [m.actor.name for m in ms]
+
+
+def _roles(nlp, ex, text: str, trigger: str, iso3: str | None, sub: str, year: int | None = None) -> Roles:
+    doc = nlp(text)
+    ms = ex.find(doc, iso3, year=year)
+    start = text.index(trigger)
+    return ex.roles(doc, start, start + len(trigger), ms, iso3, sub, year=year)
+
+
+def _n(m: ActorMention | None) -> str | None:
+    return m.actor.name if m else None
+
+
+# ------------------------------------------------------------------------------------------------
+# demonyms.yaml
+
+
+def test_demonyms_cover_every_country_with_a_name():
+    data = load_yaml("demonyms.yaml")
+    for c in pycountry.countries:
+        assert c.alpha_3 in data, c.name
+        assert data[c.alpha_3]["name"]
+    assert data["XKX"]["name"] == "Kosovo"
+
+
+@pytest.mark.parametrize(
+    ("iso3", "demonym"),
+    [("SYR", "Syrian"), ("UKR", "Ukrainian"), ("RUS", "Russian"), ("ISR", "Israeli"), ("PSE", "Palestinian"),
+     ("MLI", "Malian"), ("BFA", "Burkinabe"), ("COD", "Congolese"), ("COG", "Congolese"), ("ARE", "Emirati")],
+)  # fmt: skip
+def test_demonyms_written_for_conflict_countries(iso3, demonym):
+    assert demonym in load_yaml("demonyms.yaml")[iso3]["demonyms"]
+
+
+def test_country_aliases_keep_official_names():
+    data = load_yaml("demonyms.yaml")
+    assert "Syrian Arab Republic" in data["SYR"]["aliases"]
+    assert data["COD"]["name"] == "Democratic Republic of Congo"
+
+
+# ------------------------------------------------------------------------------------------------
+# the dictionary
+
+
+def test_every_country_has_state_forces(ex):
+    d = ex.dict
+    assert d.state_actor("RUS").name == "Military Forces of Russia (2000-)"
+    assert d.state_actor("IND", "police").name == "Police Forces of India (2014-)"
+    assert d.state_actor("USA", "military", 2019).name == "Military Forces of the United States (2017-)"
+    assert d.state_actor("TUV", "government").name == "Government of Tuvalu"
+    assert d.state_actor("SYR", "military", 2016).name == "Military Forces of Syria (2000-)"
+
+
+def test_period_names_as_at_the_event_or_closed():
+    closed = ActorDictionary.load(use_env=False, period_naming="closed")
+    assert closed.state_actor("SYR", "military", 2016).name == "Military Forces of Syria (2000-2024)"
+    assert closed.state_actor("SYR", "military").name == "Military Forces of Syria (2024-)"
+    assert closed.state_actor("USA", "military", 2023).name == "Military Forces of the United States (2021-2025)"
+    event = ActorDictionary.load(use_env=False)
+    assert event.state_actor("USA", "military", 2023).name == "Military Forces of the United States (2021-)"
+    assert event.state_actor("KEN", "police", 2024).name == "Police Forces of Kenya (2022-)"
+
+
+def test_shipped_entries_have_valid_inter_codes(ex):
+    for e in ex.dict.entries.values():
+        assert e.inter in range(1, 9), e.name
+
+
+# ------------------------------------------------------------------------------------------------
+# mentions: aliases
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "IS fighters held the ridge for a week.",
+        "ISIS claimed it had set the fire.",
+        "The group, known as ISIL, withdrew at dawn.",
+        "Daesh lost the town after a long siege.",
+        "Officials said the Islamic State was behind it.",
+        "IS militants crossed the river at night.",
+        "Jihadists of Islamic State seized two checkpoints.",
+    ],
+)
+def test_islamic_state_aliases_collapse_to_one_actor_in_syria(nlp, ex, text):
+    ms = _find(nlp, ex, text, "SYR")
+    assert "Islamic State (Syria)" in _names(ms)
+
+
+def test_islamic_state_named_after_the_event_country(nlp, ex):
+    assert "Islamic State (Iraq)" in _names(_find(nlp, ex, "Daesh cells struck a farm.", "IRQ"))
+    assert "Islamic State (Libya)" in _names(_find(nlp, ex, "Daesh cells struck a farm.", "LBY"))
+    assert "ISWAP: Islamic State West Africa Province" in _names(_find(nlp, ex, "ISIS fighters raided a base.", "NGA"))
+    assert "Islamic State (Syria)" in _names(_find(nlp, ex, "ISIS fighters raided a base.", None))
+
+
+def test_the_verb_is_is_not_islamic_state(nlp, ex):
+    ms = _find(nlp, ex, "The road is closed and it is unclear who is responsible.", "SYR")
+    assert "Islamic State (Syria)" not in _names(ms)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Houthi rebels fired a drone at the port.", "Ansar Allah"),
+        ("Ansar Allah said it would respond.", "Ansar Allah"),
+        ("Al-Shabaab fighters stormed the hotel.", "Al Shabaab"),
+        ("HTS took control of the crossing.", "Hayat Tahrir al Sham"),
+        ("Boko Haram insurgents burned the market.", "Boko Haram - Jamaatu Ahli is-Sunnah lid-Dawati wal-Jihad"),
+        ("The RSF shelled the city again.", "RSF: Rapid Support Forces"),
+        ("M23 rebels entered the town.", "M23: March 23 Movement"),
+        ("Wagner mercenaries guarded the mine.", "Wagner Group"),
+    ],
+)
+def test_armed_group_aliases(nlp, ex, text, name):
+    assert name in _names(_find(nlp, ex, text))
+
+
+def test_longest_match_wins(nlp, ex):
+    ms = _find(nlp, ex, "The Free Syrian Army and the Syrian Democratic Forces agreed a truce.", "SYR")
+    assert _names(ms)[:2] == ["Free Syrian Army", "SDF: Syrian Democratic Forces"]
+    assert not any(m.actor.name.startswith("Military Forces of Syria") for m in ms)
+
+
+def test_mention_offsets_point_into_the_text(nlp, ex):
+    text = "Overnight, Russian warplanes and Hezbollah units hit the hills."
+    for m in _find(nlp, ex, text, "SYR"):
+        assert text[m.start : m.end] == m.text
+
+
+# ------------------------------------------------------------------------------------------------
+# mentions: demonym + force noun, bare force nouns, generic actors
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Russian jets circled the town.", "Military Forces of Russia (2000-)"),
+        ("The Russian defence ministry published a map.", "Military Forces of Russia (2000-)"),
+        ("The Russian Air Force flew many sorties.", "Military Forces of Russia (2000-)"),
+        ("The Ukrainian military moved north.", "Military Forces of Ukraine (2019-)"),
+        ("The Israeli air force hit a depot.", "Military Forces of Israel (2022-)"),
+        ("The IDF closed the crossing.", "Military Forces of Israel (2022-)"),
+        ("Syrian regime forces advanced on the hill.", "Military Forces of Syria (2024-)"),
+        ("Syrian government troops took the village.", "Military Forces of Syria (2024-)"),
+        ("Indian police blocked the march.", "Police Forces of India (2014-)"),
+        ("Israel's military said the strike was precise.", "Military Forces of Israel (2022-)"),
+        ("The Myanmar junta bombed a school.", "Military Forces of Myanmar (2021-)"),
+    ],
+)
+def test_demonym_forces(nlp, ex, text, name):
+    assert name in _names(_find(nlp, ex, text))
+
+
+def test_two_demonyms_share_one_force_noun(nlp, ex):
+    names = _names(_find(nlp, ex, "Russian and Syrian jets bombed the market.", "SYR", year=2017))
+    assert names[:2] == ["Military Forces of Russia (2000-)", "Military Forces of Syria (2000-)"]
+
+
+def test_bare_force_nouns_take_the_event_country(nlp, ex):
+    names = _names(_find(nlp, ex, "Government troops and police sealed off the area.", "NGA"))
+    assert "Military Forces of Nigeria (2023-)" in names
+    assert "Police Forces of Nigeria (2023-)" in names
+    # without a country, a bare "the army" is not attributed to anyone
+    assert not any(n.startswith("Military Forces") for n in _names(_find(nlp, ex, "The army moved in.", None)))
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Thousands of demonstrators gathered downtown.", "Protesters (Chile)"),
+        ("Rioters set cars on fire.", "Rioters (Chile)"),
+        ("Villagers fled the fighting.", "Civilians (Chile)"),
+        ("Unknown assailants threw stones.", "Unidentified Armed Group (Chile)"),
+        ("Gunmen opened fire on the bus.", "Unidentified Armed Group (Chile)"),
+        ("Students blocked the avenue.", "Students (Chile)"),
+    ],
+)
+def test_generic_actors_take_the_event_country(nlp, ex, text, name):
+    assert name in _names(_find(nlp, ex, text, "CHL"))
+
+
+def test_demonym_sets_the_country_of_a_generic_actor(nlp, ex):
+    assert "Civilians (Syria)" in _names(_find(nlp, ex, "Syrian civilians crossed the border.", "TUR"))
+
+
+# ------------------------------------------------------------------------------------------------
+# unknown organisations and user files
+
+
+def test_unknown_armed_organisation_is_kept_with_a_guessed_inter(nlp, ex):
+    ms = _find(nlp, ex, "The Northern Kivu Liberation Front attacked a patrol on Monday.", "COD")
+    guessed = [m for m in ms if m.actor.guessed]
+    assert guessed, _names(ms)
+    assert "Liberation Front" in guessed[0].actor.name
+    assert guessed[0].actor.inter == 2
+
+
+def test_unknown_ethnic_militia_is_an_identity_militia(nlp, ex):
+    ms = _find(nlp, ex, "Dinka militiamen raided the cattle camp.", "SSD")
+    assert "Dinka Ethnic Militia (South Sudan)" in _names(ms)
+    m = next(m for m in ms if m.actor.name.startswith("Dinka"))
+    assert m.actor.inter == 4 and m.actor.guessed
+
+
+def test_user_extra_file_adds_and_replaces_actors(nlp, tmp_path: Path, monkeypatch):
+    extra = tmp_path / "mine.yaml"
+    extra.write_text(
+        "actors:\n"
+        "- name: Sons of the Delta Brigade\n  inter: 3\n  country: NGA\n  kind: militia\n"
+        "  aliases: [Delta Sons, the Delta boys]\n"
+        "- name: Hezbollah\n  inter: 8\n  country: LBN\n  kind: external\n  aliases: [Hezbollah]\n",
+        encoding="utf-8",
+    )
+    ex2 = ActorExtractor(ActorDictionary.load(extra_paths=[extra], use_env=False))
+    ms = ex2.find(nlp("Fighters of the Delta boys seized a barge."), "NGA")
+    assert "Sons of the Delta Brigade" in _names(ms)
+    assert ex2.dict.entries["Hezbollah"].inter == 8
+    # the same file through the environment variable
+    monkeypatch.setenv("FIELDREPORT_ACTORS", str(extra))
+    assert "Sons of the Delta Brigade" in ActorDictionary.load().entries
+
+
+def test_user_file_errors_say_what_is_wrong(tmp_path: Path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("actors:\n- name: Somebody\n  inter: 12\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="inter codes are 1..8"):
+        ActorDictionary.load(extra_paths=[bad], use_env=False)
+    with pytest.raises(FileNotFoundError):
+        ActorDictionary.load(extra_paths=[tmp_path / "missing.yaml"], use_env=False)
+
+
+# ------------------------------------------------------------------------------------------------
+# search and inter codes
+
+
+def test_search_finds_actors_by_alias(ex):
+    assert ex.search("Daesh")[0].name == "Islamic State (Syria)"
+    assert ex.search("Houthis")[0].name == "Ansar Allah"
+    assert ex.search("Military Forces of Ukraine")[0].name == "Military Forces of Ukraine (2019-)"
+    assert ex.search("police india")[0].name == "Police Forces of India (2014-)"
+    assert ex.search("russian army")[0].name == "Military Forces of Russia (2000-)"
+
+
+def test_foreign_state_forces_are_inter_8(ex):
+    russia = ex.dict.state_actor("RUS")
+    assert ex.inter_for(russia, "SYR") == 8
+    assert ex.inter_for(russia, "RUS") == 1
+    assert ex.inter_for(ex.dict.entries["Hamas Movement"].actor(), "PSE") == 2
+    assert ex.inter_for(None, "SYR") is None
+
+
+# ------------------------------------------------------------------------------------------------
+# roles
+
+
+def test_active_clause(nlp, ex):
+    text = "Russian jets bombed IS positions near Palmyra on Tuesday."
+    r = _roles(nlp, ex, text, "bombed", "SYR", "Air/drone strike")
+    assert _n(r.actor1) == "Military Forces of Russia (2000-)"
+    assert _n(r.actor2) == "Islamic State (Syria)"
+    assert ex.inter_for(r.actor1.actor, "SYR") == 8
+
+
+def test_passive_killed_by(nlp, ex):
+    r = _roles(nlp, ex, "Four farmers were killed by Boko Haram fighters near Maiduguri.", "killed", "NGA", "Attack")
+    assert _n(r.actor1) == "Boko Haram - Jamaatu Ahli is-Sunnah lid-Dawati wal-Jihad"
+    assert _n(r.actor2) == "Civilians (Nigeria)"
+
+
+def test_passive_shelled_by(nlp, ex):
+    text = "The Houthi-held port was shelled by Saudi-led coalition warships, residents said."
+    r = _roles(nlp, ex, text, "shelled", "YEM", "Shelling/artillery/missile attack")
+    assert _n(r.actor1) == "Operation Restoring Hope"
+
+
+def test_nominal_trigger_with_by_and_on(nlp, ex):
+    text = "An air strike by the Russian Air Force on IS militants left a crater near the bridge."
+    r = _roles(nlp, ex, text, "air strike", "SYR", "Air/drone strike")
+    assert _n(r.actor1) == "Military Forces of Russia (2000-)"
+    assert _n(r.actor2) == "Islamic State (Syria)"
+
+
+def test_demonym_adjective_on_nominal_trigger(nlp, ex):
+    r = _roles(nlp, ex, "A Turkish drone strike hit a car near Qamishli.", "strike", "SYR", "Air/drone strike")
+    assert _n(r.actor1) == "Military Forces of Turkey (2002-)"
+
+
+def test_clashes_between(nlp, ex):
+    text = "Heavy clashes between the SDF and Turkish-backed rebels erupted near Manbij."
+    r = _roles(nlp, ex, text, "clashes", "SYR", "Armed clash")
+    assert _n(r.actor1) == "SDF: Syrian Democratic Forces"
+    assert _n(r.actor2) == "Syrian National Army"
+
+
+def test_two_sides_clashed(nlp, ex):
+    r = _roles(nlp, ex, "The Taliban and ISKP fighters clashed in Kunar.", "clashed", "AFG", "Armed clash")
+    assert {_n(r.actor1), _n(r.actor2)} == {"Taliban", "Islamic State Khorasan Province"}
+
+
+def test_allies_attacking_together_are_associated(nlp, ex):
+    text = "Hezbollah and Syrian army fighters attacked a column of IS militants near Qusayr."
+    r = _roles(nlp, ex, text, "attacked", "SYR", "Armed clash", year=2017)
+    assert _n(r.actor1) == "Hezbollah"
+    assert _n(r.assoc_actor_1) == "Military Forces of Syria (2000-)"
+    assert _n(r.actor2) == "Islamic State (Syria)"
+
+
+def test_apposition_names_the_actor(nlp, ex):
+    text = "Fighters, members of the Arakan Army, overran a junta outpost in Rakhine."
+    r = _roles(nlp, ex, text, "overran", "MMR", "Non-state actor overtakes territory")
+    assert _n(r.actor1) == "AA: Arakan Army"
+    assert _n(r.actor2) == "Military Forces of Myanmar (2021-)"
+
+
+def test_relative_clause_agent(nlp, ex):
+    text = "Police hunted the gunmen who attacked the church in Owo."
+    r = _roles(nlp, ex, text, "attacked", "NGA", "Attack")
+    assert _n(r.actor1) == "Unidentified Armed Group (Nigeria)"
+    assert _n(r.actor2) == "Civilians (Nigeria)"
+
+
+def test_unnamed_attackers_are_unidentified_armed_group(nlp, ex):
+    r = _roles(nlp, ex, "Unknown assailants shot dead a teacher in Kandahar.", "shot", "AFG", "Attack")
+    assert _n(r.actor1) == "Unidentified Armed Group (Afghanistan)"
+    assert _n(r.actor2) == "Civilians (Afghanistan)"
+    assert _n(r.assoc_actor_2) == "Teachers (Afghanistan)"
+
+
+def test_violence_against_civilians_without_named_victims(nlp, ex):
+    r = _roles(nlp, ex, "A house in Beni was set on fire during the night.", "set on fire", "COD", "Attack")
+    assert _n(r.actor2) == "Civilians (Democratic Republic of Congo)"
+    assert _n(r.actor1) == "Unidentified Armed Group (Democratic Republic of Congo)"
+
+
+def test_peaceful_protest_has_no_actor2(nlp, ex):
+    text = "Hundreds of protesters marched in Delhi against the new farm law."
+    r = _roles(nlp, ex, text, "marched", "IND", "Peaceful protest")
+    assert _n(r.actor1) == "Protesters (India)"
+    assert r.actor2 is None
+
+
+def test_protest_with_intervention_has_police_as_actor2(nlp, ex):
+    text = "Police fired tear gas at students protesting in Dhaka."
+    r = _roles(nlp, ex, text, "protesting", "BGD", "Protest with intervention")
+    assert _n(r.actor1) == "Protesters (Bangladesh)"
+    assert _n(r.assoc_actor_1) == "Students (Bangladesh)"
+    assert _n(r.actor2) == "Police Forces of Bangladesh (2024-)"
+
+
+def test_arrests(nlp, ex):
+    text = "Police arrested three ELN guerrillas in Arauca."
+    r = _roles(nlp, ex, text, "arrested", "COL", "Arrests", year=2023)
+    assert _n(r.actor1) == "Police Forces of Colombia (2022-)"
+    assert _n(r.actor2) == "ELN: National Liberation Army"
+
+
+def test_arrests_without_named_agent(nlp, ex):
+    r = _roles(nlp, ex, "Two Hamas members were arrested in Hebron.", "arrested", "PSE", "Arrests")
+    assert _n(r.actor2) == "Hamas Movement"
+    assert r.actor1 is None or r.actor1.actor.kind in ("police", "military")
+
+
+def test_country_as_subject_of_an_attack_is_its_military(nlp, ex):
+    text = "Russia launched missiles at Kyiv overnight."
+    r = _roles(nlp, ex, text, "launched", "UKR", "Shelling/artillery/missile attack")
+    assert _n(r.actor1) == "Military Forces of Russia (2000-)"
+    assert ex.inter_for(r.actor1.actor, "UKR") == 8
+
+
+def test_roles_on_an_empty_trigger_are_empty(nlp, ex):
+    doc = nlp("Nothing happened.")
+    assert ex.roles(doc, 0, 0, [], "SYR", "Attack") == Roles()
+
+
+# ------------------------------------------------------------------------------------------------
+# affiliations, ambiguous acronyms, typography
+
+
+def test_linked_fighters_are_the_group_and_backers_are_not(nlp, ex):
+    ms = _find(nlp, ex, "Hamas-linked gunmen seized the soldier near the fence.", "PSE")
+    assert [(m.text, m.actor.name) for m in ms][0] == ("Hamas-linked gunmen", "Hamas Movement")
+    names = _names(_find(nlp, ex, "Iran-backed militias fired rockets at the base.", "IRQ"))
+    assert not any("Iran" in n for n in names)
+    assert "Unidentified Armed Group (Iraq)" in names
+
+
+def test_group_members_stay_one_mention(nlp, ex):
+    ms = _find(nlp, ex, "Two Taliban commanders surrendered in Helmand.", "AFG")
+    assert [(m.text, m.actor.name) for m in ms] == [("Taliban commanders", "Taliban")]
+
+
+def test_ambiguous_acronym_only_in_its_home_country(nlp, ex):
+    text = "One soldier KIA after shelling near the village."
+    assert "KIA: Kachin Independence Army" not in _names(_find(nlp, ex, text, "UKR"))
+    assert "KIA: Kachin Independence Army" in _names(_find(nlp, ex, "The KIA shelled a junta base.", "MMR"))
+
+
+def test_same_acronym_read_by_event_country(nlp, ex):
+    assert "Syrian National Army" in _names(_find(nlp, ex, "The SNA shelled Tal Rifaat.", "SYR"))
+    names = _names(_find(nlp, ex, "The SNA shelled a camp near Jilib.", "SOM"))
+    assert names[0].startswith("Military Forces of Somalia")
+
+
+def test_curly_apostrophes_match(nlp, ex):
+    text = "The People\u2019s Protection Units held Kobani."
+    assert "YPG: People's Protection Units" in _names(_find(nlp, ex, text, "SYR"))
+
+
+def test_unnamed_rebels_are_rebels_of_the_country(nlp, ex):
+    assert "Rebels (Colombia)" in _names(_find(nlp, ex, "Rebels blew up a pipeline.", "COL"))
+    # in Ukraine the unnamed rebels of the news are the pro-Russian separatists
+    assert "Pro-Russian Separatists (Ukraine)" in _names(_find(nlp, ex, "Rebels shelled the town.", "UKR"))
+
+
+# ------------------------------------------------------------------------------------------------
+# roles through an event noun
+
+
+def test_killed_in_a_strike_by(nlp, ex):
+    text = "Six fighters were killed in an air strike by Israeli jets near Tyre."
+    r = _roles(nlp, ex, text, "killed", "LBN", "Air/drone strike")
+    assert _n(r.actor1) == "Military Forces of Israel (2022-)"
+    assert ex.inter_for(r.actor1.actor, "LBN") == 8
+
+
+def test_killed_in_clashes_with(nlp, ex):
+    text = "Five rebels were killed in clashes with regime forces in Quneitra."
+    r = _roles(nlp, ex, text, "killed", "SYR", "Armed clash", year=2016)
+    assert _n(r.actor1) == "Military Forces of Syria (2000-)"
+    assert _n(r.actor2) == "Rebels (Syria)"
+
+
+def test_captured_by_linked_militants(nlp, ex):
+    text = "The corporal was captured by Hezbollah-allied fighters and taken across the border."
+    r = _roles(nlp, ex, text, "captured", "LBN", "Abduction/forced disappearance")
+    assert _n(r.actor1) == "Hezbollah"
+
+
+def test_people_of_a_country_are_civilians_unless_they_fight(nlp, ex):
+    text = "Israeli forces raided the camp in Jenin, killing two Palestinians."
+    r = _roles(nlp, ex, text, "raided", "PSE", "Armed clash")
+    assert _n(r.actor1) == "Military Forces of Israel (2022-)"
+    assert _n(r.actor2) == "Civilians (Palestine)"
+    assert ex.inter_for(r.actor1.actor, "PSE") == 8
+    text = "The Russians shelled Kherson again overnight."
+    r = _roles(nlp, ex, text, "shelled", "UKR", "Shelling/artillery/missile attack")
+    assert _n(r.actor1) == "Military Forces of Russia (2000-)"
+
+
+def test_made_in_is_not_an_actor(nlp, ex):
+    text = "A Russian-made missile struck a block of flats in Kharkiv."
+    r = _roles(nlp, ex, text, "struck", "UKR", "Shelling/artillery/missile attack")
+    assert r.actor1 is None or not r.actor1.actor.name.startswith("Military Forces of Russia")
+
+
+def test_roles_name_actors_for_the_event_country_not_the_article_focus(nlp, ex):
+    # mentions read with the article's main country (Syria), event located in Iraq
+    text = "ISIS gunmen attacked a checkpoint near Qaim and the army repelled them."
+    doc = nlp(text)
+    ms = ex.find(doc, "SYR")
+    start = text.index("attacked")
+    r = ex.roles(doc, start, start + len("attacked"), ms, "IRQ", "Armed clash", year=2017)
+    assert _n(r.actor1) == "Islamic State (Iraq)"
+    start = text.index("repelled")
+    r = ex.roles(doc, start, start + len("repelled"), ms, "IRQ", "Armed clash", year=2017)
+    assert _n(r.actor1) == "Military Forces of Iraq (2014-)"
+    # a force named with its country keeps it
+    text = "Syrian troops shelled the border crossing."
+    doc = nlp(text)
+    r = ex.roles(doc, 14, 21, ex.find(doc, "SYR", year=2017), "IRQ", "Shelling/artillery/missile attack", year=2017)
+    assert _n(r.actor1) == "Military Forces of Syria (2000-)"
+
+
+# ------------------------------------------------------------------------------------------------
+# responsibility elsewhere in the text, agreements, parenthesised acronyms
+
+
+def test_claim_of_responsibility_names_the_attacker(nlp, ex):
+    text = (
+        "A bomb hidden in a cart went off outside a police post in Baidoa, killing two officers. "
+        "The Al Shabaab group said it carried out the attack."
+    )
+    r = _roles(nlp, ex, text, "went off", "SOM", "Remote explosive/landmine/IED")
+    assert _n(r.actor1) == "Al Shabaab"
+    text = "Gunmen stormed a church in Kaya on Sunday. JNIM later claimed responsibility for the attack."
+    r = _roles(nlp, ex, text, "stormed", "BFA", "Attack")
+    assert _n(r.actor1) == "JNIM: Group for Support of Islam and Muslims"
+
+
+def test_group_the_police_suspected(nlp, ex):
+    text = "A suicide bomber killed six traders at a market in Gwoza. Police suspected Boko Haram."
+    r = _roles(nlp, ex, text, "killed", "NGA", "Suicide bomb")
+    assert _n(r.actor1) == "Boko Haram - Jamaatu Ahli is-Sunnah lid-Dawati wal-Jihad"
+    assert _n(r.actor2) == "Civilians (Nigeria)"
+
+
+def test_no_claim_keeps_the_unidentified_group(nlp, ex):
+    text = "Gunmen killed a chief in Zamfara. The governor condemned the attack."
+    r = _roles(nlp, ex, text, "killed", "NGA", "Attack")
+    assert _n(r.actor1) == "Unidentified Armed Group (Nigeria)"
+
+
+def test_linked_group_as_descriptor_is_not_the_actor(nlp, ex):
+    text = "Fighters of the al Qaeda-linked group JNIM seized the town of Boni."
+    r = _roles(nlp, ex, text, "seized", "MLI", "Non-state actor overtakes territory")
+    assert _n(r.actor1) == "JNIM: Group for Support of Islam and Muslims"
+
+
+def test_agreement_has_both_parties(nlp, ex):
+    text = "The army and the ELN agreed on Monday to a three-day truce in Arauca."
+    r = _roles(nlp, ex, text, "agreed", "COL", "Agreement", year=2023)
+    assert _n(r.actor1) == "Military Forces of Colombia (2022-)"
+    assert _n(r.actor2) == "ELN: National Liberation Army"
+
+
+def test_dateline_country_is_not_the_actor(nlp, ex):
+    text = "BENI, Democratic Republic of Congo, March 3 (Wire) - ADF rebels attacked a farm near Beni."
+    r = _roles(nlp, ex, text, "attacked", "COD", "Attack")
+    assert _n(r.actor1) == "ADF: Allied Democratic Forces"
+
+
+def test_unknown_organisation_gets_acled_style_acronym_name(nlp, ex):
+    ms = _find(nlp, ex, "Members of the Sahel Liberation Movement (SLM) ambushed a patrol.", "NER")
+    guessed = [m for m in ms if m.actor.guessed]
+    assert guessed and guessed[0].actor.name == "SLM: Sahel Liberation Movement"
+
+
+def test_actors_implied_by_convention_point_at_words_that_name_them(nlp, ex):
+    text = "Thousands marched through Kisumu on Tuesday. Police watched as the demonstrators sang."
+    r = _roles(nlp, ex, text, "marched", "KEN", "Peaceful protest")
+    assert _n(r.actor1) == "Protesters (Kenya)"
+    assert r.actor1.text == "demonstrators"  # named in another sentence
+    r = _roles(nlp, ex, "Thousands marched through Kisumu on Tuesday.", "marched", "KEN", "Peaceful protest")
+    assert _n(r.actor1) == "Protesters (Kenya)"
+    assert r.actor1.text == "marched"  # nothing names them: the trigger is the evidence
+
+
+# ------------------------------------------------------------------------------------------------
+# agreement with gold data kept outside the project (skipped when absent); figures are floors
+
+SHARED = Path("/work/shared/data")
+PLOVER = SHARED / "plover" / "plover_gsr_cameo.json"
+UCDP_SYRIA = SHARED / "ucdp" / "ucdp_ged_syria_2016_2019.csv"
+
+
+def plover_agreement(nlp, ex) -> tuple[float, float]:
+    """Share of PLOVER sentences whose actor1 (actor2) country is one of the source (target) codes."""
+    import json
+    import re
+
+    isos = {c.alpha_3 for c in pycountry.countries}
+    rows = []
+    for r in json.loads(PLOVER.read_text(encoding="utf-8")):
+        info = r.get("textInfo") if isinstance(r.get("textInfo"), dict) else {}
+        m = re.search(r"\(EVT: ([^)]*)\)", info.get("markup", ""))
+        if not m or not r.get("text") or m.group(1) not in r["text"]:
+            continue
+        i = r["text"].index(m.group(1))
+        codes = {
+            side: [a["code"][:3] for a in (r.get(side) or []) if isinstance(a, dict) and a.get("code", "")[:3] in isos]
+            for side in ("source", "target")
+        }
+        rows.append((r["text"], i, i + len(m.group(1)), codes))
+    ok = {"source": [0, 0], "target": [0, 0]}
+    for doc, (_t, s, e, codes) in zip(nlp.pipe([r[0] for r in rows]), rows):
+        roles = ex.roles(doc, s, e, ex.find(doc, None), None, None)
+        for side, m in (("source", roles.actor1), ("target", roles.actor2)):
+            if codes[side]:
+                ok[side][1] += 1
+                ok[side][0] += bool(m and m.actor.country in codes[side])
+    return ok["source"][0] / ok["source"][1], ok["target"][0] / ok["target"][1]
+
+
+@pytest.mark.skipif(not PLOVER.exists(), reason="PLOVER gold file not present under /work/shared/data")
+def test_plover_source_and_target_countries(nlp, ex):
+    a1, a2 = plover_agreement(nlp, ex)
+    assert a1 >= 0.55, a1  # measured 0.62
+    assert a2 >= 0.25, a2  # measured 0.32
+
+
+def _ucdp_side(side: str, actor) -> bool:
+    """Does an ACLED-style actor stand for a UCDP side name? (UCDP and ACLED name the same groups differently.)"""
+    if actor is None:
+        return False
+    n = actor.name
+    if side == "Government of Syria":
+        return actor.kind in ("military", "police", "government") and actor.country == "SYR"
+    if side == "IS":
+        return n.startswith("Islamic State")
+    if side == "SDF":
+        return n.startswith(("SDF", "YPG"))
+    if side == "Syrian insurgents" or "SNA" in side:
+        return actor.country == "SYR" and actor.inter == 2 and not n.startswith(("Islamic State", "SDF", "YPG"))
+    if side == "Civilians":
+        return n.startswith("Civilians")
+    return False
+
+
+@pytest.mark.skipif(not UCDP_SYRIA.exists(), reason="UCDP GED Syria file not present under /work/shared/data")
+def test_ucdp_headline_sides(nlp, ex):
+    import csv
+    import random
+
+    with UCDP_SYRIA.open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["source_headline"].strip()]
+    random.Random(1).shuffle(rows)
+    rows = rows[:400]
+    found = acted = 0
+    heads = [r["source_headline"].split(";;")[0][:300] for r in rows]
+    for doc, r in zip(nlp.pipe(heads), rows):
+        ms = ex.find(doc, "SYR", year=2017)
+        sides = (r["side_a"], r["side_b"])
+        found += any(_ucdp_side(s, m.actor) for s in sides for m in ms)
+        root = next(iter(doc.sents)).root
+        roles = ex.roles(doc, root.idx, root.idx + len(root.text), ms, "SYR", None, year=2017)
+        acted += any(_ucdp_side(s, m.actor if m else None) for s in sides for m in (roles.actor1, roles.actor2))
+    assert found / len(rows) >= 0.45, found / len(rows)  # a side is named in the headline (measured 0.49)
+    assert acted / len(rows) >= 0.32, acted / len(rows)  # ... and is actor1 or actor2 (measured 0.38)
+
+
+# ------------------------------------------------------------------------------------------------
+# robustness
+
+
+_WORDS = [
+    "Russian", "jets", "bombed", "IS", "is", "the", "army", "police", "gunmen", "killed", "by", "on", "and",
+    "Hamas-linked", "militants", "Syria's", "protesters", "clashes", "between", "SDF", "(", ")", ",", ".", "’s",
+    "Islamic", "State", "Liberation", "Front", "were", "shelled", "Congolese", "troops", "civilians", "KIA", "\n",
+]  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=st.lists(st.sampled_from(_WORDS), min_size=1, max_size=25), cut=st.integers(0, 200))
+def test_find_and_roles_never_fail_and_keep_offsets(nlp, ex, words, cut):
+    text = " ".join(words)
+    doc = nlp(text)
+    ms = ex.find(doc, "SYR")
+    for m in ms:
+        assert text[m.start : m.end] == m.text and m.start < m.end
+    r = ex.roles(doc, min(cut, len(text)), min(cut + 6, len(text)), ms, "SYR", "Attack")
+    for m in (r.actor1, r.actor2, r.assoc_actor_1, r.assoc_actor_2):
+        if m is not None:
+            assert text[m.start : m.end] == m.text
+
+
+def test_territory_sub_types_fix_who_took_the_ground(nlp, ex):
+    text = "The town of Kidal fell to the army after rebels withdrew."
+    r = _roles(nlp, ex, text, "fell", "MLI", "Government regains territory")
+    assert _n(r.actor1) == "Military Forces of Mali (2021-)"
+    text = "Soldiers abandoned the base at Boni to JNIM fighters."
+    r = _roles(nlp, ex, text, "abandoned", "MLI", "Non-state actor overtakes territory")
+    assert _n(r.actor1) == "JNIM: Group for Support of Islam and Muslims"
+    assert _n(r.actor2) == "Military Forces of Mali (2021-)"
+
+
+def test_claimant_in_the_same_sentence_is_actor1_and_victims_are_civilians(nlp, ex):
+    text = "At least nine people died when a car bomb went off near a bakery in Galkayo; al-Shabaab claimed the attack."
+    r = _roles(nlp, ex, text, "went off", "SOM", "Remote explosive/landmine/IED")
+    assert _n(r.actor1) == "Al Shabaab"
+    assert _n(r.actor2) == "Civilians (Somalia)"
+
+
+def test_protesting_villagers_are_not_an_associated_actor(nlp, ex):
+    text = "Hundreds of villagers blocked the highway near Ludhiana to protest against the land law."
+    r = _roles(nlp, ex, text, "blocked", "IND", "Peaceful protest")
+    assert _n(r.actor1) == "Protesters (India)"
+    assert r.assoc_actor_1 is None and r.actor2 is None
