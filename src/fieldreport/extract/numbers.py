@@ -1,0 +1,1206 @@
+"""How many: the casualty grammar, casualty figures in a Doc, their summary, and materiel.
+
+Three layers, each usable alone:
+
+* :func:`parse_quantity` is a pure parser of one quantity expression ("more than 200",
+  "two or three", "dozens") into a :class:`Quantity` (low, best, high, conservative, qualifier).
+* :func:`find_quantities` scans plain text for every quantity expression, with offsets.
+* :func:`find_casualties` and :func:`find_materiel` read a parsed spaCy ``Doc`` and return
+  :class:`~fieldreport.model.Casualties` / :class:`~fieldreport.model.Materiel` findings whose
+  ``start``/``end`` are offsets into ``doc.text``.
+
+:func:`summarise_fatalities` turns several killed figures of one article into ACLED's single
+conservative number plus UCDP's low/best/high range. The rules live in ``data/numbers.yaml`` and
+``data/materiel.yaml``; every rule is documented there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+from spacy.tokens import Doc, Span, Token
+
+from fieldreport.data import load_yaml
+from fieldreport.model import Casualties, Materiel
+
+__all__ = [
+    "Quantity",
+    "parse_quantity",
+    "find_quantities",
+    "find_casualties",
+    "summarise_fatalities",
+    "find_materiel",
+    "event_clause",
+]
+
+CasualtyKind = Literal["killed", "injured", "captured", "missing", "displaced"]
+Victims = Literal["combatants", "civilians", "unknown"]
+
+
+class Quantity(BaseModel):
+    """A parsed amount. ``conservative`` is the figure ACLED would count; it never exceeds ``best``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    low: int
+    best: int
+    high: int
+    conservative: int
+    qualifier: str | None = None  # "more than", "dozens", "several", "between", ...
+    vague: bool = False  # a word amount such as "dozens"
+    unspecified: bool = False  # a word that gives no number ("several"), coded by the one rule
+
+
+# ----------------------------------------------------------------------------------------------
+# Configuration
+
+
+@dataclass(frozen=True)
+class _Config:
+    units: dict[str, int]
+    tens: dict[str, int]
+    scales: dict[str, int]
+    exact: dict[tuple[str, ...], int]
+    qualifiers: dict[tuple[str, ...], str]
+    vague: dict[tuple[str, ...], tuple[int, int, int]]  # words -> (low, value, high)
+    unspec_words: frozenset[tuple[str, ...]]
+    unspec_figure: int
+    unspec_low: int
+    bare_plural: bool
+    bare_plural_figure: int
+    casualties_high: int
+    lemma_kinds: dict[str, str]
+    phrases: dict[str, str]
+    noun_kinds: dict[str, str]
+    forms: dict[str, str]
+    irrealis: frozenset[str]
+    toll_nouns: frozenset[str]
+    combatants: frozenset[str]
+    civilians: frozenset[str]
+    part_markers: tuple[str, ...]
+
+
+def _words(phrase: str) -> tuple[str, ...]:
+    return tuple(phrase.lower().split())
+
+
+@lru_cache(maxsize=1)
+def _config() -> _Config:
+    raw: dict[str, Any] = load_yaml("numbers.yaml")
+    unspec = raw["unspecified"]
+    vague: dict[tuple[str, ...], tuple[int, int, int]] = {}
+    for word, spec in raw["vague"].items():
+        value = int(spec["value"])
+        vague[_words(word)] = (int(spec.get("low", value)), value, int(spec.get("high", value)))
+    figure = int(unspec["figure"])
+    return _Config(
+        units={k: int(v) for k, v in raw["units"].items()},
+        tens={k: int(v) for k, v in raw["tens"].items()},
+        scales={k: int(v) for k, v in raw["scales"].items()},
+        exact={_words(k): int(v) for k, v in raw["exact_words"].items()},
+        qualifiers={_words(k): str(v) for k, v in raw["qualifiers"].items()},
+        vague=vague,
+        unspec_words=frozenset(_words(w) for w in unspec["words"]),
+        unspec_figure=figure,
+        unspec_low=min(int(unspec["low"]), figure),
+        bare_plural=bool(unspec.get("bare_plural", True)),
+        bare_plural_figure=int(unspec.get("bare_plural_figure", figure)),
+        casualties_high=int(unspec.get("casualties_high", figure)),
+        lemma_kinds={str(k).lower(): str(v) for k, v in raw["casualty_lemmas"].items()},
+        phrases={str(k).lower(): str(v) for k, v in raw["casualty_phrases"].items()},
+        noun_kinds={str(k).lower(): str(v) for k, v in raw["casualty_nouns"].items()},
+        forms={str(k).lower(): str(v) for k, v in raw.get("casualty_forms", {}).items()},
+        irrealis=frozenset(str(w).lower() for w in raw.get("irrealis_heads", [])),
+        toll_nouns=frozenset(str(w).lower() for w in raw["toll_nouns"]),
+        combatants=frozenset(str(w).lower() for w in raw["victims"]["combatants"]),
+        civilians=frozenset(str(w).lower() for w in raw["victims"]["civilians"]),
+        part_markers=tuple(sorted((str(w).lower() for w in raw["part_markers"]), key=len, reverse=True)),
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# parse_quantity: one expression -> Quantity
+
+_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[a-z]+|[-\u2013\u2014]")
+_DIGITS_RE = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)$")
+_DECIMAL_RE = re.compile(r"^\d+\.\d+$")
+_RANGE_SEPARATORS = ("-", "to", "or")
+
+
+def _tokens(text: str) -> list[str] | None:
+    low = text.lower().replace("\u2013", "-").replace("\u2014", "-")
+    toks = _TOKEN_RE.findall(low)
+    rest = _TOKEN_RE.sub(" ", low)
+    if rest.strip():
+        return None
+    return toks
+
+
+def _cardinal(toks: Sequence[str]) -> int | None:
+    """Digits ("1,200", "3 million", "1.5 million") or English number words ("two hundred and five")."""
+    cfg = _config()
+    if not toks:
+        return None
+    if len(toks) == 1 and _DIGITS_RE.match(toks[0]):
+        return int(toks[0].replace(",", ""))
+    if len(toks) == 2 and toks[1] in cfg.scales and toks[1] != "hundred" or (
+        len(toks) == 2 and toks[1] == "hundred" and toks[0].isdigit()
+    ):
+        head = toks[0]
+        if _DIGITS_RE.match(head):
+            return int(head.replace(",", "")) * cfg.scales[toks[1]]
+        if _DECIMAL_RE.match(head):
+            return int(round(float(head) * cfg.scales[toks[1]]))
+    words = list(toks)
+    if words[0] in ("a", "an") and len(words) > 1 and words[1] in cfg.scales:
+        words[0] = "one"
+    total = 0
+    current = 0
+    last: str | None = None  # class of the previous token: unit, tens, hyphen, and, hundred, scale
+    for tok in words:
+        if tok in cfg.units:
+            if last in ("unit", "tens_unit"):
+                return None
+            if last == "hyphen" or (last == "tens" and cfg.units[tok] < 10):
+                if last == "hyphen" and (current % 100) % 10 != 0:
+                    return None
+                if cfg.units[tok] >= 10:
+                    return None
+                current += cfg.units[tok]
+                last = "tens_unit"
+            else:
+                if last == "tens":
+                    return None
+                if current % 100 != 0 and last not in ("hundred", "and"):
+                    return None
+                current += cfg.units[tok]
+                last = "unit"
+        elif tok in cfg.tens:
+            if last in ("unit", "tens", "tens_unit", "hyphen"):
+                return None
+            current += cfg.tens[tok]
+            last = "tens"
+        elif tok == "-":
+            if last != "tens":
+                return None
+            last = "hyphen"
+        elif tok == "and":
+            if last not in ("hundred", "scale"):
+                return None
+            last = "and"
+        elif tok == "hundred":
+            if last not in ("unit", "tens", "tens_unit") or current >= 100:
+                return None
+            current *= 100
+            last = "hundred"
+        elif tok in cfg.scales:
+            if last in (None, "and", "hyphen", "scale"):
+                return None
+            scale = cfg.scales[tok]
+            if total and total < scale * 1000 and total % (scale * 1000) != 0 and total < scale:
+                return None
+            total += current * scale
+            current = 0
+            last = "scale"
+        else:
+            return None
+    if last in ("and", "hyphen", None):
+        return None
+    return total + current
+
+
+def _amount(toks: Sequence[str]) -> Quantity | None:
+    """One amount with no qualifier: a number, an exact word, a vague word or a no-number word."""
+    cfg = _config()
+    key = tuple(toks)
+    if key in cfg.exact:
+        n = cfg.exact[key]
+        return Quantity(low=n, best=n, high=n, conservative=n)
+    if key in cfg.vague:
+        low, value, high = cfg.vague[key]
+        return Quantity(low=low, best=value, high=max(high, value), conservative=value, qualifier=" ".join(key), vague=True)
+    if key in cfg.unspec_words:
+        f = cfg.unspec_figure
+        return Quantity(low=cfg.unspec_low, best=f, high=f, conservative=f, qualifier=" ".join(key), unspecified=True)
+    n = _cardinal(toks)
+    if n is None:
+        return None
+    return Quantity(low=n, best=n, high=n, conservative=n)
+
+
+def _range(a: Quantity, b: Quantity, qualifier: str) -> Quantity | None:
+    if a.unspecified or b.unspecified or a.best >= b.best:
+        return None
+    return Quantity(
+        low=a.low,
+        best=(a.best + b.best) // 2,
+        high=b.high,
+        conservative=a.conservative,
+        qualifier=qualifier,
+        vague=a.vague or b.vague,
+    )
+
+
+def _core(toks: list[str]) -> Quantity | None:
+    """An amount or a range of two amounts."""
+    if not toks:
+        return None
+    if toks[0] == "between":
+        for i, tok in enumerate(toks):
+            if tok == "and" and 1 < i < len(toks) - 1:
+                a, b = _amount(toks[1:i]), _amount(toks[i + 1 :])
+                if a and b:
+                    return _range(a, b, "between")
+        return None
+    if toks[0] == "from":
+        for i, tok in enumerate(toks):
+            if tok == "to" and 1 < i < len(toks) - 1:
+                a, b = _amount(toks[1:i]), _amount(toks[i + 1 :])
+                if a and b:
+                    return _range(a, b, "from ... to")
+        return None
+    single = _amount(toks)
+    if single is not None:
+        return single
+    for i, tok in enumerate(toks):
+        if tok in _RANGE_SEPARATORS and 0 < i < len(toks) - 1:
+            a, b = _amount(toks[:i]), _amount(toks[i + 1 :])
+            if a and b:
+                return _range(a, b, "or" if tok == "or" else "to")
+    return None
+
+
+def parse_quantity(text: str) -> Quantity | None:
+    """Parse one quantity expression, the whole of ``text``; None when it is not one.
+
+    >>> parse_quantity("more than 200").conservative
+    200
+    >>> q = parse_quantity("between 10 and 15"); (q.low, q.best, q.high, q.conservative)
+    (10, 12, 15, 10)
+    """
+    toks = _tokens(text)
+    if not toks:
+        return None
+    if toks[-1] == "of" and len(toks) > 1 and tuple(toks) not in _config().unspec_words:
+        # "dozens of", "a couple of" are listed with "of"; others drop it
+        if tuple(toks) not in _config().exact and tuple(toks) not in _config().vague:
+            toks = toks[:-1]
+    if len(toks) > 2 and toks[-2:] == ["or", "so"]:
+        toks = toks[:-2]
+        inner = _core(toks)
+        return inner.model_copy(update={"qualifier": inner.qualifier or "or so"}) if inner else None
+    cfg = _config()
+    for size in (3, 2, 1):
+        head = tuple(toks[:size])
+        if len(toks) > size and head in cfg.qualifiers:
+            inner = _core(toks[size:])
+            if inner is None or inner.unspecified:
+                return None
+            words = " ".join(head)
+            qual = words if inner.qualifier is None else f"{words} {inner.qualifier}"
+            return inner.model_copy(update={"qualifier": qual})
+    return _core(toks)
+
+
+# ----------------------------------------------------------------------------------------------
+# find_quantities: every quantity expression in a text
+
+_SCAN_RE = re.compile(r"\d+(?:[.,]\d+)*|[A-Za-z]+|[-\u2013\u2014]")
+_MAX_WORDS = 9
+
+
+def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, Quantity]]:
+    """Every quantity expression in ``text[start:end]`` as ``(start, end, Quantity)``, longest first match.
+
+    Numbers glued to letters ("5th", "T-72", "MH17"), money, percentages, clock times and years
+    written as four digits are left out: they are not counts of people or things.
+    """
+    end = len(text) if end is None else end
+    toks = [(m.start(), m.end()) for m in _SCAN_RE.finditer(text, start, end)]
+    out: list[tuple[int, int, Quantity]] = []
+    i = 0
+    while i < len(toks):
+        s0 = toks[i][0]
+        first = text[s0 : toks[i][1]]
+        if first in "-\u2013\u2014" or first.lower() in ("and", "or", "to", "of"):
+            i += 1
+            continue
+        best: tuple[int, Quantity] | None = None
+        j_end = min(len(toks), i + _MAX_WORDS)
+        for j in range(j_end, i, -1):
+            # tokens must be separated by spaces/hyphens only (no sentence punctuation inside)
+            gaps_ok = all(
+                re.fullmatch(r"[\s,]*", text[toks[k][1] : toks[k + 1][0]]) is not None
+                and "," not in text[toks[k][1] : toks[k + 1][0]]
+                for k in range(i, j - 1)
+            )
+            if not gaps_ok:
+                continue
+            piece = text[s0 : toks[j - 1][1]]
+            q = parse_quantity(piece)
+            if q is not None and _plausible(text, s0, toks[j - 1][1], piece):
+                best = (j, q)
+                break
+        if best is None:
+            i += 1
+            continue
+        j, q = best
+        if j - 1 > i and text[toks[j - 1][0] : toks[j - 1][1]].lower() == "of":
+            j -= 1  # "dozens of people": the span ends at the amount, "of" belongs to the noun
+        out.append((s0, toks[j - 1][1], q))
+        i = j
+    return out
+
+
+def _plausible(text: str, start: int, end: int, piece: str) -> bool:
+    before = text[max(0, start - 1) : start]
+    after = text[end : end + 1]
+    if before and (before.isalnum() or before in "$£€#-/:."):
+        if not (before == "-" and not text[max(0, start - 2) : start - 1].isalnum()):
+            return False
+    if after and (after.isalnum() or after in "%/"):
+        return False
+    if after == ":" and text[end + 1 : end + 2].isdigit():
+        return False  # a clock time
+    if after == "-" and text[end + 1 : end + 2].isalpha():
+        # "25-year-old", "3-day": a modifier, not a count of victims
+        return False
+    if after in ".," and text[end + 1 : end + 2].isdigit():
+        return False
+    if re.fullmatch(r"(1[89]|20)\d\d", piece):
+        return False
+    low = piece.lower()
+    if low in ("a", "an") or low.endswith(" a") or low.endswith(" an"):
+        return False
+    rest = text[end : end + 12].lower()
+    if re.match(r"\s*(per ?cent|percent|km|kilomet|miles?\b|metres|meters|years?\b|hours?\b|minutes?\b|days?\b|weeks?\b|months?\b|am\b|pm\b|a\.m|p\.m|o'clock)", rest):
+        return False
+    return True
+
+
+# ----------------------------------------------------------------------------------------------
+# find_casualties
+
+
+def _victims_of(token: Token) -> Victims:
+    """Combatants / civilians / unknown from a victim noun and its modifiers."""
+    cfg = _config()
+    words = [token] + [c for c in token.children if c.dep_ in ("compound", "amod", "nmod", "appos")]
+    for pobj in _of_objects(token):
+        words.append(pobj)
+        words.extend(c for c in pobj.children if c.dep_ in ("compound", "amod"))
+    for w in words:
+        lemma = w.lemma_.lower()
+        text = w.text.lower()
+        if lemma in cfg.combatants or text in cfg.combatants:
+            return "combatants"
+        if lemma in cfg.civilians or text in cfg.civilians:
+            return "civilians"
+    return "unknown"
+
+
+def _of_objects(token: Token) -> list[Token]:
+    return [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+
+
+def _phrase_kind(doc: Doc, token: Token) -> tuple[str, int] | None:
+    """A multi-word casualty phrase starting at ``token``: (kind, end char)."""
+    cfg = _config()
+    tail = doc.text[token.idx : token.idx + 40].lower()
+    for phrase, kind in cfg.phrases.items():
+        if tail.startswith(phrase) and (len(tail) == len(phrase) or not tail[len(phrase)].isalnum()):
+            return kind, token.idx + len(phrase)
+    return None
+
+
+def _verb_kind(doc: Doc, verb: Token) -> tuple[str, Token] | None:
+    """The casualty kind a verb (or its complement) names: "were killed", "found dead", "went missing"."""
+    cfg = _config()
+    phrase = _phrase_kind(doc, verb)
+    if phrase:
+        return phrase[0], verb
+    lemma = verb.lemma_.lower().rstrip("-\u2013")
+    form = verb.lower_.strip("-\u2013,;:")
+    if _irrealis(verb):
+        return None
+    if (lemma in cfg.lemma_kinds or form in cfg.forms) and verb.pos_ in ("VERB", "ADJ", "AUX", "NUM", "PROPN", "NOUN") and (
+        verb.pos_ in ("VERB", "ADJ", "AUX") or form in cfg.forms
+    ) or verb.lower_ in ("dead", "missing", "wounded", "injured"):
+        kind = cfg.lemma_kinds.get(lemma) or cfg.lemma_kinds.get(verb.lower_) or cfg.forms.get(form)
+        if kind:
+            # "killing or wounding 50": this verb is the second of an "or" pair
+            # ("kill and injure 6": one figure for both, dead and wounded not told apart)
+            head = verb.head
+            if verb.dep_ == "conj" and any(cc.lower_ in ("or", "and") for cc in head.children if cc.dep_ == "cc"):
+                other = cfg.lemma_kinds.get(head.lemma_.lower())
+                if other and {kind, other} == {"killed", "injured"} and not (_own_object(verb) and _own_object(head)):
+                    return "killed_or_injured", verb
+            # "killed or wounded"
+            for c in verb.children:
+                if c.dep_ == "conj" and c.lemma_.lower() in cfg.lemma_kinds and any(
+                    cc.lower_ in ("or", "and") for cc in verb.children if cc.dep_ == "cc"
+                ) and not (_own_object(verb) and _own_object(c)):
+                    other = cfg.lemma_kinds[c.lemma_.lower()]
+                    if {kind, other} == {"killed", "injured"}:
+                        return "killed_or_injured", c
+            return kind, verb
+    if verb.pos_ == "VERB" and any(
+        c.dep_ == "prep" and c.lower_ == "to" and any(g.lemma_.lower() == "death" for g in c.children) for c in verb.children
+    ):
+        return "killed", verb  # "beat a man to death", "was stabbed to death"
+    for c in verb.children:
+        if c.dep_ in ("acomp", "oprd", "xcomp", "attr") and (
+            c.lemma_.lower() in cfg.lemma_kinds or c.lower_ in ("dead", "missing")
+        ):
+            kind = cfg.lemma_kinds.get(c.lemma_.lower()) or cfg.lemma_kinds.get(c.lower_)
+            if kind:
+                return kind, c
+    return None
+
+
+def _own_object(verb: Token) -> bool:
+    """The verb has an argument of its own ("killing two and wounding five": both have one, so the
+    figures are separate; "killing or wounding 50": only one has, so the figure is shared)."""
+    passive = _is_passive_like(verb)
+    return any(
+        c.dep_ in ("dobj", "nsubjpass", "npadvmod", "attr", "oprd") or c.pos_ == "NUM" or (c.dep_ == "nsubj" and passive)
+        for c in verb.children
+    )
+
+
+def _irrealis(verb: Token) -> bool:
+    """"an attempt to assassinate", "threatened to kill", "no one was hurt": not a casualty."""
+    cfg = _config()
+    t = verb
+    for _ in range(2):
+        if t.dep_ in ("xcomp", "acl") and t.head.lemma_.lower() in cfg.irrealis:
+            return True
+        if t.head == t:
+            break
+        t = t.head
+    if any(c.dep_ == "mark" and c.lower_ in ("whether", "if", "unless", "lest") for c in verb.children):
+        return True  # "not clear whether a third man had died"
+    if verb.dep_ == "conj" and any(c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in verb.head.children):
+        return True
+    return any(c.dep_ == "neg" for c in verb.children)
+
+
+def _is_passive_like(verb: Token) -> bool:
+    """The victim is the subject: passive, intransitive ("died"), adjective ("dead"), or a headline's
+    bare participle with a subject and no object ("Soldier killed in ...")."""
+    cfg = _config()
+    if (
+        verb.lemma_.lower() in cfg.lemma_kinds
+        and verb.tag_ == "VBD"
+        and not any(c.dep_ in ("dobj", "ccomp", "xcomp", "attr") for c in verb.children)
+        and not any(
+            c.dep_ == "conj" and c.lemma_.lower() in cfg.lemma_kinds and any(g.dep_ == "dobj" for g in c.children)
+            for c in verb.children
+        )
+    ):
+        for c in verb.children:
+            if c.dep_ == "nsubj" and (
+                c.pos_ == "NUM"
+                or any(g.dep_ == "nummod" for g in c.children)
+                or c.lemma_.lower() in cfg.combatants
+                or c.lemma_.lower() in cfg.civilians
+                or c.lemma_.lower() in ("people", "person")
+            ):
+                return True
+    if any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
+        return True
+    if verb.lemma_.lower() in ("die", "dead", "missing", "miss", "flee", "perish", "disappear"):
+        return True
+    if verb.tag_ == "VBN" and not any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children):
+        return True
+    return verb.pos_ == "ADJ"
+
+
+@dataclass
+class _Fig:
+    kind: str
+    q: Quantity
+    victims: Victims
+    start: int
+    end: int
+    part_marker: bool
+    noun_i: int | None  # token index of the victim noun, for dedup
+
+
+def _quantity_head(doc: Doc, span: Span) -> Token:
+    """The token of a quantity span that attaches it to the sentence."""
+    for t in span:
+        if t.head.i < span.start or t.head.i >= span.end or t.head == t:
+            return t
+    return span[-1]
+
+
+def _noun_of(anchor: Token) -> Token:
+    """The noun a number counts: "12 people" -> people; "dozens of people" -> dozens (with its of-object)."""
+    t = anchor
+    for _ in range(3):
+        head = t.head
+        between = t.doc[min(t.i, head.i) + 1 : max(t.i, head.i)]
+        if (
+            t.dep_ in ("nummod", "quantmod", "amod", "compound", "advmod", "npadvmod")
+            and head.pos_ in ("NOUN", "PROPN", "ADJ", "PRON")
+            and abs(head.i - t.i) <= 5
+            and not any(b.pos_ in ("VERB", "AUX") or (b.is_punct and b.tag_ != "HYPH") for b in between)
+        ):
+            t = head
+        else:
+            break
+    return t
+
+
+def _role_verb(doc: Doc, noun: Token) -> Token | None:
+    """The verb a victim noun is an argument of, climbing through conjunctions and ``including``."""
+    t = noun
+    for _ in range(4):
+        if t.dep_ == "conj":
+            t = t.head
+            continue
+        if t.dep_ in ("appos",):
+            t = t.head
+            continue
+        break
+    if t.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "oprd", "pobj", "npadvmod", "ROOT", "dep", "conj"):
+        head = t.head
+        if t.dep_ == "pobj" and head.dep_ in ("prep", "agent"):
+            if head.lower_ in ("including", "among"):
+                return head.head
+            return None
+        return head
+    return None
+
+
+def _toll_figure(doc: Doc, anchor: Token) -> bool:
+    """"the death toll rose to 15", "a toll of 15", "the toll stands at 30"."""
+    cfg = _config()
+    t = anchor
+    for _ in range(4):
+        if t.head == t:
+            break
+        t = t.head
+        if t.lemma_.lower() in cfg.toll_nouns:
+            return True
+        if t.pos_ in ("VERB", "AUX"):
+            return any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in cfg.toll_nouns for c in t.children)
+    return False
+
+
+def _noun_kind(noun: Token) -> str | None:
+    cfg = _config()
+    return cfg.noun_kinds.get(noun.lemma_.lower()) or cfg.noun_kinds.get(noun.lower_)
+
+
+def _linear_kind(doc: Doc, span: Span, sent: Span) -> tuple[str, int] | None:
+    """Fallback when the parse is no help: "12 killed", "two dead", "killing 3" next to the number."""
+    cfg = _config()
+    after = [t for t in doc[span.end : min(sent.end, span.end + 4)]]
+    for t in after:
+        if t.is_punct and t.text not in ("-",):
+            break
+        k = _phrase_kind(doc, t)
+        if k:
+            return k[0], k[1]
+        kind = cfg.lemma_kinds.get(t.lemma_.lower()) or cfg.lemma_kinds.get(t.lower_)
+        if kind and t.tag_ in ("VBN", "VBD", "JJ"):
+            return kind, t.idx + len(t.text)
+        form = cfg.forms.get(t.lower_.strip("-–,;:"))
+        if form:
+            return form, t.idx + len(t.text.rstrip("-–,;:"))
+        if t.pos_ in ("VERB",) and t.lemma_ not in ("be", "have"):
+            break
+    before = [t for t in doc[max(sent.start, span.start - 2) : span.start]]
+    for t in reversed(before):
+        kind = cfg.lemma_kinds.get(t.lemma_.lower())
+        if kind and t.tag_ in ("VBG", "VBD"):
+            return kind, t.idx
+    return None
+
+
+def _part_marker_before(doc: Doc, start: int, sent: Span) -> bool:
+    window = doc.text[max(sent.start_char, start - 30) : start].lower().rstrip(" ,:")
+    return any(window.endswith(m) for m in _config().part_markers)
+
+
+_OF_THE_RE = re.compile(r"\s+of\s+(?:the|them|those|these|whom|its|their)\b", re.IGNORECASE)
+
+
+def _part_marker_after(doc: Doc, end: int) -> bool:
+    """"three of the wounded", "many of the dead", "two of them": a part of a figure given before."""
+    return _OF_THE_RE.match(doc.text, end) is not None
+
+
+def find_casualties(doc: Doc, start: int | None = None, end: int | None = None) -> list[Casualties]:
+    """Casualty figures in ``doc`` (optionally only within ``doc.text[start:end]``), in text order.
+
+    Each figure says its kind (killed, injured, captured, missing, displaced), its range and
+    conservative count (see :func:`parse_quantity`), the victims (combatants, civilians, unknown)
+    and, for a part of a figure said before ("12 killed, including 3 children"), ``part_of``: the
+    index in the returned list of the whole it belongs to. "killed or wounded" gives a killed
+    figure with conservative 0 and the stated number as its high end, qualifier
+    "killed or wounded".
+    """
+    from fieldreport.extract.time import dateline_end
+
+    lo = max(0 if start is None else start, dateline_end(doc.text))
+    hi = len(doc.text) if end is None else end
+    figs: list[_Fig] = []
+    used_nouns: set[int] = set()
+    for sent in doc.sents:
+        if sent.end_char <= lo or sent.start_char >= hi:
+            continue
+        s_lo, s_hi = max(lo, sent.start_char), min(hi, sent.end_char)
+        for qs, qe, q in find_quantities(doc.text, s_lo, s_hi):
+            span = doc.char_span(qs, qe, alignment_mode="expand")
+            if span is None or len(span) == 0:
+                continue
+            fig = _figure_from_quantity(doc, sent, span, q)
+            if fig is None:
+                continue
+            figs.append(fig)
+            if fig.noun_i is not None:
+                used_nouns.add(fig.noun_i)
+        figs.extend(_figures_without_number(doc, sent, s_lo, s_hi, used_nouns))
+    figs.sort(key=lambda f: f.start)
+    out: list[Casualties] = []
+    for f in figs:
+        part_of: int | None = None
+        kind = f.kind
+        if f.part_marker:
+            for idx in range(len(out) - 1, -1, -1):
+                if out[idx].part_of is None and (out[idx].best >= f.q.best or f.q.unspecified) and kind in (out[idx].kind, "unknown_kind"):
+                    part_of = idx
+                    if kind == "unknown_kind":
+                        kind = out[idx].kind
+                    break
+        if kind == "unknown_kind":
+            continue
+        if f.part_marker and part_of is None and lo > 0 and _has_earlier_whole(doc, lo, kind):
+            continue  # "two of the wounded": the whole was told before the scope; never count a part alone
+        q = f.q
+        qualifier = q.qualifier
+        if kind == "killed_or_injured":
+            kind = "killed"
+            q = Quantity(low=0, best=0, high=q.high, conservative=0, qualifier=q.qualifier)
+            qualifier = "killed or wounded" if q.qualifier is None else f"{q.qualifier}; killed or wounded"
+        out.append(
+            Casualties(
+                kind=kind,  # type: ignore[arg-type]
+                low=q.low,
+                best=q.best,
+                high=q.high,
+                conservative=q.conservative,
+                qualifier=qualifier,
+                victims=f.victims,
+                part_of=part_of,
+                start=f.start,
+                end=f.end,
+            )
+        )
+    return out
+
+
+def _has_earlier_whole(doc: Doc, before: int, kind: str) -> bool:
+    """Is there a figure of ``kind`` before offset ``before`` (outside a caller's scope)?"""
+    return any(f.kind == kind and f.part_of is None for f in find_casualties(doc, 0, before))
+
+
+def _figure_from_quantity(doc: Doc, sent: Span, span: Span, q: Quantity) -> _Fig | None:
+    """A casualty figure for one quantity of a sentence, or None when the number counts no victims."""
+    if span.start > sent.start and doc[span.start - 1].lower_ in ("no", "not", "none", "without", "nor"):
+        return None  # "no one was hurt"
+    anchor = _quantity_head(doc, span)
+    noun = _noun_of(anchor)
+    if noun.dep_ == "nsubj" and _speaking_verb(noun.head):
+        return None  # "one of them said", "two officials told Reuters"
+    objs = _of_objects(noun)
+    victim_noun = objs[0] if objs and noun.i in range(span.start, span.end) else noun
+    part = _part_marker_before(doc, span.start_char, sent) or _part_marker_after(doc, span.end_char)
+    s, e = span.start_char, span.end_char
+    if victim_noun.i >= span.end:
+        e = max(e, victim_noun.idx + len(victim_noun.text))
+    # a materiel noun is not a victim ("destroyed 3 tanks"), nor is a speaker ("two officials said")
+    if _materiel_kind_of(victim_noun) is not None or (noun.i >= span.end - 1 and _is_speaker(_root_conj(noun)) and noun.dep_ in ("dobj", "conj")):
+        return None
+    kind: str | None = None
+    # 1. the number counts a casualty noun: "15 deaths", "10 dead", "20 casualties", "two bodies"
+    nk = _noun_kind(victim_noun) if victim_noun.i >= span.start else None
+    if nk and nk not in ("unknown_victims",):
+        kind = nk
+        e = max(e, victim_noun.idx + len(victim_noun.text))
+    # 2. the noun is an argument of a casualty verb
+    if kind is None:
+        verb = _role_verb(doc, noun)
+        if verb is not None:
+            vk = _verb_kind(doc, verb)
+            if vk is not None:
+                k, vtok = vk
+                subj_role = noun.dep_ in ("nsubj", "nsubjpass") or (
+                    noun.dep_ == "conj" and _root_conj(noun).dep_ in ("nsubj", "nsubjpass")
+                )
+                obj_role = not subj_role
+                if (subj_role and _is_passive_like(verb)) or (obj_role and not _is_passive_like(verb)) or (
+                    noun.dep_ == "pobj" and part
+                ) or vtok is not verb:
+                    kind = k
+                    s, e = min(s, vtok.idx), max(e, vtok.idx + len(vtok.text))
+            if kind is None:
+                # "12 people, including ... , were killed": the noun's own participle
+                for c in noun.children:
+                    if c.dep_ in ("acl", "amod", "relcl") and _verb_kind(doc, c):
+                        kind = _verb_kind(doc, c)[0]  # type: ignore[index]
+                        e = max(e, c.idx + len(c.text))
+                        break
+        else:
+            for c in noun.children:
+                if c.dep_ in ("acl", "amod", "relcl", "appos") and _verb_kind(doc, c):
+                    kind = _verb_kind(doc, c)[0]  # type: ignore[index]
+                    e = max(e, c.idx + len(c.text))
+                    break
+    # "the killing of 23 members", "the deaths of 5 soldiers"
+    if kind is None and noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head != noun.head:
+        nk2 = _noun_kind(noun.head.head)
+        if nk2 and nk2 not in ("unknown_victims",):
+            kind = nk2
+            s = min(s, noun.head.head.idx)
+    # 3. a toll
+    if kind is None and _toll_figure(doc, anchor):
+        kind = "killed"
+    # 4. words next to the number
+    if kind is None:
+        lk = _linear_kind(doc, span, sent)
+        if lk is not None:
+            kind = lk[0]
+            s, e = min(s, lk[1]), max(e, lk[1])
+    if kind is None and part:
+        kind = "unknown_kind"
+    if kind is None:
+        return None
+    if kind == "unknown_victims":
+        return None
+    victims = _victims_of(victim_noun)
+    if victims == "unknown" and victim_noun is not noun:
+        victims = _victims_of(noun)
+    if kind == "killed":
+        # ACLED counts a suicide bomber: "killing eight people besides herself" codes 9
+        tail = doc.text[max(e, victim_noun.idx + len(victim_noun.text)) : sent.end_char]
+        self_m = _SELF_RE.match(tail)
+        if self_m:
+            q = Quantity(
+                low=q.low + 1, best=q.best + 1, high=q.high + 1, conservative=q.conservative + 1,
+                qualifier=(q.qualifier + "; " if q.qualifier else "") + "and the attacker", vague=q.vague,
+            )
+            e = max(e, victim_noun.idx + len(victim_noun.text) + self_m.end())
+    return _Fig(kind=kind, q=q, victims=victims, start=s, end=e, part_marker=part, noun_i=victim_noun.i)
+
+
+_SELF_RE = re.compile(r"\s*,?\s*(?:besides|as well as|in addition to|along with|and)\s+(?:himself|herself)\b", re.IGNORECASE)
+
+
+_SPEAKER_VERBS = frozenset({"say", "tell", "report", "add", "confirm", "claim", "announce", "state", "tweet", "write"})
+
+
+def _is_speaker(tok: Token) -> bool:
+    """The noun phrase is directly followed by a reporting verb: ", a doctor and an elder said"
+    (but not "13 reported dead", where the verb's complement is the casualty)."""
+    nxt = tok.right_edge.i + 1
+    return nxt < len(tok.doc) and _speaking_verb(tok.doc[nxt])
+
+
+def _speaking_verb(verb: Token) -> bool:
+    if verb.lemma_.lower() not in _SPEAKER_VERBS or verb.pos_ != "VERB":
+        return False
+    cfg = _config()
+    return not any(
+        c.dep_ in ("xcomp", "oprd", "acomp") and (c.lemma_.lower() in cfg.lemma_kinds or c.lower_ in cfg.forms)
+        for c in verb.children
+    )
+
+
+def _root_conj(tok: Token) -> Token:
+    t = tok
+    while t.dep_ == "conj" and t.head != t:
+        t = t.head
+    return t
+
+
+_ONE_DETS = {"a", "an", "one"}
+
+
+def _figures_without_number(doc: Doc, sent: Span, lo: int, hi: int, used: set[int]) -> list[_Fig]:
+    """"a soldier was killed" (1), "killing him" (1), "civilians were killed" (the no-number rule),
+    "the strike caused casualties" (killed 0, high from the rule)."""
+    cfg = _config()
+    out: list[_Fig] = []
+    for verb in sent:
+        if verb.idx < lo or verb.idx >= hi:
+            continue
+        vk = _verb_kind(doc, verb) if verb.pos_ in ("VERB", "ADJ", "AUX") else None
+        if vk is None:
+            continue
+        kind, vtok = vk
+        passive = _is_passive_like(verb) or vtok is not verb
+        args = [c for c in verb.children if (c.dep_ in ("nsubj", "nsubjpass") and passive) or (c.dep_ == "dobj" and not passive)]
+        if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
+            args.append(verb.head)
+        for arg in list(args):
+            args.extend(c for c in arg.children if c.dep_ == "conj")
+        for arg in args:
+            if arg.i in used or any(c.dep_ == "nummod" for c in arg.children):
+                continue
+            if _materiel_kind_of(arg) is not None or _is_speaker(_root_conj(arg)):
+                continue
+            n = _count_without_number(arg)
+            if n is None and kind == "killed" and arg.tag_ == "NN" and arg.pos_ == "NOUN" and arg.lemma_.lower() not in cfg.noun_kinds and arg.lemma_.lower() not in cfg.toll_nouns:
+                n = 1  # "opera singer killed": a singular noun killed is a person
+            if n is None:
+                continue
+            used.add(arg.i)
+            left = min([arg.idx] + [c.idx for c in arg.children if c.dep_ in ("det", "amod", "compound") and c.i < arg.i])
+            s = min(left, vtok.idx)
+            e = max(arg.idx + len(arg.text), vtok.idx + len(vtok.text))
+            if n == 1:
+                q = Quantity(low=1, best=1, high=1, conservative=1)
+            else:
+                q = _bare_plural_quantity()
+            if not cfg.bare_plural and n != 1:
+                continue
+            out.append(_Fig(kind=kind, q=q, victims=_victims_of(arg), start=s, end=e, part_marker=False, noun_i=arg.i))
+    # "the death of a soldier", "the killing of civilians"
+    for tok in sent:
+        if tok.idx < lo or tok.idx >= hi or tok.pos_ != "NOUN":
+            continue
+        nk = _noun_kind(tok)
+        if nk not in ("killed", "injured", "captured"):
+            continue
+        for victim in _of_objects(tok):
+            if victim.i in used or any(c.dep_ in ("nummod", "quantmod") for c in victim.children):
+                continue
+            n = _count_without_number(victim)
+            if n is None or (n != 1 and not cfg.bare_plural):
+                continue
+            used.add(victim.i)
+            if n == 1:
+                q = Quantity(low=1, best=1, high=1, conservative=1)
+            else:
+                q = _bare_plural_quantity()
+            out.append(_Fig(kind=nk, q=q, victims=_victims_of(victim), start=tok.idx, end=victim.idx + len(victim.text), part_marker=False, noun_i=victim.i))
+    # "casualties" with no number
+    for tok in sent:
+        if tok.lower_ == "casualties" and tok.dep_ != "compound" and tok.i not in used and tok.idx >= lo and tok.idx < hi:
+            if any(c.dep_ in ("nummod", "quantmod") for c in tok.children):
+                continue
+            if any(c.lower_ in ("no", "without") for c in tok.children) or (tok.i > 0 and doc[tok.i - 1].lower_ in ("no", "without")):
+                continue
+            q = Quantity(low=0, best=0, high=cfg.casualties_high, conservative=0, qualifier="casualties", unspecified=True)
+            out.append(
+                _Fig(kind="killed", q=q, victims=_victims_of(tok), start=tok.idx, end=tok.idx + len(tok.text), part_marker=False, noun_i=tok.i)
+            )
+            used.add(tok.i)
+    return out
+
+
+_PERSONS = frozenset(
+    "person people official leader chief member mayor governor imam priest activist politician lawmaker "
+    "judge businessman employee staff prisoner detainee hostage captive inmate suspect victim".split()
+)
+
+
+def _bare_plural_quantity() -> Quantity:
+    cfg = _config()
+    f = cfg.bare_plural_figure
+    return Quantity(low=min(cfg.unspec_low, f), best=f, high=f, conservative=f, qualifier="plural, no number", unspecified=True)
+
+
+def _count_without_number(arg: Token) -> int | None:
+    """1 for "a soldier", "the commander", "him", a named person; 2+ (the rule) for "soldiers"; else None."""
+    cfg = _config()
+    lemma = arg.lemma_.lower()
+    if arg.lower_ in ("him", "her", "he", "she", "another"):
+        return 1
+    if arg.pos_ == "PRON":
+        return None
+    person_noun = lemma in cfg.combatants or lemma in cfg.civilians or lemma in _PERSONS
+    if arg.ent_type_ == "PERSON" and arg.pos_ == "PROPN":
+        return 1
+    if not person_noun:
+        return None
+    if arg.tag_ in ("NNS", "NNPS") or lemma == "people" or arg.lower_ in ("people", "police", "troops", "personnel"):
+        # "no civilians", and definite plurals ("the children killed", "their fighters") that refer
+        # to people counted elsewhere, give no figure
+        if any(c.lower_ in ("no", "none", "the", "those", "these", "their", "its", "his", "her", "our", "all") for c in arg.children):
+            return None
+        return 2
+    if any(c.dep_ in ("det", "poss") for c in arg.children) or arg.tag_ in ("NN", "NNP"):
+        return 1
+    return None
+
+
+# ----------------------------------------------------------------------------------------------
+# summarise_fatalities
+
+
+def _group_key(fig: Casualties, text: str | None) -> tuple[str, str]:
+    cfg = _config()
+    noun = ""
+    if text is not None:
+        for w in re.findall(r"[a-z]+", text[fig.start : fig.end].lower()):
+            for cand in (w, w[:-1] if w.endswith("s") else w, w[:-2] if w.endswith("es") else w):
+                if cand in cfg.combatants or cand in cfg.civilians:
+                    noun = cand
+                    break
+            if noun:
+                break
+    return fig.victims, noun
+
+
+def summarise_fatalities(
+    figures: Iterable[Casualties], text: str | None = None, kind: str | None = None
+) -> tuple[int, int | None, int | None, int | None]:
+    """Combine the killed figures of one event into ``(conservative, low, best, high)``.
+
+    The rule (documented in docs and pinned by tests):
+
+    1. Only figures of one kind count: ``kind`` when given, else "killed" (or the figures' only
+       kind when they all share one, so injured figures can be summarised the same way); a figure
+       with ``part_of`` set is inside its whole and is never added again.
+    2. Figures about the same victim group are alternative reports of one number: the group's
+       conservative and low are the smallest, best and high the largest (a toll that "rose to 15"
+       supersedes an earlier 12 as best, while ACLED's conservative figure stays the lowest).
+       A victim group is the victims class (combatants / civilians / unknown) plus, when ``text``
+       (the article text) is given, the victim noun read at the figure's offsets ("soldiers" and
+       "militants" are two groups; without the text they are one).
+    3. Distinct named groups (soldiers, civilians, militants, ...) are summed.
+    4. Figures with unknown victims ("15 people", "the toll") are totals: the result is the larger
+       of that total and the sum of the named groups, never their sum.
+
+    With no killed figure the result is ``(0, None, None, None)``.
+    """
+    all_figs = list(figures)
+    if kind is None:
+        kinds = {f.kind for f in all_figs}
+        kind = kinds.pop() if len(kinds) == 1 else "killed"
+    figs = [f for f in all_figs if f.kind == kind and f.part_of is None]
+    if not figs:
+        return 0, None, None, None
+    groups: dict[tuple[str, str], list[Casualties]] = {}
+    for f in figs:
+        groups.setdefault(_group_key(f, text), []).append(f)
+
+    def combine(fs: list[Casualties]) -> tuple[int, int, int, int]:
+        return (
+            min(f.conservative for f in fs),
+            min(f.low for f in fs),
+            max(f.best for f in fs),
+            max(f.high for f in fs),
+        )
+
+    totals = [combine(fs) for key, fs in groups.items() if key[0] == "unknown" and not key[1]]
+    named = [combine(fs) for key, fs in groups.items() if not (key[0] == "unknown" and not key[1])]
+    total = totals[0] if totals else None
+    if named:
+        summed = tuple(sum(x[i] for x in named) for i in range(4))
+        total = summed if total is None else tuple(max(a, b) for a, b in zip(total, summed))  # type: ignore[assignment]
+    assert total is not None
+    cons, low, best, high = total
+    best = max(best, cons)
+    high = max(high, best)
+    low = min(low, cons)
+    return cons, low, best, high
+
+
+# ----------------------------------------------------------------------------------------------
+# Materiel
+
+
+@dataclass(frozen=True)
+class _MatConfig:
+    kinds: dict[tuple[str, ...], str]  # lower-case word sequence (lemmas of the last word) -> kind
+    max_len: int
+    status_lemmas: dict[str, str]
+    status_phrases: dict[str, str]
+    window: int
+
+
+@lru_cache(maxsize=1)
+def _mat_config() -> _MatConfig:
+    raw: dict[str, Any] = load_yaml("materiel.yaml")
+    kinds: dict[tuple[str, ...], str] = {}
+    for kind, names in raw["kinds"].items():
+        for name in [kind, *names]:
+            kinds[_words(str(name))] = str(kind)
+    return _MatConfig(
+        kinds=kinds,
+        max_len=max(len(k) for k in kinds),
+        status_lemmas={str(k).lower(): str(v) for k, v in raw["status_lemmas"].items()},
+        status_phrases={str(k).lower(): str(v) for k, v in raw["status_phrases"].items()},
+        window=int(raw.get("window", 6)),
+    )
+
+
+def _materiel_kind_of(token: Token) -> str | None:
+    """The normalised materiel kind a noun (with its compounds) names, if any."""
+    cfg = _mat_config()
+    doc = token.doc
+    for n in range(min(cfg.max_len, token.i + 1), 0, -1):
+        toks = doc[token.i - n + 1 : token.i + 1]
+        words = tuple(t.lower_ for t in toks[:-1]) + (toks[-1].lemma_.lower(),)
+        if words in cfg.kinds:
+            return cfg.kinds[words]
+        words2 = tuple(t.lower_ for t in toks)
+        if words2 in cfg.kinds:
+            return cfg.kinds[words2]
+    return None
+
+
+def _material_status(doc: Doc, noun: Token, sent: Span) -> tuple[str, Token] | None:
+    """Destroyed / damaged / captured, from the verb the noun is an argument of, else nearby words."""
+    cfg = _mat_config()
+
+    def status_of(t: Token) -> str | None:
+        tail = doc.text[t.idx : t.idx + 30].lower()
+        for phrase, status in cfg.status_phrases.items():
+            if tail.startswith(phrase):
+                return status
+        if t.pos_ not in ("VERB", "ADJ", "AUX"):
+            return None  # "artillery strikes" (a noun) is no status
+        return cfg.status_lemmas.get(t.lemma_.lower()) or cfg.status_lemmas.get(t.lower_)
+
+    root = _root_conj(noun)
+    if root.dep_ == "nsubj" and root.head.pos_ in ("VERB", "AUX") and not _is_passive_like(root.head):
+        return None  # the materiel acts ("jets struck"): it is not what was hit
+    if root.dep_ == "pobj" and root.head.lower_ != "of":
+        return None  # agent, equipment or place ("hit by a drone", "mounted with guns", "at a bus")
+    t = noun
+    for _ in range(5):
+        if t.head == t:
+            break
+        if t.dep_ in ("conj", "appos", "compound", "pobj", "prep", "nummod"):
+            t = t.head
+            st = status_of(t)
+            if st:
+                return st, t
+            continue
+        t = t.head
+        st = status_of(t)
+        if st:
+            return st, t
+        break
+    for c in noun.children:
+        if c.dep_ in ("amod", "acl", "relcl", "compound"):
+            st = status_of(c)
+            if st:
+                return st, c
+    # nearest status word in the sentence, within the window
+    best: tuple[int, str, Token] | None = None
+    for tok in sent:
+        if abs(tok.i - noun.i) > cfg.window:
+            continue
+        st = status_of(tok)
+        if st:
+            d = abs(tok.i - noun.i)
+            if best is None or d < best[0]:
+                best = (d, st, tok)
+    if best:
+        return best[1], best[2]
+    return None
+
+
+def find_materiel(doc: Doc, start: int | None = None, end: int | None = None) -> list[Materiel]:
+    """Materiel destroyed, damaged or captured: ``[Materiel(kind="tank", count=3, status="destroyed")]``.
+
+    The kind is normalised through ``data/materiel.yaml``; the count is the number before the noun
+    ("about 20 armed SUVs" -> 20), 1 for "a"/"an"/"one", and None for a plural without a number or
+    a word that gives none ("several tanks"). Mentions with no status word are left out.
+    """
+    from fieldreport.extract.time import dateline_end
+
+    lo = max(0 if start is None else start, dateline_end(doc.text))
+    hi = len(doc.text) if end is None else end
+    out: list[Materiel] = []
+    for sent in doc.sents:
+        if sent.end_char <= lo or sent.start_char >= hi:
+            continue
+        quantities = find_quantities(doc.text, sent.start_char, sent.end_char)
+        for tok in sent:
+            if tok.idx < lo or tok.idx >= hi or tok.pos_ not in ("NOUN", "PROPN"):
+                continue
+            if tok.dep_ == "compound":
+                continue  # "car market", "tank crew": a modifier; a materiel head is read by itself
+            kind = _materiel_kind_of(tok)
+            if kind is None:
+                continue
+            st = _material_status(doc, tok, sent)
+            if st is None:
+                continue
+            status, stok = st
+            count, cstart = _materiel_count(doc, tok, quantities)
+            first = min(cstart, tok.idx, stok.idx)
+            last = max(tok.idx + len(tok.text), stok.idx + len(stok.text))
+            out.append(Materiel(kind=kind, count=count, status=status, start=first, end=last))  # type: ignore[arg-type]
+    return out
+
+
+def _materiel_count(doc: Doc, noun: Token, quantities: list[tuple[int, int, Quantity]]) -> tuple[int | None, int]:
+    """Count of a materiel noun and the start offset of the words that gave it."""
+    left = noun.left_edge
+    np_start = left.idx
+    for qs, qe, q in quantities:
+        if np_start <= qs and qe <= noun.idx:
+            if q.unspecified:
+                return None, qs
+            return q.conservative, qs
+    for c in noun.children:
+        if c.dep_ in ("det", "nummod") and c.lower_ in _ONE_DETS and c.i < noun.i:
+            return 1, c.idx
+    if noun.tag_ in ("NN", "NNP") and any(c.dep_ in ("det", "poss") for c in noun.children):
+        return 1, np_start
+    return None, noun.idx
+
+
+# ----------------------------------------------------------------------------------------------
+# Clause scope
+
+
+def event_clause(doc: Doc, trigger_start: int, trigger_end: int) -> tuple[int, int]:
+    """Character span of the clause of an event trigger, for sentences that tell two events.
+
+    "Missiles struck Kharkiv on Saturday, killing four, and a drone hit Sumy on Sunday, injuring
+    two": the clause of "struck" ends before "and a drone hit", so its figures are the four dead,
+    and the clause of "hit" holds only the two injured. The clause is the subtree of the verb that
+    governs the trigger, without coordinated clauses that have a subject of their own; a trigger
+    with no verb above it gets its whole sentence.
+    """
+    span = doc.char_span(trigger_start, trigger_end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return trigger_start, trigger_end
+    tok = span.root
+    sent = tok.sent
+    verb = tok
+    for _ in range(8):
+        if verb.pos_ in ("VERB", "AUX") or verb.head == verb:
+            break
+        verb = verb.head
+    if verb.pos_ not in ("VERB", "AUX"):
+        return sent.start_char, sent.end_char
+    excluded: list[Token] = [
+        c for c in verb.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
+    ]
+    keep = [t for t in verb.subtree if not any(t.i >= e.left_edge.i and t.i <= e.right_edge.i for e in excluded)]
+    # a clause coordinated to an earlier one also starts at its own subject
+    left = min(t.i for t in keep)
+    right = max(t.i for t in keep)
+    if excluded:
+        first_excluded = min(e.left_edge.i for e in excluded)
+        right = min(right, first_excluded - 1)
+        while right > left and (doc[right].is_punct or doc[right].dep_ == "cc"):
+            right -= 1
+    return doc[left].idx, doc[right].idx + len(doc[right].text)

@@ -1,0 +1,413 @@
+"""When: date expressions in an article and the date of an event.
+
+:func:`find_dates` reads every date expression of a ``Doc`` (explicit dates in the common news
+formats, weekdays, "yesterday", "last week", "over the weekend", "early this month", ranges such as
+"between 3 and 5 May") and resolves it against the publication date. :func:`event_date` picks the
+one that dates a given event trigger: the date attached to the trigger's clause, then any date of
+its sentence that is not the date of a statement ("said on Friday"), then the lead.
+
+Precision follows ACLED: 1 the day is known, 2 a week or a few days, 3 a month or vaguer. When
+:func:`event_date` returns None the pipeline should fall back to the publication date with
+``time_precision`` 2 (:data:`FALLBACK_PRECISION`): news reports events of the last few days.
+
+The grammar lives in ``data/numbers_dates.yaml``. dateparser is not used: it resolves news weekdays
+wrongly with ``PREFER_DATES_FROM=past`` and it would add nothing that this small grammar lacks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any
+
+from spacy.tokens import Doc, Token
+
+from fieldreport.data import load_yaml
+from fieldreport.model import DateFinding
+
+__all__ = ["FALLBACK_PRECISION", "find_dates", "event_date", "resolve_weekday", "parse_date_text", "dateline_end"]
+
+#: Suggested ``time_precision`` for a record dated by its publication date only.
+FALLBACK_PRECISION = 2
+
+_REPORTING_LEMMAS = frozenset(
+    "say tell report announce claim state confirm add deny accuse allege publish post tweet write "
+    "declare insist warn note explain reveal release issue".split()
+)
+
+
+@dataclass(frozen=True)
+class _Cfg:
+    months: dict[str, int]
+    weekdays: dict[str, int]
+    slash_order: str
+    tolerance: int
+    relative: dict[str, dict[str, Any]]
+    re_explicit: re.Pattern[str]
+    re_relative: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _cfg() -> _Cfg:
+    raw = load_yaml("numbers_dates.yaml")
+    months = {str(k): int(v) for k, v in raw["months"].items()}
+    weekdays = {str(k): int(v) for k, v in raw["weekdays"].items()}
+    month_alt = "|".join(sorted((re.escape(m) for m in months), key=len, reverse=True))
+    full = "|".join(sorted((re.escape(m) for m in months if len(m) > 4 or m in ("May", "June", "July")), key=len, reverse=True))
+    abbr = "|".join(sorted((re.escape(m) for m in months if len(m) <= 4 and m not in ("May", "June", "July")), key=len, reverse=True))
+    wd_alt = "|".join(weekdays)
+    m = rf"(?:(?:{full})\b|(?:{abbr})\b\.?)"
+    d = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
+    y = r"(?:1[89]\d\d|20\d\d)"
+    sep = r"\s*(?:-|\u2013|\u2014|to|and|until|till)\s*"
+    explicit = "|".join(
+        [
+            # ranges
+            rf"(?P<r1>(?:between|from)\s+(?P<r1d1>{d})\s*(?:and|to|-)\s*(?P<r1d2>{d})\s+(?P<r1m>{m})(?:,?\s+(?P<r1y>{y}))?)",
+            rf"(?P<r2>(?P<r2d1>{d}){sep}(?P<r2d2>{d})\s+(?P<r2m>{m})(?:,?\s+(?P<r2y>{y}))?)",
+            rf"(?P<r3>(?:between\s+|from\s+)?(?P<r3m>{m})\s+(?P<r3d1>{d}){sep}(?P<r3d2>{d})\b(?:,?\s+(?P<r3y>{y}))?)",
+            # ISO and numeric
+            rf"(?P<iso>(?P<isoy>{y})-(?P<isom>[01]?\d)-(?P<isod>[0-3]?\d))(?![\d:])",
+            rf"(?P<num>(?P<na>[0-3]?\d)[/.](?P<nb>[0-3]?\d)[/.](?P<ny>{y}|\d\d))(?!\d)",
+            # day month year
+            rf"(?P<dmy>(?:(?:{wd_alt}),?\s+)?(?:the\s+)?(?P<dmyd>{d})(?:\s+of)?\s+(?P<dmym>{m})(?:,?\s+(?P<dmyy>{y}))?)",
+            rf"(?P<mdy>(?:(?:{wd_alt}),?\s+)?(?P<mdym>{m})\s+(?:the\s+)?(?P<mdyd>{d})\b(?!:)(?:,?\s+(?P<mdyy>{y}))?)",
+            # month year / month alone (precision 3)
+            rf"(?P<qual>(?:(?:early|mid|late|end of|beginning of|the end of|the beginning of|in)\s*-?\s*)?)(?P<my>(?P<mym>(?:{month_alt}))(?:\s+(?P<myy>{y}))?)\b",
+            # weekdays
+            rf"(?P<wd>(?P<wdname>{wd_alt})(?:'s)?)\b",
+        ]
+    )
+    rel_phrases = sorted((str(k) for k in raw["relative"]), key=len, reverse=True)
+    rel_alt = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in rel_phrases)
+    n_ago = r"(?P<nago>(?P<nagon>\d{1,2})\s+days?\s+ago)"
+    return _Cfg(
+        months=months,
+        weekdays=weekdays,
+        slash_order=str(raw.get("slash_order", "dmy")),
+        tolerance=int(raw.get("future_tolerance_days", 7)),
+        relative={str(k): dict(v) for k, v in raw["relative"].items()},
+        re_explicit=re.compile(rf"\b(?:{explicit})"),
+        re_relative=re.compile(rf"\b(?:(?P<rel>{rel_alt})|{n_ago})\b", re.IGNORECASE),
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# Pure helpers
+
+
+_DATELINE_RE = re.compile(
+    r"^\s*[A-Z][A-Z .'\u2019-]{1,40}(?:,\s*[A-Z][A-Za-z .]{1,30})?"
+    r"(?:,\s*(?:[A-Z][a-z]{2,9}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,9}\.?)(?:,?\s*\d{4})?)?"
+    r"\s*(?:\([^)\n]{1,60}\))?\s*[-\u2013\u2014]{1,2}\s"
+)
+
+
+def dateline_end(text: str) -> int:
+    """End offset of a wire dateline ("MOSCOW, Sept 5 (Reuters) - "), or 0 when the text has none.
+
+    The dateline's date is the day of filing, not of the event, and its numbers count nothing.
+    """
+    m = _DATELINE_RE.match(text)
+    return m.end() if m else 0
+
+
+def resolve_weekday(weekday: int, published: date) -> date:
+    """The latest day with ``weekday`` (Monday 0) on or before ``published``."""
+    return published - timedelta(days=(published.weekday() - weekday) % 7)
+
+
+def _safe_date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _year_for(m: int, d: int, published: date | None, text_year: int | None) -> int | None:
+    if text_year is not None:
+        return text_year
+    if published is None:
+        return None
+    cand = _safe_date(published.year, m, d)
+    if cand is None:
+        # 29 February in a non-leap publication year: try the year before
+        return published.year - 1 if _safe_date(published.year - 1, m, d) else None
+    if (cand - published).days > _cfg().tolerance:
+        return published.year - 1
+    return published.year
+
+
+def _month(name: str) -> int:
+    return _cfg().months[name.rstrip(".")]
+
+
+def _day(s: str) -> int:
+    return int(re.match(r"\d+", s).group())  # type: ignore[union-attr]
+
+
+def _numeric(a: int, b: int, y: int, published: date | None) -> date | None:
+    if y < 100:
+        y += 2000
+    dm = _safe_date(y, b, a)  # a = day
+    md = _safe_date(y, a, b)  # a = month
+    if dm and md and dm != md:
+        if published is not None:
+            cands = [c for c in (dm, md) if c <= published + timedelta(days=1)]
+            if cands:
+                return max(cands)
+        return dm if _cfg().slash_order == "dmy" else md
+    return dm or md
+
+
+def parse_date_text(text: str, published: date | None = None) -> DateFinding | None:
+    """Resolve one date expression (the whole of ``text``) as :func:`find_dates` would."""
+    found = _scan(text, published, years_in_text=[])
+    for f in found:
+        if f.start == 0 and f.end == len(text.rstrip(". ")):
+            return f
+    return None
+
+
+# ----------------------------------------------------------------------------------------------
+# Scanning
+
+
+def _week_start(d: date) -> date:
+    return d - timedelta(days=d.weekday())
+
+
+def _span_date(span: str, published: date) -> date | None:
+    """The date coded for a named span: the middle day of a week span, the first day of a month span."""
+    if span == "this_week":
+        a, b = _week_start(published), published
+    elif span == "earlier_this_week":
+        a = _week_start(published)
+        b = published - timedelta(days=1)
+        if b < a:  # published on a Monday: "earlier this week" can only be that day
+            b = a
+    elif span == "last_week":
+        a = _week_start(published) - timedelta(days=7)
+        b = a + timedelta(days=6)
+    elif span == "weekend":
+        sat = resolve_weekday(5, published)
+        if published.weekday() == 5:
+            sat = published
+        return sat
+    elif span == "this_month" or span == "early_this_month":
+        return published.replace(day=1)
+    elif span == "mid_this_month":
+        return published.replace(day=min(15, published.day))
+    elif span in ("last_month", "late_last_month"):
+        first = published.replace(day=1)
+        prev_last = first - timedelta(days=1)
+        return prev_last.replace(day=1 if span == "last_month" else 21)
+    else:
+        return None
+    return a + timedelta(days=(b - a).days // 2)
+
+
+def _scan(text: str, published: date | None, years_in_text: Sequence[tuple[int, int]]) -> list[DateFinding]:
+    cfg = _cfg()
+    out: list[DateFinding] = []
+
+    def year_near(pos: int) -> int | None:
+        # the year of the nearest explicit full date before pos, else after it
+        before = [y for p, y in years_in_text if p <= pos]
+        if before:
+            return before[-1]
+        after = [y for p, y in years_in_text if p > pos]
+        return after[0] if after else None
+
+    def add(d: date | None, precision: int, s: int, e: int) -> None:
+        if d is not None:
+            out.append(DateFinding(date=d, precision=precision, start=s, end=e, text=text[s:e]))  # type: ignore[arg-type]
+
+    def resolve_dm(m: int, d: int, y: str | None, pos: int) -> date | None:
+        year = int(y) if y else None
+        if year is None and published is None:
+            year = year_near(pos)
+        year = _year_for(m, d, published, year)
+        return _safe_date(year, m, d) if year is not None else None
+
+    for mt in cfg.re_explicit.finditer(text):
+        g = mt.groupdict()
+        s, e = mt.start(), mt.end()
+        try:
+            for r in ("r1", "r2", "r3"):
+                if g[r]:
+                    m = _month(g[f"{r}m"])
+                    d1, d2 = _day(g[f"{r}d1"]), _day(g[f"{r}d2"])
+                    if d2 <= d1:
+                        break
+                    first = resolve_dm(m, d1, g[f"{r}y"], s)
+                    last = resolve_dm(m, d2, g[f"{r}y"], s)
+                    if first and last:
+                        add(first, 1 if d2 == d1 else (2 if d2 - d1 <= 7 else 3), s, e)
+                    break
+            else:
+                if g["iso"]:
+                    add(_safe_date(int(g["isoy"]), int(g["isom"]), int(g["isod"])), 1, s, e)
+                elif g["num"]:
+                    add(_numeric(int(g["na"]), int(g["nb"]), int(g["ny"]), published), 1, s, e)
+                elif g["dmy"]:
+                    add(resolve_dm(_month(g["dmym"]), _day(g["dmyd"]), g["dmyy"], s), 1, s, e)
+                elif g["mdy"]:
+                    add(resolve_dm(_month(g["mdym"]), _day(g["mdyd"]), g["mdyy"], s), 1, s, e)
+                elif g["my"]:
+                    name = g["mym"]
+                    if name in ("May", "March") and not g["myy"] and not g["qual"]:
+                        continue  # "May" the modal / name, "March" the walk: only with a year or "in"
+                    if not g["myy"] and not g["qual"] and len(name) <= 4:
+                        continue
+                    m = _month(name)
+                    qual = (g["qual"] or "").strip().lower()
+                    day = 15 if qual.startswith("mid") else 21 if qual.startswith("late") or "end" in qual else 1
+                    if g["myy"]:
+                        year: int | None = int(g["myy"])
+                    elif published is not None:
+                        year = published.year if m <= published.month else published.year - 1
+                    else:
+                        year = year_near(s)
+                    if year is not None:
+                        add(_safe_date(year, m, day), 3, s + len(g["qual"] or "") if qual == "in" else s, e)
+                elif g["wd"] and published is not None:
+                    add(resolve_weekday(cfg.weekdays[g["wdname"]], published), 1, s, s + len(g["wdname"]))
+        except (ValueError, KeyError, OverflowError):
+            continue
+
+    if published is not None:
+        for mt in cfg.re_relative.finditer(text):
+            s, e = mt.start(), mt.end()
+            if mt.group("nago"):
+                n = int(mt.group("nagon"))
+                if n <= 31:
+                    add(published - timedelta(days=n), 1, s, e)
+                continue
+            phrase = re.sub(r"\s+", " ", mt.group("rel").lower())
+            spec = cfg.relative.get(phrase)
+            if spec is None:
+                continue
+            if "days" in spec:
+                add(published - timedelta(days=int(spec["days"])), int(spec["precision"]), s, e)
+            else:
+                add(_span_date(str(spec["span"]), published), int(spec["precision"]), s, e)
+    return _drop_overlaps(out)
+
+
+def _drop_overlaps(found: list[DateFinding]) -> list[DateFinding]:
+    """Keep the longest of overlapping findings (an explicit date beats the weekday inside it)."""
+    found.sort(key=lambda f: (-(f.end - f.start), f.start))
+    kept: list[DateFinding] = []
+    for f in found:
+        if all(f.end <= k.start or f.start >= k.end for k in kept):
+            kept.append(f)
+    kept.sort(key=lambda f: f.start)
+    return kept
+
+
+def find_dates(doc: Doc | str, published: date | None = None) -> list[DateFinding]:
+    """Every resolvable date expression of ``doc`` (a spaCy Doc or its text), in text order.
+
+    With no ``published`` date only explicit dates are resolved; a day and month without a year
+    takes the year of the nearest full date written in the text, or is skipped.
+    Impossible dates ("31 February") are skipped, never raised.
+    """
+    text = doc if isinstance(doc, str) else doc.text
+    years: list[tuple[int, int]] = []
+    if published is None:
+        for f in _scan(text, date(2000, 1, 1), []):
+            if re.search(r"\b(1[89]\d\d|20\d\d)\b", f.text):
+                years.append((f.start, f.date.year))
+    return _scan(text, published, years)
+
+
+# ----------------------------------------------------------------------------------------------
+# event_date
+
+
+def _token_at(doc: Doc, start: int, end: int) -> Token | None:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    return span.root
+
+
+def _governing_verb(tok: Token) -> Token:
+    t = tok
+    for _ in range(12):
+        if t.pos_ in ("VERB", "AUX") or t.head == t:
+            return t
+        t = t.head
+    return t
+
+
+def _is_ancestor(a: Token, b: Token) -> bool:
+    """True when ``a`` is ``b`` or one of its heads."""
+    return a == b or any(x == a for x in b.ancestors)
+
+
+def _reporting(verb: Token) -> bool:
+    return verb.lemma_.lower() in _REPORTING_LEMMAS
+
+
+def event_date(
+    doc: Doc,
+    trigger_start: int,
+    trigger_end: int,
+    findings: Sequence[DateFinding],
+    published: date | None = None,
+) -> DateFinding | None:
+    """The date of the event whose trigger is ``doc.text[trigger_start:trigger_end]``.
+
+    Order of preference: a date attached to the trigger's own clause (the trigger or a verb that
+    governs it, not a reporting verb); any other date of the trigger's sentence that is not the
+    date of a statement; a date in the lead (first two sentences) that is not the date of a
+    statement; the date of a statement in the trigger's sentence ("officials said on Friday"),
+    with precision at least 2 (the event happened then or shortly before). None when nothing fits:
+    the pipeline then uses ``published`` with :data:`FALLBACK_PRECISION`.
+    """
+    if not findings:
+        return None
+    trig = _token_at(doc, trigger_start, trigger_end)
+    if trig is None:
+        return None
+    sent = trig.sent
+    sents = list(doc.sents)
+    lead_end = sents[min(1, len(sents) - 1)].end_char if sents else 0
+    trig_verb = _governing_verb(trig)
+    dateline = dateline_end(doc.text)
+    scored: list[tuple[float, DateFinding, bool]] = []
+    for f in findings:
+        if f.start < dateline:
+            continue  # the day of filing: the pipeline's fallback to publication covers it
+        if published is not None and f.date > published + timedelta(days=1):
+            continue  # a future date is a plan or a deadline, not the event
+        tok = _token_at(doc, f.start, f.end)
+        if tok is None:
+            continue
+        verb = _governing_verb(tok)
+        reporting = _reporting(verb) and not _is_ancestor(trig, verb) and verb != trig_verb
+        in_sent = sent.start_char <= f.start < sent.end_char
+        distance = abs(tok.i - trig.i) / 1000.0
+        if in_sent and not reporting and (_is_ancestor(verb, trig) or _is_ancestor(trig, verb)):
+            score = 0.0
+        elif in_sent and not reporting:
+            score = 1.0
+        elif f.start < lead_end and not reporting:
+            score = 2.0
+        elif in_sent:
+            score = 3.0
+        else:
+            continue
+        scored.append((score + distance + (f.precision - 1) * 0.1, f, reporting))
+    if not scored:
+        return None
+    scored.sort(key=lambda x: x[0])
+    _, best, reporting = scored[0]
+    if reporting and best.precision < 2:
+        best = best.model_copy(update={"precision": 2})
+    return best

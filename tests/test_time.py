@@ -1,0 +1,201 @@
+"""When: date expressions and the date of an event. Every sentence here was written for these tests."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fieldreport.extract.time import FALLBACK_PRECISION, event_date, find_dates, resolve_weekday
+
+THURSDAY = date(2017, 9, 7)
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from fieldreport.nlp import load_nlp
+
+    return load_nlp()
+
+
+def only(text: str, published: date | None = THURSDAY):
+    found = find_dates(text, published)
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The attack took place on 5 September 2017 near the river.",
+        "The attack took place on Sept. 5, 2017 near the river.",
+        "The attack took place on September 5th, 2017 near the river.",
+        "The attack took place on 2017-09-05 near the river.",
+        "The attack took place on 05/09/2017 near the river.",
+        "The attack took place on the 5th of September 2017 near the river.",
+        "The attack took place on Tuesday, 5 September 2017 near the river.",
+    ],
+)
+def test_explicit_formats(text: str) -> None:
+    f = only(text, None)
+    assert (f.date, f.precision) == (date(2017, 9, 5), 1)
+    assert f.text in text and text[f.start : f.end] == f.text
+
+
+def test_day_month_without_year_takes_publication_year_or_the_text_year() -> None:
+    assert only("Clashes broke out on Sept. 5.").date == date(2017, 9, 5)
+    # published in January about late December: the year before
+    assert only("Clashes broke out on 28 December.", date(2018, 1, 3)).date == date(2017, 12, 28)
+    # no publication date: the year of a full date in the text, else skipped
+    found = find_dates("On 3 May 2015 talks began. Fighting resumed on 9 May.", None)
+    assert [f.date for f in found] == [date(2015, 5, 3), date(2015, 5, 9)]
+    assert find_dates("Fighting resumed on 9 May.", None) == []
+
+
+def test_ambiguous_numeric_dates() -> None:
+    assert only("on 25/09/2017", None).date == date(2017, 9, 25)  # only day-first works
+    assert only("on 09/25/2017", None).date == date(2017, 9, 25)  # only month-first works
+    # both readings valid: the one closest to publication and not after it
+    assert only("on 05/09/2017", date(2017, 5, 10)).date == date(2017, 5, 9)
+    assert only("on 05/09/2017", THURSDAY).date == date(2017, 9, 5)
+
+
+def test_invalid_dates_do_not_crash() -> None:
+    assert find_dates("Talks were set for 31 February 2017 and 2017-13-45.", THURSDAY) == []
+    assert find_dates("on 31/02/2017", None) == []
+
+
+@pytest.mark.parametrize(
+    "published,expected",
+    [(date(2017, 9, 7), date(2017, 9, 5)), (date(2017, 9, 5), date(2017, 9, 5)), (date(2017, 9, 4), date(2017, 8, 29))],
+)
+def test_weekday_is_the_latest_on_or_before_publication(published: date, expected: date) -> None:
+    f = only("Gunmen attacked the convoy on Tuesday.", published)
+    assert (f.date, f.precision) == (expected, 1)
+
+
+def test_weekdays_need_a_publication_date() -> None:
+    assert find_dates("Gunmen attacked the convoy on Tuesday.", None) == []
+
+
+@pytest.mark.parametrize(
+    "phrase,days_before,precision",
+    [
+        ("yesterday", 1, 1),
+        ("today", 0, 1),
+        ("last night", 1, 1),
+        ("overnight", 1, 1),
+        ("three days ago", 3, 1),
+        ("a week ago", 7, 2),
+        ("just over a week ago", 8, 2),
+    ],
+)
+def test_relative_days(phrase: str, days_before: int, precision: int) -> None:
+    f = only(f"Shells fell on the camp {phrase}, witnesses said.")
+    assert (f.date, f.precision) == (THURSDAY - timedelta(days=days_before), precision)
+
+
+def test_week_and_month_spans() -> None:
+    f = only("Fighting flared earlier this week.")
+    assert f.precision == 2 and date(2017, 9, 4) <= f.date < THURSDAY
+    f = only("Fighting flared last week.")
+    assert f.precision == 2 and date(2017, 8, 28) <= f.date <= date(2017, 9, 3)
+    f = only("Fighting flared over the weekend.")
+    assert f.precision == 2 and f.date in (date(2017, 9, 2), date(2017, 9, 3))
+    f = only("Fighting flared early this month.")
+    assert f.precision == 3 and f.date.month == 9
+    f = only("Fighting flared in August.")
+    assert (f.date.year, f.date.month, f.precision) == (2017, 8, 3)
+
+
+def test_date_ranges() -> None:
+    f = only("Protests were held between 3 and 5 May 2017 in the capital.", None)
+    assert (f.date, f.precision) == (date(2017, 5, 3), 2)
+    assert f.text == "between 3 and 5 May 2017"
+    f = only("Protests were held May 3-5 in the capital.")
+    assert (f.date, f.precision) == (date(2017, 5, 3), 2)
+
+
+def test_may_the_verb_is_not_a_month() -> None:
+    assert find_dates("Officials said the toll may rise.", THURSDAY) == []
+
+
+# ----------------------------------------------------------------------------------------------
+# event_date
+
+
+def _event(nlp, text: str, trigger: str, published: date | None = THURSDAY):
+    doc = nlp(text)
+    i = text.index(trigger)
+    return event_date(doc, i, i + len(trigger), find_dates(doc, published), published)
+
+
+def test_event_date_not_statement_date(nlp) -> None:
+    text = "The defence ministry said on Friday that on Wednesday jets struck a fuel depot near the city."
+    f = _event(nlp, text, "struck")
+    assert f is not None and f.date == date(2017, 9, 6) and f.text == "Wednesday"
+
+
+def test_statement_date_alone_is_used_with_lower_precision(nlp) -> None:
+    f = _event(nlp, "Militants attacked a checkpoint in the north, officials said on Tuesday.", "attacked")
+    assert f is not None and f.date == date(2017, 9, 5) and f.precision == 2
+
+
+def test_event_date_from_the_lead(nlp) -> None:
+    text = "Two villages were shelled on Monday. The shells destroyed a school and several homes."
+    f = _event(nlp, text, "destroyed")
+    assert f is not None and f.date == date(2017, 9, 4)
+
+
+def test_event_date_none_without_any_date(nlp) -> None:
+    assert _event(nlp, "Rebels ambushed an army patrol in the hills.", "ambushed") is None
+    assert FALLBACK_PRECISION == 2
+
+
+def test_future_dates_are_not_event_dates(nlp) -> None:
+    text = "Rebels shelled the town, days before talks due on 20 September."
+    assert _event(nlp, text, "shelled") is None
+
+
+# ----------------------------------------------------------------------------------------------
+# properties
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2035, 12, 31)), st.integers(min_value=0, max_value=6))
+def test_weekday_resolution_is_on_or_before_publication_within_a_week(published: date, wd: int) -> None:
+    got = resolve_weekday(wd, published)
+    assert got.weekday() == wd
+    assert 0 <= (published - got).days < 7
+    f = only(f"The raid happened on {WEEKDAYS[wd]}.", published)
+    assert f.date == got
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2035, 12, 31)), st.sampled_from(range(5)))
+def test_explicit_dates_round_trip(d: date, fmt: int) -> None:
+    month = MONTHS[d.month - 1]
+    text = [
+        f"{d.day} {month} {d.year}",
+        f"{month} {d.day}, {d.year}",
+        d.isoformat(),
+        f"{month[:3]}. {d.day}, {d.year}" if month != "May" else f"{month} {d.day}, {d.year}",
+        f"the {d.day}th of {month} {d.year}",
+    ][fmt]
+    f = only(f"It happened on {text} in the east.", None)
+    assert f.date == d and f.precision == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(list("0123456789 /-.,") + ["May ", "Sept. ", "February ", "Tuesday ", "between ", "and ", "th ", "yesterday ", "last week "]), max_size=30).map("".join),
+    st.one_of(st.none(), st.dates(min_value=date(1990, 1, 1), max_value=date(2035, 12, 31))),
+)
+def test_find_dates_never_raises_and_offsets_hold(text: str, published: date | None) -> None:
+    for f in find_dates(text, published):
+        assert text[f.start : f.end] == f.text
+        assert f.precision in (1, 2, 3)
