@@ -96,11 +96,23 @@ def test_claim_evidence_holds_an_attribution(walked):
             assert REPORTING.search(text), f"{art.id}: claim span without attribution: {text!r}"
 
 
+def _bare(name: str) -> str:
+    return name.split(" (")[0]
+
+
 def test_actor_evidence_names_the_actor(walked, pipeline):
+    """The span names the actor, or (for an actor inferred by convention, e.g. "Civilians (X)" from
+    "a teacher", the protesters of a protest) it is the event's own trigger or a word the dictionary
+    reads as an actor of the same kind and country."""
     for art, rec in walked:
+        year = art.published.year if art.published else None
         for name in ("actor1", "actor2"):
             value = getattr(rec, name)
             for s, e in rec.evidence.get(name, []):
+                if [s, e] in rec.evidence.get("event_type", []):
+                    continue
                 doc = pipeline.nlp(art.text[s:e])
-                found = {m.actor.name for m in pipeline.actors.find(doc, rec.iso3)}
-                assert value in found, f"{art.id}: {name}={value!r} but {art.text[s:e]!r} gives {found}"
+                found = {_bare(m.actor.name) for m in pipeline.actors.find(doc, rec.iso3, year)}
+                country = _bare(value).split(" of ")[-1] if " of " in value else None
+                ok = _bare(value) in found or (country and any(f.endswith(country) for f in found))
+                assert ok, f"{art.id}: {name}={value!r} but {art.text[s:e]!r} gives {found}"

@@ -124,9 +124,13 @@ class Pipeline:
         dates = time_mod.find_dates(doc, article.published)
         claims = claims_mod.find_claims(doc, actor_mentions)
         sentence_starts = sorted({c.sentence_start for c in candidates})
+        shared = Counter(c.sentence_start for c in candidates)
         records: list[EventRecord] = []
         for cand in candidates:
-            scope = _scope(doc, cand, sentence_starts)
+            if shared[cand.sentence_start] > 1:  # two events told in one sentence: each gets its clause
+                scope = _Scope(*numbers_mod.event_clause(doc, cand.trigger_start, cand.trigger_end))
+            else:
+                scope = _scope(doc, cand, sentence_starts)
             rec = self._record(article, doc, cand, scope, places, focus, actor_mentions, dates, claims, year)
             if rec is not None and not any(_same_event(rec, r) for r in records):
                 records.append(rec)
@@ -194,12 +198,12 @@ class Pipeline:
         figures: list[Casualties] = numbers_mod.find_casualties(doc, scope.start, scope.end)
         killed = [f for f in figures if f.kind == "killed"]
         injured_figs = [f for f in figures if f.kind == "injured"]
-        conservative, low, best, high = numbers_mod.summarise_fatalities(killed)
+        conservative, low, best, high = numbers_mod.summarise_fatalities(killed, text=doc.text)
         for f in killed:
             ev.add("fatalities", f.start, f.end)
         injured = None
         if injured_figs:
-            injured = numbers_mod.summarise_fatalities(injured_figs)[0]
+            injured = numbers_mod.summarise_fatalities(injured_figs, text=doc.text)[0]
             for f in injured_figs:
                 ev.add("injured", f.start, f.end)
         materiel: list[Materiel] = numbers_mod.find_materiel(doc, scope.start, scope.end)
@@ -214,7 +218,14 @@ class Pipeline:
         by_claimant: dict[str, ClaimOut] = {}
         for c in claims:
             if c.end <= scope.start or c.start >= scope.end:
-                if not _claim_covers(c, killed + injured_figs, materiel):
+                # Outside the event's scope a claim still counts when it covers the event's figures,
+                # or when a side of the event gives its own figures ("the group said it killed 11").
+                side_figures = (
+                    c.claimant_actor is not None
+                    and _bare(c.claimant_actor) in {_bare(n) for n in actor_names}
+                    and bool(set(c.fields) & {"fatalities", "injured", "materiel"})
+                )
+                if not (_claim_covers(c, killed + injured_figs, materiel) or side_figures):
                     continue
             party = claims_mod.is_party(c, actor_names, actor_countries)
             seen = by_claimant.get(c.claimant)
@@ -308,6 +319,11 @@ def _country_name(iso3: str | None) -> str | None:
 
     c = pycountry.countries.get(alpha_3=iso3)
     return getattr(c, "common_name", None) or (c.name if c else None)
+
+
+def _bare(name: str) -> str:
+    """An actor name without its bracketed years or country."""
+    return name.split(" (")[0].strip().lower()
 
 
 def _claim_covers(claim: Claim, figures: list[Casualties], materiel: list[Materiel]) -> bool:
