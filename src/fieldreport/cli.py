@@ -53,7 +53,9 @@ DbOpt = Annotated[
     Optional[str],
     typer.Option("--db", help="DuckDB file [default: ./fieldreport.duckdb].", envvar="FIELDREPORT_DB"),
 ]
-WorkersOpt = Annotated[int, typer.Option("--workers", "-w", help="Processes to run the pipeline in.")]
+WorkersOpt = Annotated[
+    int, typer.Option("--workers", "-w", help="Processes to run the pipeline in (0: one per core, up to 4).")
+]
 MaxCharsOpt = Annotated[int, typer.Option("--max-chars", help="Skip articles longer than this.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 
@@ -140,6 +142,10 @@ def _pipeline(model: str | None, actors_file: str | None = None):
 
 
 def _run(pipe, articles, workers: int, quiet: bool) -> Iterator[tuple[Article, list[EventRecord]]]:
+    if workers <= 0:
+        from .pipeline import default_workers
+
+        workers = default_workers()
     with _progress(quiet) as progress:
         task = progress.add_task("extracting", total=None)
         for art, recs in pipe.extract_many(articles, workers=workers):
@@ -156,7 +162,7 @@ def extract(
     input: InputOpt,
     output: OutputOpt = "-",
     model: ModelOpt = None,
-    workers: WorkersOpt = 1,
+    workers: WorkersOpt = 0,
     max_chars: MaxCharsOpt = DEFAULT_MAX_CHARS,
     quiet: QuietOpt = False,
 ) -> None:
@@ -221,7 +227,7 @@ def ingest(
     inputs: Annotated[list[str], typer.Argument(help="Files, directories or '-'.")],
     db: DbOpt = None,
     model: ModelOpt = None,
-    workers: WorkersOpt = 1,
+    workers: WorkersOpt = 0,
     batch: Annotated[int, typer.Option(help="Articles per transaction.")] = 200,
     max_chars: MaxCharsOpt = DEFAULT_MAX_CHARS,
     quiet: QuietOpt = False,
@@ -385,7 +391,7 @@ def events(
     output: OutputOpt = "-",
     db: DbOpt = None,
     model: ModelOpt = None,
-    workers: WorkersOpt = 1,
+    workers: WorkersOpt = 0,
     max_chars: MaxCharsOpt = DEFAULT_MAX_CHARS,
     quiet: QuietOpt = False,
     show_id: Annotated[Optional[str], typer.Option("--show", help="Show one stored event with its reports.")] = None,
@@ -460,7 +466,7 @@ def eval_(
     limit: Annotated[Optional[int], typer.Option(help="Score only the first N items of each file.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
     model: ModelOpt = None,
-    workers: WorkersOpt = 1,
+    workers: WorkersOpt = 0,
 ) -> None:
     """Score fieldreport against human-coded gold files you hold."""
     from .eval import run_eval

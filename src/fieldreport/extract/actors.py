@@ -7,7 +7,7 @@ Three layers, all driven by data files in ``fieldreport/data``:
   (generated from ``demonyms.yaml`` and ``actors_state.yaml``: names, regime periods, force nouns,
   nicknames such as "IDF") and generic actors whose country comes from the event's place
   (``actors_generic.yaml``: ``Protesters (India)``, ``Civilians (Syria)``, ``Unidentified Armed Group (X)``).
-* :meth:`ActorExtractor.find` -- actor mentions in a parsed ``Doc`` (offsets into ``doc.text``): dictionary
+* :meth:`ActorExtractor.find` -- actor mentions in a parsed ``Doc`` (offsets into ``doc_text(doc)``): dictionary
   aliases (Aho-Corasick, longest match wins; short acronyms case-sensitive), demonym + force-noun phrases
   ("Russian jets", "Syrian government troops", "Israel's air force"), bare force nouns ("the army"),
   generic nouns ("gunmen", "villagers"), "Hamas-linked gunmen" / "Iran-backed militias", and organisations
@@ -43,6 +43,7 @@ from spacy.tokens import Doc, Span, Token
 
 from fieldreport.data import load_yaml
 from fieldreport.model import Actor, ActorMention
+from fieldreport.extract._common import doc_text
 
 ENV_ACTORS = "FIELDREPORT_ACTORS"
 
@@ -454,7 +455,7 @@ class ActorExtractor:
         force nouns ("the army") and split-by-country groups; ``year`` picks the regime period of
         state forces (default: the current one).
         """
-        text = doc.text
+        text = doc_text(doc)
         cands: list[_Cand] = []
 
         def add(start: int, end: int, actor: Actor, prio: int) -> None:
@@ -605,7 +606,7 @@ class ActorExtractor:
         """spaCy ORG/NORP entities the dictionary does not know, kept with a guessed inter code."""
         out: list[_Cand] = []
         taken = [(c.start, c.end) for c in chosen if c.actor.kind != "unidentified"]
-        text = doc.text
+        text = doc_text(doc)
         for ent in doc.ents:
             if ent.label_ not in ("ORG", "NORP"):
                 continue
@@ -743,14 +744,14 @@ class ActorExtractor:
         sub_event_type: str | None = None,
         year: int | None = None,
     ) -> Roles:
-        """actor1/actor2 (+ associated actors) of the event whose trigger is ``doc.text[trigger_start:trigger_end]``.
+        """actor1/actor2 (+ associated actors) of the event whose trigger is ``doc_text(doc)[trigger_start:trigger_end]``.
 
         Reads the parse (active and passive clauses, nominal triggers with "by"/"on"/"between",
         appositions, relative clauses, conjunctions), falls back to the nearest mentions in the
         sentence, then applies ACLED's conventions for ``sub_event_type``.
         """
-        trigger_start = max(0, min(trigger_start, len(doc.text)))
-        trigger_end = max(trigger_start, min(trigger_end, len(doc.text)))
+        trigger_start = max(0, min(trigger_start, len(doc_text(doc))))
+        trigger_end = max(trigger_start, min(trigger_end, len(doc_text(doc))))
         span = doc.char_span(trigger_start, trigger_end, alignment_mode="expand")
         if span is None or len(span) == 0:
             return Roles()
@@ -1087,7 +1088,7 @@ class ActorExtractor:
         same = every.named(actor.name)
         if same:
             return min(same, key=lambda m: abs(m.start - start))
-        return ActorMention(start=start, end=end, text=doc.text[start:end], actor=actor)
+        return ActorMention(start=start, end=end, text=doc_text(doc)[start:end], actor=actor)
 
     def _conventions(
         self,

@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Span, Token
 
 from fieldreport.data import load_yaml
 from fieldreport.model import ActorMention, Claim
+from fieldreport.extract._common import doc_text
 
 __all__ = ["find_claims", "is_party", "normalise_claimant"]
 
@@ -373,11 +374,11 @@ def _hedged(doc: Doc, start: int, end: int, verb_lemma: str | None) -> bool:
     cfg = _cfg()
     if verb_lemma in cfg.hedging_lemmas:
         return True
-    text = doc.text[start:end]
+    text = doc_text(doc)[start:end]
     if any(rx.search(text) for rx in cfg.hedges):
         return True
     # "The figures could not be independently verified." in the next sentence
-    nxt = doc.text[end : end + 240].lower()
+    nxt = doc_text(doc)[end : end + 240].lower()
     lead = re.match(r"[\s.!?\"'”’]*", nxt)
     nxt = nxt[lead.end() if lead else 0 :]
     stop = re.search(r"[.!?](\s|$)", nxt)

@@ -33,6 +33,7 @@ from spacy.tokens import Doc, Span, Token
 
 from fieldreport.data import load_yaml
 from fieldreport.model import SUB_TO_EVENT_TYPE, EventCandidate
+from fieldreport.extract._common import doc_text
 
 __all__ = ["EventDetector", "TriggerDecision"]
 
@@ -845,7 +846,7 @@ class EventDetector:
             head = self._head(span_toks)
             c_start = doc[start].idx
             c_end = doc[end - 1].idx + len(doc[end - 1].text)
-            text = doc.text[c_start:c_end]
+            text = doc_text(doc)[c_start:c_end]
             result = self._classify(head, span_toks, trigs, ctx)
             if result is None or result[1] is None:
                 name = result[0].name if result else self._triggers[trigs[0]].name
@@ -883,7 +884,7 @@ class EventDetector:
                 for d in decisions:
                     if d.start == m.start and d.status == "event":
                         d.status = "merged"
-                        d.reason = f"same event as {doc.text[c.start:c.end]!r} ({c.sub})"
+                        d.reason = f"same event as {doc_text(doc)[c.start:c.end]!r} ({c.sub})"
         for c in clusters:
             first = min(m.sent_idx for m in c.members)
             if first == 0:
@@ -1069,9 +1070,9 @@ class EventDetector:
     @staticmethod
     def _to_candidate(c: _Found, doc: Doc, sent: Span) -> EventCandidate:
         others = [m for m in c.members if m is not c]
-        reason = f"{c.trigger.name} {doc.text[c.start:c.end]!r}: {c.why}"
+        reason = f"{c.trigger.name} {doc_text(doc)[c.start:c.end]!r}: {c.why}"
         if others:
-            reason += "; also " + ", ".join(repr(doc.text[m.start:m.end]) for m in others[:4])
+            reason += "; also " + ", ".join(repr(doc_text(doc)[m.start:m.end]) for m in others[:4])
         return EventCandidate(
             event_type=c.event_type,
             sub_event_type=c.sub,

@@ -7,7 +7,7 @@ Three layers, each usable alone:
 * :func:`find_quantities` scans plain text for every quantity expression, with offsets.
 * :func:`find_casualties` and :func:`find_materiel` read a parsed spaCy ``Doc`` and return
   :class:`~fieldreport.model.Casualties` / :class:`~fieldreport.model.Materiel` findings whose
-  ``start``/``end`` are offsets into ``doc.text``.
+  ``start``/``end`` are offsets into ``doc_text(doc)``.
 
 :func:`summarise_fatalities` turns several killed figures of one article into ACLED's single
 conservative number plus UCDP's low/best/high range. The rules live in ``data/numbers.yaml`` and
@@ -27,6 +27,7 @@ from spacy.tokens import Doc, Span, Token
 
 from fieldreport.data import load_yaml
 from fieldreport.model import Casualties, Materiel
+from fieldreport.extract._common import doc_text
 
 __all__ = [
     "Quantity",
@@ -314,6 +315,16 @@ _SCAN_RE = re.compile(r"\d+(?:[.,]\d+)*|[A-Za-z]+|[-\u2013\u2014]")
 _MAX_WORDS = 9
 
 
+@lru_cache(maxsize=1)
+def _core_words() -> frozenset[str]:
+    """Words that make a quantity (number words, vague amounts), not the glue around them."""
+    cfg = _config()
+    words = set(cfg.units) | set(cfg.tens) | set(cfg.scales)
+    for phrase in [*cfg.exact, *cfg.vague, *cfg.unspec_words]:
+        words.update(phrase)
+    return frozenset(w for w in words if w not in ("a", "an", "of", "the", "half", "to", "or", "and"))
+
+
 def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, Quantity]]:
     """Every quantity expression in ``text[start:end]`` as ``(start, end, Quantity)``, longest first match.
 
@@ -322,17 +333,26 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[t
     """
     end = len(text) if end is None else end
     toks = [(m.start(), m.end()) for m in _SCAN_RE.finditer(text, start, end)]
+    # A quantity holds a digit or a number word: windows without one are never parsed.
+    core = _core_words()
+    next_core = [len(toks)] * (len(toks) + 1)
+    for k in range(len(toks) - 1, -1, -1):
+        w = text[toks[k][0] : toks[k][1]]
+        next_core[k] = k if (w[0].isdigit() or w.lower() in core) else next_core[k + 1]
     out: list[tuple[int, int, Quantity]] = []
     i = 0
     while i < len(toks):
         s0 = toks[i][0]
         first = text[s0 : toks[i][1]]
+        j_end = min(len(toks), i + _MAX_WORDS)
+        if next_core[i] >= j_end:
+            i += 1
+            continue
         if first in "-\u2013\u2014" or first.lower() in ("and", "or", "to", "of"):
             i += 1
             continue
         best: tuple[int, Quantity] | None = None
-        j_end = min(len(toks), i + _MAX_WORDS)
-        for j in range(j_end, i, -1):
+        for j in range(j_end, next_core[i], -1):
             # tokens must be separated by spaces/hyphens only (no sentence punctuation inside)
             gaps_ok = all(
                 re.fullmatch(r"[\s,]*", text[toks[k][1] : toks[k + 1][0]]) is not None
@@ -411,7 +431,7 @@ def _of_objects(token: Token) -> list[Token]:
 def _phrase_kind(doc: Doc, token: Token) -> tuple[str, int] | None:
     """A multi-word casualty phrase starting at ``token``: (kind, end char)."""
     cfg = _config()
-    tail = doc.text[token.idx : token.idx + 40].lower()
+    tail = doc_text(doc)[token.idx : token.idx + 40].lower()
     for phrase, kind in cfg.phrases.items():
         if tail.startswith(phrase) and (len(tail) == len(phrase) or not tail[len(phrase)].isalnum()):
             return kind, token.idx + len(phrase)
@@ -626,7 +646,7 @@ def _linear_kind(doc: Doc, span: Span, sent: Span) -> tuple[str, int] | None:
 
 
 def _part_marker_before(doc: Doc, start: int, sent: Span) -> bool:
-    window = doc.text[max(sent.start_char, start - 30) : start].lower().rstrip(" ,:")
+    window = doc_text(doc)[max(sent.start_char, start - 30) : start].lower().rstrip(" ,:")
     return any(window.endswith(m) for m in _config().part_markers)
 
 
@@ -635,11 +655,11 @@ _OF_THE_RE = re.compile(r"\s+of\s+(?:the|them|those|these|whom|its|their)\b", re
 
 def _part_marker_after(doc: Doc, end: int) -> bool:
     """"three of the wounded", "many of the dead", "two of them": a part of a figure given before."""
-    return _OF_THE_RE.match(doc.text, end) is not None
+    return _OF_THE_RE.match(doc_text(doc), end) is not None
 
 
 def find_casualties(doc: Doc, start: int | None = None, end: int | None = None) -> list[Casualties]:
-    """Casualty figures in ``doc`` (optionally only within ``doc.text[start:end]``), in text order.
+    """Casualty figures in ``doc`` (optionally only within ``doc_text(doc)[start:end]``), in text order.
 
     Each figure says its kind (killed, injured, captured, missing, displaced), its range and
     conservative count (see :func:`parse_quantity`), the victims (combatants, civilians, unknown)
@@ -650,15 +670,15 @@ def find_casualties(doc: Doc, start: int | None = None, end: int | None = None) 
     """
     from fieldreport.extract.time import dateline_end
 
-    lo = max(0 if start is None else start, dateline_end(doc.text))
-    hi = len(doc.text) if end is None else end
+    lo = max(0 if start is None else start, dateline_end(doc_text(doc)))
+    hi = len(doc_text(doc)) if end is None else end
     figs: list[_Fig] = []
     used_nouns: set[int] = set()
     for sent in doc.sents:
         if sent.end_char <= lo or sent.start_char >= hi:
             continue
         s_lo, s_hi = max(lo, sent.start_char), min(hi, sent.end_char)
-        for qs, qe, q in find_quantities(doc.text, s_lo, s_hi):
+        for qs, qe, q in find_quantities(doc_text(doc), s_lo, s_hi):
             span = doc.char_span(qs, qe, alignment_mode="expand")
             if span is None or len(span) == 0:
                 continue
@@ -791,7 +811,7 @@ def _figure_from_quantity(doc: Doc, sent: Span, span: Span, q: Quantity) -> _Fig
         victims = _victims_of(noun)
     if kind == "killed":
         # ACLED counts a suicide bomber: "killing eight people besides herself" codes 9
-        tail = doc.text[max(e, victim_noun.idx + len(victim_noun.text)) : sent.end_char]
+        tail = doc_text(doc)[max(e, victim_noun.idx + len(victim_noun.text)) : sent.end_char]
         self_m = _SELF_RE.match(tail)
         if self_m:
             q = Quantity(
@@ -1066,7 +1086,7 @@ def _material_status(doc: Doc, noun: Token, sent: Span) -> tuple[str, Token] | N
     cfg = _mat_config()
 
     def status_of(t: Token) -> str | None:
-        tail = doc.text[t.idx : t.idx + 30].lower()
+        tail = doc_text(doc)[t.idx : t.idx + 30].lower()
         for phrase, status in cfg.status_phrases.items():
             if tail.startswith(phrase):
                 return status
@@ -1123,13 +1143,13 @@ def find_materiel(doc: Doc, start: int | None = None, end: int | None = None) ->
     """
     from fieldreport.extract.time import dateline_end
 
-    lo = max(0 if start is None else start, dateline_end(doc.text))
-    hi = len(doc.text) if end is None else end
+    lo = max(0 if start is None else start, dateline_end(doc_text(doc)))
+    hi = len(doc_text(doc)) if end is None else end
     out: list[Materiel] = []
     for sent in doc.sents:
         if sent.end_char <= lo or sent.start_char >= hi:
             continue
-        quantities = find_quantities(doc.text, sent.start_char, sent.end_char)
+        quantities = find_quantities(doc_text(doc), sent.start_char, sent.end_char)
         for tok in sent:
             if tok.idx < lo or tok.idx >= hi or tok.pos_ not in ("NOUN", "PROPN"):
                 continue

@@ -27,6 +27,7 @@ from spacy.tokens import Doc, Token
 
 from fieldreport.data import load_yaml
 from fieldreport.model import DateFinding
+from fieldreport.extract._common import doc_text
 
 __all__ = ["FALLBACK_PRECISION", "find_dates", "event_date", "resolve_weekday", "parse_date_text", "dateline_end"]
 
@@ -316,7 +317,7 @@ def find_dates(doc: Doc | str, published: date | None = None) -> list[DateFindin
     takes the year of the nearest full date written in the text, or is skipped.
     Impossible dates ("31 February") are skipped, never raised.
     """
-    text = doc if isinstance(doc, str) else doc.text
+    text = doc if isinstance(doc, str) else doc_text(doc)
     years: list[tuple[int, int]] = []
     if published is None:
         for f in _scan(text, date(2000, 1, 1), []):
@@ -361,7 +362,7 @@ def event_date(
     findings: Sequence[DateFinding],
     published: date | None = None,
 ) -> DateFinding | None:
-    """The date of the event whose trigger is ``doc.text[trigger_start:trigger_end]``.
+    """The date of the event whose trigger is ``doc_text(doc)[trigger_start:trigger_end]``.
 
     Order of preference: a date attached to the trigger's own clause (the trigger or a verb that
     governs it, not a reporting verb); any other date of the trigger's sentence that is not the
@@ -379,7 +380,7 @@ def event_date(
     sents = list(doc.sents)
     lead_end = sents[min(1, len(sents) - 1)].end_char if sents else 0
     trig_verb = _governing_verb(trig)
-    dateline = dateline_end(doc.text)
+    dateline = dateline_end(doc_text(doc))
     scored: list[tuple[float, DateFinding, bool]] = []
     for f in findings:
         if f.start < dateline:
