@@ -129,10 +129,10 @@ def side_matches(side: str, actor: str | None, inter: int | None = None) -> bool
 
 
 def _records(items: list[Article], model: str | None, workers: int = 1) -> Iterator[tuple[Article, list[EventRecord]]]:
-    from ..pipeline import Pipeline
+    from ..pipeline import Pipeline, default_workers
 
     pipe = Pipeline(model) if model else Pipeline.default()
-    yield from pipe.extract_many(items, workers=workers, batch_size=64)
+    yield from pipe.extract_many(items, workers=workers if workers > 0 else default_workers(), batch_size=64)
 
 
 def pipeline_records_for_report(model: str | None = None) -> Callable[[str, date | None, str], list[EventRecord]]:
