@@ -1,0 +1,1105 @@
+"""Places: toponyms in the text -> gazetteer candidates -> the chosen place; event location.
+
+Recognition joins two sources: spaCy's GPE/LOC/FAC entities, and a gazetteer matcher that looks
+up every run of up to five capitalised words (``place_key`` folds spelling variants, so "Deir
+Ezzor" is found as well as "Deir ez-Zor") to catch places the statistical model misses ("Gao",
+"El Fasher"). A gazetteer-only match must look like a name (capitalised, a proper noun, not in the
+stoplist), must not sit inside a person or organisation name ("Paris Police Department"), and
+must not be a person by context ("Mr Jordan", "Jordan said").
+
+Disambiguation scores every candidate of a mention with evidence that is named in
+``PlaceMention.reason``: the "X, Y" and "X in Y province" patterns, the article's country and
+region focus (countries, regions, demonyms and unambiguous places it mentions), distance to the
+other places of the article, the spelling (main name or alternate name), the population, and
+feature words ("Idlib province" wants an admin1, "the town of X" a settlement).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span, Token
+
+from fieldreport.data import load_yaml
+from fieldreport.geo.gazetteer import (
+    F_ADMIN1,
+    F_ADMIN2,
+    F_CITY,
+    F_COUNTRY,
+    F_OTHER,
+    Gazetteer,
+    default_gazetteer,
+    haversine_km,
+)
+from fieldreport.geo.normalize import light_key, place_key
+from fieldreport.model import PlaceMention
+from fieldreport.extract._common import doc_text
+
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+# Entity labels that a gazetteer match never overrides, even when it is exactly the entity.
+_NEVER_PLACE = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL", "LANGUAGE"}
+# Entities that a gazetteer-only match may not be part of.
+BLOCK_LABELS = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "LANGUAGE",
+                "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"}
+MAX_NGRAM = 5
+# Direction words before a name ("North Georgia"): dropped when the whole name is unknown.
+_DIRECTIONS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western",
+               "central", "upper", "lower", "northeast", "northwest", "southeast", "southwest",
+               "northeastern", "northwestern", "southeastern", "southwestern", "greater", "downtown"}
+# Arabic article spellings that are also English words: only hyphenated ("as-Suwayda") do they
+# start a name.
+_ENGLISH_ARTICLE_LOOKALIKES = {"as", "an", "at", "ad", "en", "es", "us", "un", "il"}
+_SETTLEMENT_NOUNS = {"village", "villages", "town", "towns", "city", "district", "neighbourhood",
+                     "neighborhood", "suburb", "area", "camp", "hamlet", "settlement", "municipality",
+                     "outskirts", "countryside", "region", "province", "governorate", "quarter",
+                     "subdistrict", "township", "locality", "county", "parish"}
+MAX_CANDIDATES = 60
+_CONNECTORS = {"al", "el", "ad", "ar", "as", "az", "ash", "at", "an", "ez", "es", "ed", "de", "del",
+               "la", "le", "les", "los", "las", "du", "des", "da", "do", "dos", "di", "of", "on",
+               "upon", "-", "'", "’", "the", "en", "y", "i", "am", "an der", "sur", "ul", "ur"}
+
+
+@dataclass
+class _Rules:
+    stop: frozenset[str]
+    risky: frozenset[str]
+    locative: frozenset[str]
+    titles: frozenset[str]
+    person_verbs: frozenset[str]
+    precise_preps: frozenset[str]
+    near_preps: frozenset[str]
+    speech_verbs: frozenset[str]
+    admin1_words: frozenset[str]
+    admin2_words: frozenset[str]
+    non_settlement: frozenset[str]
+    facility: frozenset[str]
+    us_abbrev: dict[str, str]
+    continents: dict[str, str]
+    city_aliases: dict[str, str]
+    demonyms: dict[str, list[str]]  # lower-case demonym/name -> ISO2 codes
+
+    @classmethod
+    def load(cls) -> "_Rules":
+        r = load_yaml("places_rules.yaml")
+        g = load_yaml("places_regions.yaml")
+        ev = r["event_prepositions"]
+        return cls(
+            stop=frozenset(r["stop_toponyms"]),
+            risky=frozenset(r["risky_names"]),
+            locative=frozenset(r["locative_prepositions"]),
+            titles=frozenset(r["person_titles"]),
+            person_verbs=frozenset(r["person_verbs"]),
+            precise_preps=frozenset(ev["precise"]),
+            near_preps=frozenset(ev["near"]),
+            speech_verbs=frozenset(ev["speech_verbs"]),
+            admin1_words=frozenset(g["admin1_words"]),
+            admin2_words=frozenset(g["admin2_words"]),
+            non_settlement=frozenset(g["non_settlement_words"]),
+            facility=frozenset(g.get("facility_words") or []),
+            us_abbrev=dict(g["us_state_abbreviations"]),
+            continents=dict(g.get("continent_adjectives") or {}),
+            city_aliases=dict(g.get("city_aliases") or {}),
+            demonyms=_demonym_table(),
+        )
+
+
+def _demonym_table() -> dict[str, list[str]]:
+    """Lower-case demonym -> ISO2 codes, from ``data/demonyms.yaml`` (the actors engineer's
+    table) when present, else from simple suffix rules over country names."""
+    out: dict[str, list[str]] = defaultdict(list)
+    try:
+        table = load_yaml("demonyms.yaml") or {}
+    except FileNotFoundError:
+        table = {}
+    for _iso3, row in table.items():
+        if not isinstance(row, dict) or not row.get("iso2"):
+            continue
+        for d in row.get("demonyms") or []:
+            if row["iso2"] not in out[d.lower()]:
+                out[d.lower()].append(row["iso2"])
+    if not out:  # fallback: Syria -> Syrian, Ukraine -> Ukrainian, Iraq -> Iraqi
+        import pycountry
+
+        for c in pycountry.countries:
+            n = getattr(c, "common_name", None) or c.name
+            for form in (n + "n", n + "an", n[:-1] + "ian", n + "i", n + "ese", n[:-1] + "an"):
+                out[form.lower()].append(c.alpha_2)
+    return dict(out)
+
+
+@dataclass
+class _Mention:
+    start: int
+    end: int
+    tok_start: int
+    tok_end: int  # exclusive
+    text: str
+    source: str  # "ner" or "gazetteer"
+    ids: list[int]
+    hint: int | None = None  # wanted feature from a following word ("province", "county")
+    container: list[int] = field(default_factory=list)  # entries of "X, Y" / "X in Y" Y
+    scores: dict[int, float] = field(default_factory=dict)
+    parts: dict[int, dict[str, float]] = field(default_factory=dict)
+    chosen: int | None = None
+    reason: str = ""
+    embedded: bool = False  # inside an organisation's name (reported only with embedded=True)
+    score: float = 0.0
+
+
+class PlaceExtractor:
+    """Finds place mentions in a parsed ``Doc``, resolves them, and locates events.
+
+    ``PlaceExtractor.default()`` is built once per process (gazetteer + rules).
+    """
+
+    # weights of the disambiguation evidence (see ``_features``)
+    w_pop = 0.6
+    w_country = 2.5
+    w_near = 2.0
+    w_coh = 1.5
+    w_region = 1.5
+
+    def __init__(self, gazetteer: Gazetteer, *, demonyms: bool = True, embedded: bool = False):
+        """``demonyms``: also report country adjectives and demonyms ("Syrian", "Ukrainians")
+        as mentions of their country, as the geoparsing corpora annotate them; their
+        ``reason`` starts with "demonym" and ``event_location`` never picks them.
+        ``embedded``: also report place names inside organisation names ("Paris" in "Paris
+        Police Department"), as LGL and GeoWebNews annotate them; off by default (such a name
+        is not where anything happened); their ``reason`` starts with "inside a name"."""
+        self.gazetteer = gazetteer
+        self.rules = _Rules.load()
+        self.demonyms = demonyms
+        self.embedded = embedded
+        g = gazetteer
+        # country name key -> ISO2 for the focus; ISO2 -> country entry
+        self._country_entry: dict[str, int] = {}
+        for i in range(len(g)):
+            if g.feat[i] == F_COUNTRY:
+                self._country_entry[g.iso2(i)] = i
+        self._abbrev_admin1: dict[str, list[int]] = {}
+        for ab, state in self.rules.us_abbrev.items():
+            ids = [i for i in g.lookup(state) if g.feat[i] == F_ADMIN1 and g.iso2(i) == "US"]
+            if not ids and state == "District of Columbia":
+                ids = [i for i in g.lookup("Washington") if g.iso2(i) == "US"
+                       and g.feat[i] == F_CITY and (g.admin1(i) or "").startswith("Washington,")]
+            if ids:
+                self._abbrev_admin1[ab] = ids
+
+    @classmethod
+    def default(cls) -> "PlaceExtractor":
+        """The process-wide extractor over the default gazetteer (cached)."""
+        return _default_extractor()
+
+    # ------------------------------------------------------------------------------------------
+    # public API
+
+    def find(self, doc: Doc) -> list[PlaceMention]:
+        """Place mentions of ``doc`` in text order; resolved ones have ``.place`` set."""
+        mentions = self._recognise(doc)
+        self._patterns(doc, mentions)
+        self._resolve(doc, mentions)
+        if self.demonyms:
+            mentions = sorted(mentions + self._demonym_mentions(doc, mentions), key=lambda m: m.start)
+        out = []
+        for m in mentions:
+            place = self.gazetteer.place(m.chosen) if m.chosen is not None else None
+            out.append(
+                PlaceMention(start=m.start, end=m.end, text=m.text, place=place,
+                             score=round(m.score, 3), reason=m.reason)
+            )
+        return out
+
+    def event_location(
+        self, doc: Doc, mentions: list[PlaceMention], trigger_start: int, trigger_end: int
+    ) -> tuple[PlaceMention | None, int | None, str]:
+        """See :func:`event_location`."""
+        return event_location(doc, mentions, trigger_start, trigger_end, rules=self.rules)
+
+    # ------------------------------------------------------------------------------------------
+    # recognition
+
+    def _recognise(self, doc: Doc) -> list[_Mention]:
+        g = self.gazetteer
+        taken = [False] * len(doc)
+        mentions: list[_Mention] = []
+        blocked = [None] * len(doc)  # label of a non-place entity covering the token
+        for ent in doc.ents:
+            if ent.label_ in BLOCK_LABELS:
+                for t in range(ent.start, ent.end):
+                    blocked[t] = ent
+        for ent in doc.ents:
+            if ent.label_ not in PLACE_LABELS:
+                continue
+            span = _trim(ent)
+            if span is None:
+                continue
+            m = self._ner_mention(doc, span)
+            if m is None:
+                continue
+            mentions.append(m)
+            for t in range(m.tok_start, m.tok_end):
+                taken[t] = True
+        # gazetteer matcher over runs of capitalised words
+        i = 0
+        n = len(doc)
+        while i < n:
+            tok = doc[i]
+            if taken[i] or not _starts_name(tok):
+                i += 1
+                continue
+            ab = self._abbrev(tok.text, doc, tok.idx) if i > 0 and doc[i - 1].text == "," else []
+            if ab:
+                text = tok.text
+                mentions.append(_Mention(tok.idx, tok.idx + len(text), i, i + 1, text, "gazetteer", ab))
+                taken[i] = True
+                i += 1
+                continue
+            best = None
+            j_max = min(n, i + MAX_NGRAM)
+            for j in range(j_max, i, -1):
+                if any(taken[k] for k in range(i, j)) or doc[j - 1].is_sent_start and j - 1 > i:
+                    continue
+                last = doc[j - 1]
+                if not (last.text[:1].isupper() or last.text[:1].isdigit()):
+                    continue
+                if any(not (doc[k].text[:1].isupper() or doc[k].lower_ in _CONNECTORS)
+                       for k in range(i, j)):
+                    continue
+                if j - i > 1 and tok.lower_ in _ENGLISH_ARTICLE_LOOKALIKES and doc[i + 1].text != "-":
+                    continue  # "As Harding showed": English "As", not the article as-
+                text = doc_text(doc)[tok.idx : last.idx + len(last.text)]
+                key = place_key(text)
+                if g.has_key(key):
+                    best = (j, text, key)
+                    break
+            if best is None:
+                i += 1
+                continue
+            j, text, key = best
+            m = _Mention(tok.idx, tok.idx + len(text), i, j, text, "gazetteer", g.lookup_key(key))
+            if self._accept_gazetteer(doc, m, blocked):
+                mentions.append(m)
+                for t in range(i, j):
+                    taken[t] = True
+                i = j
+            else:
+                i += 1
+        mentions.extend(self._unknown_settlements(doc, taken, blocked))
+        mentions = self._drop_person_names(doc, mentions)
+        mentions.sort(key=lambda m: m.start)
+        for m in mentions:
+            m.hint = self._feature_hint(doc, m)
+            if len(m.ids) > MAX_CANDIDATES:
+                m.ids = sorted(m.ids, key=lambda k: -g.pop[k])[:MAX_CANDIDATES]
+        return mentions
+
+    def _drop_person_names(self, doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
+        """A one-word name that the article also uses inside a person's full name ("Andy
+        Trapani ... Trapani said") is that person, unless a preposition makes it a place ("in
+        Trapani") or it names a country or first-level region."""
+        g = self.gazetteer
+        names: set[str] = set()
+        for ent in doc.ents:
+            if ent.label_ == "PERSON" and len(ent) >= 2:
+                names.add(ent[-1].lower_)
+                names.add(ent[0].lower_)
+        if not names:
+            return mentions
+        keep = []
+        for m in mentions:
+            if m.tok_end - m.tok_start == 1 and m.text.lower() in names:
+                prev = doc[m.tok_start - 1].lower_ if m.tok_start else ""
+                if prev not in self.rules.locative and not any(
+                        g.feat[i] in (F_COUNTRY, F_ADMIN1) for i in m.ids):
+                    continue
+            keep.append(m)
+        return keep
+
+    def _unknown_settlements(self, doc: Doc, taken: list[bool], blocked: list) -> list[_Mention]:
+        """Names the gazetteer does not know, shown to be places by their words: "the village
+        of Boloum", "the Alhoula area", "Giro district", "fighting in Dhuluiya". They stay
+        unresolved (``place`` is None) and their ``reason`` starts with "unknown"."""
+        out: list[_Mention] = []
+        n = len(doc)
+        stop = self.rules.stop
+
+        def name_run(a: int, limit: int = 4) -> int:
+            e = a
+            while e < n and e - a < limit and not taken[e] and (
+                    doc[e].text[:1].isupper() or (e > a and doc[e].lower_ in _CONNECTORS)
+                    or (e > a and doc[e].text == "-")):
+                if e > a and doc[e].is_sent_start:
+                    break
+                e += 1
+            while e > a and not doc[e - 1].text[:1].isupper():
+                e -= 1
+            return e
+
+        def ok(a: int, e: int) -> bool:
+            if e <= a:
+                return False
+            span = doc[a:e]
+            if any(t.lower_ in self.rules.non_settlement for t in span):
+                return False  # "Huntsville High School": an organisation
+            if e - a > 1 and self.gazetteer.has_key(place_key(doc[a : e - 1].text)):
+                return False  # a known place with more words after it
+            low = span.text.lower()
+            if low in stop or place_key(span.text) in stop or len(place_key(span.text)) < 3:
+                return False
+            if any(t.lower_ in stop and len(span) == 1 for t in span):
+                return False
+            for t in range(a, e):
+                ent = blocked[t]
+                if ent is not None and (ent.start < a or ent.end > e) and ent.label_ in (
+                        "ORG", "PERSON", "NORP", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"):
+                    return False
+                if ent is not None and ent.label_ in ("DATE", "TIME", "MONEY", "CARDINAL",
+                                                      "ORDINAL", "QUANTITY", "PERCENT"):
+                    return False
+            return True
+
+        def add(a: int, e: int, why: str) -> None:
+            span = doc[a:e]
+            um = _Mention(span.start_char, span.end_char, a, e, span.text, "pattern", [])
+            um.reason = why
+            out.append(um)
+            for t in range(a, e):
+                taken[t] = True
+
+        for k in range(n):
+            w = doc[k].lower_
+            # "the village of X"
+            if w == "of" and 0 < k < n - 1 and doc[k - 1].lower_ in _SETTLEMENT_NOUNS:
+                e = name_run(k + 1)
+                if ok(k + 1, e):
+                    add(k + 1, e, f"unknown place after '{doc[k - 1].text} of'")
+                continue
+            # "X district", "the Alhoula area", "Al-Manishiyah District"
+            if w in _SETTLEMENT_NOUNS and k > 0 and not taken[k - 1] and doc[k - 1].text[:1].isupper():
+                a = k - 1
+                while a > 0 and k - a < 4 and not taken[a - 1] and not doc[a].is_sent_start and (
+                        doc[a - 1].text[:1].isupper() or doc[a - 1].lower_ in _CONNECTORS
+                        or doc[a - 1].text == "-"):
+                    a -= 1
+                while a < k and not doc[a].text[:1].isupper():
+                    a += 1
+                e = k + 1 if doc[k].text[:1].isupper() else k
+                if ok(a, k):
+                    add(a, e, f"unknown place before '{doc[k].text}'")
+                continue
+            # "fighting in Dhuluiya", "an airfield at Iranamadu"
+            if w in ("in", "at", "near", "outside", "into") and k < n - 1 and not taken[k + 1] \
+                    and doc[k + 1].pos_ == "PROPN" and not doc[k + 1].is_sent_start:
+                e = name_run(k + 1)
+                if ok(k + 1, e) and all(doc[t].pos_ in ("PROPN", "ADP", "DET", "PUNCT")
+                                         for t in range(k + 1, e)):
+                    add(k + 1, e, f"unknown place after '{doc[k].text}'")
+        return out
+
+    def _ner_mention(self, doc: Doc, span: Span) -> _Mention | None:
+        g = self.gazetteer
+        text = span.text
+        ids = g.lookup(text)
+        start, end, ts, te = span.start_char, span.end_char, span.start, span.end
+        if not ids and len(span) > 1:
+            # "Idlib province", "Donetsk region": drop a trailing division word
+            last = span[-1].lower_
+            if last in self.rules.admin1_words or last in self.rules.admin2_words:
+                sub = span[:-1]
+                ids = g.lookup(sub.text)
+        if not ids and len(span) > 1 and span[0].lower_ in _DIRECTIONS:
+            sub = span[1:]  # "North Georgia", "Eastern Ukraine": the named place itself
+            hit = g.lookup(sub.text)
+            if hit:
+                ids, start, end, ts, te, text = hit, sub.start_char, sub.end_char, sub.start, sub.end, sub.text
+        if not ids and text in self.rules.city_aliases:
+            ids = g.lookup(self.rules.city_aliases[text])
+        if not ids and len(span) > 1:
+            # the longest run inside the entity that the gazetteer knows ("the Gaza Strip")
+            for size in range(len(span) - 1, 0, -1):
+                for a in range(0, len(span) - size + 1):
+                    sub = span[a : a + size]
+                    if not sub[0].text[:1].isupper() or sub.text.lower() in self.rules.stop \
+                            or not sub[-1].text[-1:].isalnum():
+                        continue
+                    hit = g.lookup(sub.text)
+                    if hit:
+                        ids, start, end, ts, te, text = (
+                            hit, sub.start_char, sub.end_char, sub.start, sub.end, sub.text)
+                        break
+                if ids:
+                    break
+        abbrev = self._abbrev(text, doc, start)
+        if abbrev:
+            ids = abbrev
+        elif len(place_key(text).replace(" ", "")) <= 2 and not text.replace(".", "").isupper():
+            return None  # "Al-", "US" written as a fragment: too short to look up
+        if ids and not abbrev:
+            lk = light_key(text)
+            ids = [i for i in ids if not light_key(g.names[i]).endswith(" " + lk)]  # "Fort Myers"
+        if ids and not abbrev and not any(g.exact_name(i, text) for i in ids):
+            # only alternate spellings matched: keep the substantial candidates
+            ids = [i for i in ids if g.feat[i] in (F_COUNTRY, F_ADMIN1, F_OTHER)
+                   or (len(place_key(text)) > 3 and g.pop[i] >= 10_000)]
+        if ids and span[-1].dep_ in ("nsubj", "nsubjpass") and (
+                span[-1].head.lower_ in self.rules.person_verbs) and not any(
+                g.feat[i] in (F_COUNTRY, F_ADMIN1) or g.pop[i] >= 100_000 for i in ids):
+            return None  # "Conway wrote", "Grayson said": a person
+
+        if not ids and (text.isupper() and len(text) <= 3):
+            return None
+        return _Mention(start, end, ts, te, text, "ner", ids)
+
+    def _demonym_mentions(self, doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
+        """Country (and continent) adjectives and demonyms, resolved to the country: spaCy's
+        NORP entities, and capitalised words of the demonym table that the model left
+        unlabelled ("Turkish jets"). Words inside an organisation's or a person's name are
+        left alone unless ``embedded`` is set."""
+        g = self.gazetteer
+        spans = [(m.start, m.end) for m in mentions]
+        out: list[_Mention] = []
+        cands: list[Span] = [ent for ent in doc.ents if ent.label_ == "NORP"]
+        labelled = {t.i for ent in doc.ents for t in ent}
+        for tok in doc:
+            if tok.i in labelled or not tok.text[:1].isupper():
+                continue
+            low = tok.lower_
+            if low in self.rules.demonyms or low in self.rules.continents:
+                cands.append(doc[tok.i : tok.i + 1])
+        for ent in cands:
+            if any(a < ent.end_char and ent.start_char < b for a, b in spans):
+                continue
+            if not self.embedded and any(
+                    t.ent_type_ in ("ORG", "PERSON", "WORK_OF_ART", "EVENT", "FAC")
+                    for t in ent):
+                continue
+            low = ent.text.lower()
+            cont = self.rules.continents.get(low) or self.rules.continents.get(low.rstrip("s"))
+            if cont:
+                ids = [i for i in g.lookup(cont) if g.feat[i] == F_OTHER][:1]
+                what = cont
+            else:
+                ccs = self.rules.demonyms.get(low) or (
+                    self.rules.demonyms.get(low[:-1]) if low.endswith("s") else None)
+                if not ccs or len(ccs) > 1:
+                    continue  # unknown, or shared by two countries ("Congolese")
+                i = self._country_entry.get(ccs[0])
+                ids = [i] if i is not None else []
+                what = g.names[i] if i is not None else ""
+            if not ids:
+                continue
+            m = _Mention(ent.start_char, ent.end_char, ent.start, ent.end, ent.text, "demonym", ids)
+            m.chosen, m.score, m.reason = ids[0], 0.9, f"demonym of {what}"
+            out.append(m)
+            spans.append((ent.start_char, ent.end_char))
+        return out
+
+    def _abbrev(self, text: str, doc: Doc, start: int) -> list[int]:
+        """US state entries for an AP/postal abbreviation written after a comma ("Alexandria,
+        La."; "W.Va."); empty otherwise."""
+        if not re.search(r",\s*$", doc_text(doc)[max(0, start - 3) : start]):
+            return []
+        if re.match(r"\s*[A-Z][a-z]", doc_text(doc)[start + len(text) : start + len(text) + 4]):
+            return []  # "Del Beccaro": a name, not "Del." for Delaware
+        for form in (text, text + ".", text.replace(" ", "")):
+            if form in self._abbrev_admin1:
+                return list(self._abbrev_admin1[form])
+        return []
+
+    def _accept_gazetteer(self, doc: Doc, m: _Mention, blocked: list) -> bool:
+        """Whether a gazetteer-only match is a place here."""
+        g = self.gazetteer
+        r = self.rules
+        toks = doc[m.tok_start : m.tok_end]
+        first = toks[0]
+        prev = doc[m.tok_start - 1] if m.tok_start > 0 else None
+        nxt = doc[m.tok_end] if m.tok_end < len(doc) else None
+        k = m.tok_start - 1
+        while k >= 0 and doc[k].pos_ in ("ADJ", "DET") and m.tok_start - k <= 3:
+            k -= 1  # "in northern Mali", "at the Gao airport"
+        locative = k >= 0 and doc[k].lower_ in r.locative
+        low = m.text.lower()
+        best_pop = max((g.pop[i] for i in m.ids), default=0)
+        big = any(g.feat[i] in (F_COUNTRY, F_ADMIN1) for i in m.ids) or best_pop >= 50_000
+        person_ctx = (prev is not None and prev.lower_.rstrip(".") in r.titles) or (
+            toks[-1].dep_ in ("nsubj", "nsubjpass")
+            and (toks[-1].head.lower_ in r.person_verbs or toks[-1].head.lemma_ in r.person_verbs))
+        # a non-place entity over the match: a longer one swallows it ("Paris Police
+        # Department"); one that is exactly the match is the small model's mistake only when
+        # the context does not say person; a shorter one means the model split a long name.
+        ents = {blocked[t] for t in range(m.tok_start, m.tok_end) if blocked[t] is not None}
+        for ent in ents:
+            inside = ent.start <= m.tok_start and ent.end >= m.tok_end
+            exact = (ent.start, ent.end) == (m.tok_start, m.tok_end)
+            if exact:
+                if ent.label_ == "PERSON" and (person_ctx or not (locative or big)):
+                    return False
+                if ent.label_ == "ORG" and not (locative or big):
+                    return False
+                if ent.label_ == "NORP" and len(toks) == 1 and (
+                        low in r.demonyms or low.rstrip("s") in r.demonyms or not big):
+                    return False
+                if ent.label_ in _NEVER_PLACE or (
+                        ent.label_ not in ("PERSON", "ORG", "NORP") and not (locative or big)):
+                    return False
+            elif inside:
+                if not (self.embedded and ent.label_ in ("ORG", "FAC", "EVENT", "WORK_OF_ART")
+                        and len(ent) > len(toks)):
+                    return False
+                m.embedded = True
+            elif ent.label_ in _NEVER_PLACE:
+                return False
+        if nxt is not None and nxt.lower_ in r.non_settlement and nxt.text[:1].isupper():
+            if not self.embedded:
+                return False  # "Paris Police", "Aleppo University": an organisation's name
+            m.embedded = True
+        if prev is not None and prev.lower_.rstrip(".") in r.titles:
+            return False
+        if (m.text.isupper() and len(m.text) <= 4) or len(place_key(m.text).replace(" ", "")) <= 2:
+            return False
+        exact = any(g.exact_name(i, m.text) for i in m.ids)
+        dateline = m.text.isupper() and nxt is not None and nxt.text in ("—", "-", "–", "(", ",", "--")
+        if dateline and (m.tok_start == 0 or doc[m.tok_start - 1].is_space or first.is_sent_start):
+            return True  # "CLINTON — ..." datelines
+        if nxt is not None and nxt.text[:1].isupper() and nxt.pos_ == "PROPN" and not nxt.is_sent_start \
+                and nxt.ent_type_ not in ("DATE", "TIME") and nxt.lower_ not in r.facility \
+                and nxt.lower_ not in r.stop:
+            return False  # part of a longer name the gazetteer does not know
+        if len(toks) == 1:
+            if low in r.stop or low in r.risky:
+                return False
+            if not exact and (len(low) < 4 or not (big or locative)):
+                return False  # an alternate spelling alone is weak evidence
+            if first.pos_ != "PROPN" and not (locative or big):
+                return False
+            if first.is_sent_start and not (locative or big):
+                return False
+            if person_ctx and not big:
+                return False
+            if not (big or (locative and best_pop >= 1_000)):
+                return False
+        else:
+            if all(t.lower_ in r.stop or t.lower_ in _CONNECTORS for t in toks):
+                return False
+        return True
+
+    def _feature_hint(self, doc: Doc, m: _Mention) -> int | None:
+        r = self.rules
+        nxt = doc[m.tok_end] if m.tok_end < len(doc) else None
+        last = doc[m.tok_end - 1].lower_
+        if nxt is not None:
+            w = nxt.lower_
+            if w in r.admin1_words or last in r.admin1_words:
+                return F_ADMIN1
+            if w in r.admin2_words or last in r.admin2_words:
+                return F_ADMIN2
+        if last in r.admin2_words:
+            return F_ADMIN2
+        if m.tok_start >= 2:
+            p2, p1 = doc[m.tok_start - 2].lower_, doc[m.tok_start - 1].lower_
+            if p1 == "of" and p2 in ("town", "city", "village", "villages", "towns", "suburb",
+                                     "district", "neighbourhood", "neighborhood", "capital"):
+                return F_CITY
+            if p1 == "of" and p2 in ("province", "governorate", "state", "region", "oblast"):
+                return F_ADMIN1
+        if m.tok_start >= 1 and doc[m.tok_start - 1].lower_ in ("town", "city", "village"):
+            return F_CITY
+        return None
+
+    # ------------------------------------------------------------------------------------------
+    # "X, Y" and "X in Y (province)" patterns
+
+    def _patterns(self, doc: Doc, mentions: list[_Mention]) -> None:
+        text = doc_text(doc)
+        for a, m in enumerate(mentions):
+            after = text[m.end : m.end + 40]
+            # "X, Y": Y the next mention, right after a comma
+            if a + 1 < len(mentions):
+                y = mentions[a + 1]
+                gap = text[m.end : y.start]
+                if re.fullmatch(r"\s*,\s*", gap) or re.fullmatch(r"\s+in\s+(?:the\s+)?", gap) \
+                        or re.fullmatch(r"\s*\(\s*", gap):
+                    cont = [i for i in y.ids if self.gazetteer.feat[i] in (F_COUNTRY, F_ADMIN1, F_ADMIN2)]
+                    if cont:
+                        m.container = cont
+            # "X, La." : AP-style state abbreviations
+            mt = re.match(r"\s*,\s*([A-Z][A-Za-z]{0,4}\.(?:[A-Z][a-z]?\.)?|[A-Z]{2})(?![A-Za-z])", after)
+            if mt and not m.container:
+                ids = self._abbrev_admin1.get(mt.group(1))
+                if ids:
+                    m.container = ids
+
+    # ------------------------------------------------------------------------------------------
+    # disambiguation
+
+    def _focus(self, doc: Doc, mentions: list[_Mention]) -> tuple[Counter, Counter]:
+        """Country and admin1 focus of the article: shares of evidence per ISO2 / (ISO2, admin1)."""
+        g = self.gazetteer
+        countries: Counter = Counter()
+        admin1s: Counter = Counter()
+        for m in mentions:
+            if not m.ids:
+                continue
+            feats = {g.feat[i] for i in m.ids}
+            exact = [i for i in m.ids if g.exact_name(i, m.text)] or m.ids
+            if F_COUNTRY in feats:
+                # "Syria" counts fully; "Georgia" or "Lebanon", also US places, count half
+                others = {g.iso2(i) for i in exact if g.feat[i] != F_COUNTRY and g.pop[i] >= 5_000}
+                for i in m.ids:
+                    if g.feat[i] == F_COUNTRY:
+                        countries[g.iso2(i)] += 0.5 if others else 1.0
+                for cc in others:
+                    countries[cc] += 0.5 / len(others)
+                continue
+            # weight spread over candidate countries, by population share
+            pops = defaultdict(float)  # each country by its largest candidate
+            for i in exact:
+                pops[g.iso2(i)] = max(pops[g.iso2(i)], float(g.pop[i] + 10))
+            tot = sum(pops.values()) or 1.0
+            w = 0.5 if len(pops) == 1 else 0.25
+            for cc, p in pops.items():
+                countries[cc] += w * p / tot
+            a1 = {(g.iso2(i), g.admin1(i)) for i in exact if g.admin1(i)}
+            if len(a1) == 1 and (F_ADMIN1 in feats or len(exact) == 1):
+                admin1s[next(iter(a1))] += 1.0 if F_ADMIN1 in feats else 0.5
+            for i in m.container:
+                if g.feat[i] == F_ADMIN1:
+                    admin1s[(g.iso2(i), g.admin1(i))] += 1.0
+        for ent in doc.ents:
+            if ent.label_ == "NORP":
+                for cc in self.rules.demonyms.get(ent.text.lower(), [])[:2]:
+                    countries[cc] += 0.7
+        return _shares(countries), _shares(admin1s)
+
+    def _resolve(self, doc: Doc, mentions: list[_Mention]) -> None:
+        g = self.gazetteer
+        countries, admin1s = self._focus(doc, mentions)
+        near_names = self._neighbours(mentions)
+        for rnd in range(2):
+            anchors = self._anchors(mentions) if rnd else []
+            memo: dict[tuple, tuple[dict, dict]] = {}  # repeated names are scored once
+            for m in mentions:
+                if not m.ids:
+                    if not m.reason:
+                        m.reason = "not in the gazetteer"
+                    continue
+                sig = (light_key(m.text), m.hint, tuple(m.container), tuple(m.ids))
+                if sig in memo:
+                    parts, scores = memo[sig]
+                    m.parts, m.scores = dict(parts), dict(scores)
+                else:
+                    m.scores.clear()
+                    m.parts.clear()
+                    for i in m.ids:
+                        p = self._features(m, i, countries, admin1s, anchors, near_names)
+                        m.parts[i] = p
+                        m.scores[i] = sum(p.values())
+                    memo[sig] = (m.parts, m.scores)
+                ranked = sorted(m.ids, key=lambda i: -m.scores[i])
+                m.chosen = ranked[0]
+                top = m.scores[ranked[0]]
+                second = m.scores[ranked[1]] if len(ranked) > 1 else None
+                m.score = _confidence(top, second)
+                m.reason = _reason(m, ranked, g)
+                if m.embedded:
+                    m.reason = "inside a name; " + m.reason
+        # drop weak gazetteer-only guesses
+        keep = []
+        for m in mentions:
+            if m.chosen is not None and m.source == "gazetteer":
+                p = m.parts[m.chosen]
+                support = p.get("pattern", 0) + p.get("country focus", 0) + p.get("region focus", 0) \
+                    + p.get("nearby places", 0)
+                if g.pop[m.chosen] < 1000 and support < 0.5:
+                    continue
+            keep.append(m)
+        mentions[:] = keep
+
+    def _neighbours(self, mentions: list[_Mention]) -> dict[int, int]:
+        """For each town or county candidate, how many other names of the article have a town
+        or county candidate within about 150 km (grid cells of 1.25 degrees and their
+        neighbours): local news names places that lie near each other."""
+        g = self.gazetteer
+        step = 1.25
+        cells: dict[tuple[int, int], set[str]] = defaultdict(set)
+        by_key: dict[str, list[tuple[int, tuple[int, int]]]] = {}
+        for m in mentions:
+            if not m.ids:
+                continue
+            key = place_key(m.text)
+            if key in by_key:
+                continue
+            cands = []
+            for i in m.ids:
+                if g.feat[i] in (F_CITY, F_ADMIN2):
+                    c = (int(math.floor(g.lat[i] / step)), int(math.floor(g.lon[i] / step)))
+                    cands.append((i, c))
+                    cells[c].add(key)
+            by_key[key] = cands
+        out: dict[int, int] = {}
+        for key, cands in by_key.items():
+            for i, (a, b) in cands:
+                names: set[str] = set()
+                for da in (-1, 0, 1):
+                    for db in (-1, 0, 1):
+                        names |= cells.get((a + da, b + db), set())
+                names.discard(key)
+                if names:
+                    out[i] = len(names)
+        return out
+
+    def _anchors(self, mentions: list[_Mention]) -> list[tuple[str, int]]:
+        """(name key, entry) of confidently resolved non-country places."""
+        g = self.gazetteer
+        out: dict[tuple[str, int], None] = {}
+        for m in mentions:
+            if m.chosen is not None and g.feat[m.chosen] in (F_CITY, F_ADMIN2, F_ADMIN1) and m.score >= 0.6:
+                out[(place_key(m.text), m.chosen)] = None
+        return list(out)
+
+    def _features(self, m: _Mention, i: int, countries: Counter, admin1s: Counter,
+                  anchors: list[tuple[str, int]], near_names: dict[int, int]) -> dict[str, float]:
+        g = self.gazetteer
+        f = g.feat[i]
+        cc = g.iso2(i)
+        p: dict[str, float] = {}
+        p["exact name"] = 2.0 if g.exact_name(i, m.text) else 0.0
+        pop = g.pop[i] if f in (F_CITY, F_COUNTRY) else g.pop[i] / 5  # a division sums its towns
+        p["population"] = self.w_pop * math.log10(pop + 1)
+        p["feature type"] = {F_COUNTRY: 2.5, F_ADMIN1: 0.9, F_ADMIN2: 0.2, F_CITY: 0.0}.get(f, -0.5)
+        if f in (F_ADMIN1, F_ADMIN2) and m.hint is None and any(
+            g.feat[j] == F_CITY and g.iso2(j) == cc and g.admin1(j) == g.admin1(i) for j in m.ids
+        ):
+            p["feature type"] -= 1.5  # "Homs" is the city unless the text says "province"
+        if m.hint is not None:
+            if f == m.hint:
+                p["feature type"] += 2.0
+            elif m.hint == F_CITY and f != F_CITY:
+                p["feature type"] -= 1.0
+        p["country focus"] = self.w_country * countries.get(cc, 0.0)
+        if f != F_COUNTRY:
+            a1 = g.admin1(i)
+            p["region focus"] = self.w_region * admin1s.get((cc, a1), 0.0) if a1 else 0.0
+        if m.container:
+            hit = 0.0
+            for c in m.container:
+                if g.iso2(c) != cc:
+                    continue
+                fc = g.feat[c]
+                if fc == F_COUNTRY:
+                    hit = max(hit, 3.0)
+                elif fc == F_ADMIN1 and g.admin1(c) == g.admin1(i):
+                    hit = max(hit, 5.0)
+                elif fc == F_ADMIN2 and g.admin2(c) and g.admin2(c) == g.admin2(i):
+                    hit = max(hit, 5.0)
+            p["pattern"] = hit
+        if anchors and f != F_COUNTRY:
+            best = None
+            own = place_key(m.text)
+            for k, j in anchors:
+                if k == own or g.feat[j] == F_COUNTRY:
+                    continue
+                d = haversine_km(g.lat[i], g.lon[i], g.lat[j], g.lon[j])
+                best = d if best is None else min(best, d)
+            if best is not None:
+                p["nearby places"] = self.w_near * max(0.0, 1.0 - best / 400.0)
+        n_near = near_names.get(i, 0)
+        if n_near:
+            p["nearby places"] = max(p.get("nearby places", 0.0), self.w_coh * min(1.0, n_near / 2))
+        return p
+
+
+# ----------------------------------------------------------------------------------------------
+# helpers
+
+
+def _shares(c: Counter) -> Counter:
+    tot = sum(c.values())
+    if not tot:
+        return Counter()
+    top = max(c.values())
+    # share of the evidence, sharpened so that a clear leader counts fully
+    return Counter({k: min(1.0, v / tot + (0.3 if v == top else 0.0)) for k, v in c.items()})
+
+
+def _confidence(top: float, second: float | None) -> float:
+    if second is None:
+        return 0.95
+    return 1.0 / (1.0 + math.exp(-(top - second) * 1.5))
+
+
+def _reason(m: _Mention, ranked: list[int], g: Gazetteer) -> str:
+    win = ranked[0]
+    if len(ranked) == 1:
+        return f"only candidate for {m.text!r} in the gazetteer"
+    # explain the choice against the best candidate elsewhere (another country), which is the
+    # choice a reader doubts; else against the runner-up
+    second = next((i for i in ranked[1:] if g.iso2(i) != g.iso2(win)), ranked[1])
+    pw, ps = m.parts[win], m.parts[second]
+    diffs = {k: pw.get(k, 0.0) - ps.get(k, 0.0) for k in set(pw) | set(ps)}
+    key = max(diffs, key=lambda k: diffs[k])
+    if diffs.get("pattern", 0.0) >= 1.0:
+        key = "pattern"  # the text says it outright: name that first
+    what = {
+        "pattern": "the 'X, Y' / 'X in Y' pattern names its country or region",
+        "country focus": f"the article's country focus ({g.iso2(win)})",
+        "region focus": f"the article's region focus ({g.admin1(win)})",
+        "nearby places": "closest to the article's other places",
+        "population": "largest population among the candidates",
+        "exact name": "the text spells its main name",
+        "feature type": f"feature type ({g.feature(win)})",
+    }[key]
+    return f"{what}; {len(ranked)} candidates"
+
+
+def _trim(ent: Span) -> Span | None:
+    """Drop a leading article and a trailing possessive from an entity."""
+    s, e = ent.start, ent.end
+    doc = ent.doc
+    while s < e and doc[s].lower_ in ("the", "a", "an"):
+        s += 1
+    while e > s and doc[e - 1].text in ("'s", "’s", "'", "’", ".", ",", "-"):
+        e -= 1
+    if s >= e:
+        return None
+    return doc[s:e]
+
+
+def _starts_name(tok: Token) -> bool:
+    t = tok.text
+    if not t[:1].isupper():
+        return False
+    return not (tok.is_punct or tok.like_num)
+
+
+@lru_cache(maxsize=1)
+def _default_extractor() -> PlaceExtractor:
+    return PlaceExtractor(default_gazetteer())
+
+
+# ----------------------------------------------------------------------------------------------
+# event location
+
+
+def event_location(
+    doc: Doc,
+    mentions: list[PlaceMention],
+    trigger_start: int,
+    trigger_end: int,
+    *,
+    rules: _Rules | None = None,
+) -> tuple[PlaceMention | None, int | None, str]:
+    """The place where the event at ``doc_text(doc)[trigger_start:trigger_end]`` happened.
+
+    Returns ``(mention, geo_precision, reason)``: precision 1 for the place itself, 2 for "near /
+    outside X" or a part of a region ("northern Idlib"), 3 when only a region or a country is
+    known. Places attached to the trigger by a preposition win; then places in the trigger's
+    sentence that are not where a speaker spoke, the closest first; then the article's most
+    mentioned place. The most specific place wins over the one it lies in ("Kufa town near
+    Najaf", "Alhoula area in rural Homs"). Demonyms and names inside organisation names are
+    never chosen. A name the gazetteer does not know ("the village of Boloum") can be chosen:
+    its ``place`` is None, and a caller that needs coordinates takes them from the wider place
+    named with it.
+    """
+    r = rules or _default_rules()
+    mentions = [m for m in mentions if not m.reason.startswith(("demonym", "inside a name"))]
+    cands = list(mentions)
+    if not cands:
+        return None, None, "no place mentioned"
+    trig = _token_at(doc, trigger_start, trigger_end)
+    if trig is None:
+        return None, None, "trigger not found in the text"
+    sent = trig.sent
+    in_sent = [m for m in cands if sent.start_char <= m.start < sent.end_char]
+
+    def precision(m: PlaceMention, near: bool) -> int:
+        feat = m.place.feature if m.place else "city"
+        if feat in ("country", "admin1", "other"):
+            return 3
+        if feat == "admin2":
+            return 3 if near else 2
+        return 2 if near else 1
+
+    toks = {id(m): _token_at(doc, m.start, m.end) for m in in_sent}
+    scored: list[tuple[float, PlaceMention, bool, str]] = []
+    for m in in_sent:
+        tok = toks[id(m)]
+        if tok is None:
+            continue
+        near = _is_near(doc, tok, r)
+        s = 0.0
+        why = "same sentence"
+        path = _path_to(trig, tok)
+        if path is not None:
+            s += 3.0 - 0.3 * path
+            why = "attached to the event's verb"
+        prep = _governing_prep(tok)
+        if prep is not None and (prep.lower_ in r.precise_preps or prep.lower_ in r.near_preps):
+            s += 1.5
+        elif prep is not None and prep.lower_ in ("of", "from", "to", "toward", "towards"):
+            s += 0.5 if prep.lower_ == "of" else 0.2
+        elif tok.dep_ in ("nsubj", "nsubjpass", "poss", "agent"):
+            s -= 1.0  # a side of the event more often than its place
+        elif tok.dep_ in ("compound", "amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN") and \
+                tok.head.lower_ not in _SETTLEMENT_NOUNS:
+            s -= 1.0  # a modifier: "U.S. forces", "the Kabul government"
+        if near and any(o is not m and toks[id(o)] is not None
+                        and not _is_near(doc, toks[id(o)], r) for o in in_sent):
+            s -= 0.8  # "Kufa town near Najaf": Najaf is only the reference point
+        if prep is not None and _is_frame(prep):
+            s -= 1.0  # "In Kandahar, six civilians were killed ... in Maiwand district"
+        # a place that another candidate's phrase leads to is the wider one: "Alhoula area in
+        # rural Homs", "Baiji, north of Baghdad": the first is where it happened
+        for other in in_sent:
+            o = toks[id(other)]
+            if other is m or o is None or o.i == tok.i:
+                continue
+            if any(a.i == o.i for a in tok.ancestors) and (other.place is None or m.place is None
+                                                           or _rank(m) <= _rank(other)):
+                s -= 1.2
+                break
+        if _under_speech(tok, r) and path is None:
+            s -= 2.0
+            why = "where a speaker spoke"
+        feat = m.place.feature if m.place else "city"
+        s += {"city": 0.8, "admin2": 0.4, "other": 0.3, "admin1": 0.2, "country": -0.6}[feat]
+        if m.place is None and not m.reason.startswith("unknown"):
+            s -= 0.3  # a name the gazetteer does not know: less sure it is a place
+        dist = abs(m.start - trigger_start)
+        s -= dist / 400.0
+        scored.append((s, m, near, why))
+    if scored:
+        scored.sort(key=lambda x: -x[0])
+        s, m, near, why = scored[0]
+        return m, precision(m, near), f"{why}: {m.text!r}" + (" (near)" if near else "")
+    # fall back to the article's most mentioned resolved place, preferring settlements
+    counts = Counter()
+    for m in cands:
+        if m.place is not None:
+            w = {"city": 1.5, "admin2": 1.2, "admin1": 1.0, "other": 0.8, "country": 0.5}[m.place.feature]
+            counts[(m.place.geonameid, m.place.name)] += w
+    if not counts:
+        return None, None, "no resolved place"
+    key = counts.most_common(1)[0][0]
+    m = next(c for c in cands if c.place is not None and (c.place.geonameid, c.place.name) == key)
+    return m, max(2, precision(m, False)), f"the article's most mentioned place: {m.text!r}"
+
+
+def _is_frame(prep: Token) -> bool:
+    """A fronted, comma-closed prepositional phrase that frames the sentence ("In Kandahar,
+    ..."): the place named in it is the wider setting."""
+    sent = prep.sent
+    if prep.i != sent.start and not (prep.i == sent.start + 1 and doc_is_punct(sent[0])):
+        return False
+    end = max(t.i for t in prep.subtree)
+    return end + 1 < sent.end and prep.doc[end + 1].text == ","
+
+
+def doc_is_punct(tok: Token) -> bool:
+    return tok.is_punct or tok.is_space
+
+
+def _rank(m: PlaceMention) -> int:
+    """Size rank of a mention's place: country 4 ... city 1 (unknown places count as 1)."""
+    if m.place is None:
+        return 1
+    return {"country": 4, "admin1": 3, "admin2": 2, "city": 1, "other": 4}[m.place.feature]
+
+
+@lru_cache(maxsize=1)
+def _default_rules() -> _Rules:
+    return _Rules.load()
+
+
+def _token_at(doc: Doc, start: int, end: int) -> Token | None:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    return span.root
+
+
+def _governing_prep(tok: Token) -> Token | None:
+    # "in Homs" (pobj of "in"), "in the city of Homs", "near the town of X"
+    t = tok
+    for _ in range(3):
+        if t.dep_ == "pobj" and t.head.pos_ == "ADP":
+            if t.head.lower_ == "of" and t.head.head.pos_ == "NOUN":
+                t = t.head.head
+                continue
+            return t.head
+        if t.dep_ in ("compound", "appos", "conj", "nmod"):
+            t = t.head
+            continue
+        break
+    return None
+
+
+def _is_near(doc: Doc, tok: Token, r: _Rules) -> bool:
+    prep = _governing_prep(tok)
+    if prep is not None and prep.lower_ in r.near_preps:
+        return True
+    # "northern Idlib", "the outskirts of Aleppo", "west of Raqqa"
+    left = doc[max(0, tok.left_edge.i - 3) : tok.left_edge.i + 1]
+    for t in list(left) + list(tok.lefts):
+        if t.lower_ in r.near_preps and t.lower_ not in ("around",) and t.i < tok.i:
+            return True
+    return False
+
+
+def _path_to(trig: Token, tok: Token) -> int | None:
+    """Number of arcs from the trigger down to the place, or None when the place is not in the
+    trigger's subtree (through at most 5 arcs and no clause of its own)."""
+    t = tok
+    steps = 0
+    while t.i != trig.i and steps < 6:
+        if t.dep_ in ("ccomp", "advcl", "relcl", "parataxis") and t.head.i != trig.i and steps > 0:
+            return None
+        if t.head.i == t.i:
+            return None
+        t = t.head
+        steps += 1
+    return steps if t.i == trig.i else None
+
+
+def _under_speech(tok: Token, r: _Rules) -> bool:
+    t = tok
+    for _ in range(4):
+        if t.head.i == t.i:
+            return False
+        t = t.head
+        if t.lemma_.lower() in r.speech_verbs or t.lower_ in r.speech_verbs:
+            return True
+    return False
+
+
+def mention_to_row(article_id: str, m: PlaceMention) -> dict:
+    """One line of ``fieldreport places`` output for a resolved mention (see the contract)."""
+    p = m.place
+    return {
+        "article_id": article_id,
+        "start": m.start,
+        "end": m.end,
+        "text": m.text,
+        "geonameid": p.geonameid if p else None,
+        "name": p.name if p else None,
+        "latitude": p.latitude if p else None,
+        "longitude": p.longitude if p else None,
+        "country": p.country if p else None,
+        "admin1": p.admin1 if p else None,
+        "feature": p.feature if p else None,
+    }
+
+
+def find_places(doc: Doc, extractor: PlaceExtractor | None = None) -> list[PlaceMention]:
+    """Convenience: ``PlaceExtractor.default().find(doc)``."""
+    return (extractor or PlaceExtractor.default()).find(doc)
+
+
+__all__: Iterable[str] = [
+    "PlaceExtractor", "event_location", "mention_to_row", "find_places",
+]
