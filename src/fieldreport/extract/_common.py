@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc
 
 
@@ -11,3 +13,19 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data["fr_text"] = doc.text
     return text
+
+
+_DATELINE_RE = re.compile(
+    r"^\s*[A-Z][A-Z .'\u2019-]{1,40}(?:,\s*[A-Z][A-Za-z .]{1,30})?"
+    r"(?:,\s*(?:[A-Z][a-z]{2,9}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,9}\.?)(?:,?\s*\d{4})?)?"
+    r"\s*(?:\([^)\n]{1,60}\))?\s*[-\u2013\u2014]{1,2}\s"
+)
+
+
+def dateline_end(text: str) -> int:
+    """End offset of a wire dateline ("MOSCOW, Sept 5 (Reuters) - "), or 0 when the text has none.
+
+    The dateline's date is the day of filing, not of the event, and its numbers count nothing.
+    """
+    m = _DATELINE_RE.match(text)
+    return m.end() if m else 0

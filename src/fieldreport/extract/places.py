@@ -38,7 +38,7 @@ from fieldreport.geo.gazetteer import (
 )
 from fieldreport.geo.normalize import light_key, place_key
 from fieldreport.model import PlaceMention
-from fieldreport.extract._common import doc_text
+from fieldreport.extract._common import dateline_end, doc_text
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # Entity labels that a gazetteer match never overrides, even when it is exactly the entity.
@@ -926,6 +926,8 @@ def event_location(
         return 2 if near else 1
 
     toks = {id(m): _token_at(doc, m.start, m.end) for m in in_sent}
+    dateline = dateline_end(doc_text(doc))
+    resolved_towns = [m for m in in_sent if m.place is not None and m.place.feature in ("city", "admin2")]
     scored: list[tuple[float, PlaceMention, bool, str]] = []
     for m in in_sent:
         tok = toks[id(m)]
@@ -935,12 +937,28 @@ def event_location(
         s = 0.0
         why = "same sentence"
         path = _path_to(trig, tok)
-        if path is not None:
+        modifier = tok.dep_ in ("compound", "amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN") and \
+            tok.head.lower_ not in _SETTLEMENT_NOUNS
+        if path is not None and not modifier:  # "U.S. drone strike": a modifier names a side
             s += 3.0 - 0.3 * path
             why = "attached to the event's verb"
+        if m.start < dateline:
+            s -= 4.0  # the dateline is where the reporter filed from
+        if m.place is not None and m.place.feature in ("admin1", "country") and any(
+            (m.place.feature == "country" and t.place.iso3 == m.place.iso3)
+            or (m.place.feature == "admin1" and t.place.admin1 == m.place.admin1 and t.place.iso3 == m.place.iso3)
+            for t in resolved_towns
+        ):
+            s -= 1.5  # "Pokrovsk in Donetsk region": the town named within it is where it happened
+        if m.place is None and resolved_towns and re.match(
+            r"\s+(?:region|province|state|governorate|oblast|district|county)\b", doc_text(doc)[m.end : m.end + 14], re.I
+        ):
+            s -= 1.0  # "near Afgooye in the Lower Shabelle region": the unknown name is the wider area
         prep = _governing_prep(tok)
         if prep is not None and (prep.lower_ in r.precise_preps or prep.lower_ in r.near_preps):
             s += 1.5
+        elif prep is not None and prep.lower_ == "of" and prep.head.lower_ in _SETTLEMENT_NOUNS:
+            s += 1.5  # "the town of Pokrovsk"
         elif prep is not None and prep.lower_ in ("of", "from", "to", "toward", "towards"):
             s += 0.5 if prep.lower_ == "of" else 0.2
         elif tok.dep_ in ("nsubj", "nsubjpass", "poss", "agent"):

@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Token
 
 from fieldreport.data import load_yaml
 from fieldreport.model import DateFinding
-from fieldreport.extract._common import doc_text
+from fieldreport.extract._common import dateline_end, doc_text
 
 __all__ = ["FALLBACK_PRECISION", "find_dates", "event_date", "resolve_weekday", "parse_date_text", "dateline_end"]
 
@@ -100,20 +100,6 @@ def _cfg() -> _Cfg:
 # Pure helpers
 
 
-_DATELINE_RE = re.compile(
-    r"^\s*[A-Z][A-Z .'\u2019-]{1,40}(?:,\s*[A-Z][A-Za-z .]{1,30})?"
-    r"(?:,\s*(?:[A-Z][a-z]{2,9}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,9}\.?)(?:,?\s*\d{4})?)?"
-    r"\s*(?:\([^)\n]{1,60}\))?\s*[-\u2013\u2014]{1,2}\s"
-)
-
-
-def dateline_end(text: str) -> int:
-    """End offset of a wire dateline ("MOSCOW, Sept 5 (Reuters) - "), or 0 when the text has none.
-
-    The dateline's date is the day of filing, not of the event, and its numbers count nothing.
-    """
-    m = _DATELINE_RE.match(text)
-    return m.end() if m else 0
 
 
 def resolve_weekday(weekday: int, published: date) -> date:
