@@ -72,7 +72,8 @@ def write_notes(rec: EventRecord, figures: list[Casualties], claims: list[ClaimO
         outcome.append(f"{count}{m.kind} {m.status}")
     second = ""
     if outcome:
-        second = " " + "; ".join(outcome).capitalize()
+        joined = "; ".join(outcome)
+        second = " " + joined[0].upper() + joined[1:]
         claimants = sorted({c.claimant for c in claims if set(c.fields) & {"fatalities", "injured", "materiel"}})
         if claimants:
             second += f", according to {' and '.join(claimants)}"

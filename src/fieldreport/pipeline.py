@@ -52,10 +52,17 @@ class _Scope:
 
 @dataclass
 class _Evidence:
+    text: str
     spans: dict[str, list[list[int]]] = field(default_factory=dict)
 
     def add(self, name: str, start: int | None, end: int | None) -> None:
         if start is None or end is None or end <= start:
+            return
+        while start < end and self.text[start].isspace():  # spans hold words, not the gaps around them
+            start += 1
+        while end > start and self.text[end - 1].isspace():
+            end -= 1
+        if end <= start:
             return
         pair = [int(start), int(end)]
         bucket = self.spans.setdefault(name, [])
@@ -150,7 +157,7 @@ class Pipeline:
         claims: list[Claim],
         year: int | None,
     ) -> EventRecord | None:
-        ev = _Evidence()
+        ev = _Evidence(article.text)
         ev.add("event_type", cand.trigger_start, cand.trigger_end)
         ev.add("sub_event_type", cand.trigger_start, cand.trigger_end)
 
@@ -233,9 +240,14 @@ class Pipeline:
                     continue
             party = claims_mod.is_party(c, actor_names, actor_countries)
             seen = by_claimant.get(c.claimant)
+            start, end = c.start, c.end
+            while start < end and article.text[start].isspace():
+                start += 1
+            while end > start and article.text[end - 1].isspace():
+                end -= 1
             if seen is None:
                 by_claimant[c.claimant] = ClaimOut(
-                    claimant=c.claimant, claimant_party=party, fields=sorted(set(c.fields)), start=c.start, end=c.end
+                    claimant=c.claimant, claimant_party=party, fields=sorted(set(c.fields)), start=start, end=end
                 )
             else:
                 seen.fields = sorted(set(seen.fields) | set(c.fields))
