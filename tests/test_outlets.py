@@ -74,7 +74,6 @@ def test_shelling_told_three_ways_is_coded_conservatively(consolidated: tuple[Co
     assert ev.fatalities == 3  # three, at least three, four: the lowest
 
 
-@pytest.mark.xfail(reason="numbers extractor reads the 31 of 'on January 31 killed four' as a toll", strict=False)
 def test_shelling_range_tops_at_four(consolidated: tuple[Consolidator, dict[str, Event]]) -> None:
     _cons, main_event = consolidated
     ev = main_event["ledger-avdiivka-shelling"]

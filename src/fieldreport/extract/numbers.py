@@ -377,7 +377,17 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[t
     return out
 
 
+# Month names as news writes them, capitalised (so that "40 may have died" stays a count).
+_MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)"
+_MONTH_BEFORE = re.compile(_MONTHS + r"[a-zA-Z]*\.?\s+$")
+_MONTH_AFTER = re.compile(r"^(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTHS + r"[a-zA-Z]*\b")
+
+
 def _plausible(text: str, start: int, end: int, piece: str) -> bool:
+    if piece.isdigit() and len(piece) <= 2 and (
+        _MONTH_BEFORE.search(text[max(0, start - 12) : start]) or _MONTH_AFTER.match(text[end : end + 16])
+    ):
+        return False  # a day of the month ("January 31", "5 May"), not a count
     before = text[max(0, start - 1) : start]
     after = text[end : end + 1]
     if before and (before.isalnum() or before in "$£€#-/:."):
