@@ -174,8 +174,10 @@ def score_ucdp(
     reports = list(_ucdp_reports(path, limit))
     arts = [Article(id=f"u{i}", text=h, published=d) for i, (_row, h, d) in enumerate(reports)]
     t = Tally()
-    for (row, _h, _d), (_art, recs) in zip(reports, _records(arts, model, workers)):
+    for (row, h, _d), (_art, recs) in zip(reports, _records(arts, model, workers)):
         t.add("detected (a record from the headline)", bool(recs))
+        # Many UCDP "headlines" are a bare place name or a report's title: nothing to detect.
+        t.add("detected, headlines of 5+ words", bool(recs) if len(h.split()) >= 5 else None)
         if not recs:
             continue
         rec = recs[0]
