@@ -540,8 +540,9 @@ def gazetteer_build(
         n = gz.build_user_gazetteer(geonames)
         err.print(f"Added {n:,} places from {geonames}; the pipeline uses them from now on.")
     else:
-        g = gz.Gazetteer.load() if hasattr(gz, "Gazetteer") else None
-        err.print(f"Gazetteer ready{f' ({len(g):,} entries)' if g is not None and hasattr(g, '__len__') else ''}.")
+        g = gz.default_gazetteer()
+        size = f" ({len(g):,} entries)" if hasattr(g, "__len__") else ""
+        err.print(f"Gazetteer ready{size} in {gz.cache_dir()}.")
 
 
 def main() -> None:
