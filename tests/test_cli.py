@@ -124,3 +124,28 @@ def test_eval_on_a_small_ucdp_file_prints_a_table_and_json(tmp_path):
 def test_actors_lists_and_searches():
     res = runner.invoke(app, ["actors", "daesh"])
     assert res.exit_code == 0 and "Islamic State" in res.stdout
+
+
+def test_events_and_an_analysts_decision_that_survives_reingest(tmp_path):
+    db = str(tmp_path / "ev.duckdb")
+    first = EXAMPLES / "02-pokrovsk-shelling.md"
+    second = EXAMPLES / "14-kharkiv-sumy-two-attacks.md"
+    assert runner.invoke(app, ["ingest", str(first), str(second), "--db", db, "--quiet", "--workers", "1"]).exit_code == 0
+    res = runner.invoke(app, ["events", "--db", db])
+    assert res.exit_code == 0, res.output
+    events = [json.loads(x) for x in res.stdout.splitlines()]
+    assert all(e["number_of_sources"] == 1 for e in events)
+    r1, r2 = events[0]["record_ids"][0], events[1]["record_ids"][0]
+    decided = runner.invoke(app, ["decide", "merge", r1, r2, "--db", db, "--note", "same barrage"])
+    assert decided.exit_code == 0, decided.output
+    runner.invoke(app, ["ingest", str(first), str(second), "--db", db, "--quiet", "--workers", "1"])
+    from fieldreport.store import Store
+
+    with Store(db, read_only=True) as store:
+        merged = [e for e in store.events() if r1 in e["record_ids"]]
+        assert len(merged) == 1 and r2 in merged[0]["record_ids"]
+    unknown = runner.invoke(app, ["decide", "split", r1, "r-nope", "--db", db])
+    assert unknown.exit_code == 2 and "no record r-nope" in unknown.output
+    out = tmp_path / "events.csv"
+    exported = runner.invoke(app, ["export", "--events", "--format", "ucdp-csv", "--output", str(out), "--db", db])
+    assert exported.exit_code == 0 and "side_a" in out.read_text().splitlines()[0]

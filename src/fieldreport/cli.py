@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Optional
@@ -123,11 +124,15 @@ def _progress(quiet: bool) -> Progress:
     )
 
 
-def _open_out(output: str):
+@contextmanager
+def _output(output: str) -> Iterator:
+    """A text stream for ``output`` (a path, or ``-`` for standard output), closed afterwards."""
     if output == "-":
-        return sys.stdout
+        yield sys.stdout
+        return
     Path(output).parent.mkdir(parents=True, exist_ok=True)
-    return open(output, "w", encoding="utf-8")
+    with open(output, "w", encoding="utf-8") as fh:
+        yield fh
 
 
 def _pipeline(model: str | None, actors_file: str | None = None):
@@ -170,16 +175,12 @@ def extract(
     problems = _Problems()
     pipe = _pipeline(model)
     n_articles = n_records = 0
-    fh = _open_out(output)
-    try:
+    with _output(output) as fh:
         for _art, recs in _run(pipe, _articles(input, problems, max_chars), workers, quiet):
             n_articles += 1
             for rec in recs:
                 fh.write(rec.model_dump_json() + "\n")
                 n_records += 1
-    finally:
-        if fh is not sys.stdout:
-            fh.close()
     if not quiet:
         err.print(f"{n_articles} articles, {n_records} event records.")
     problems.closing()
@@ -201,21 +202,16 @@ def places(
     problems = _Problems()
     nlp = load_nlp(model)
     extractor = PlaceExtractor.default()
-    fh = _open_out(output)
     n = 0
-    try:
-        arts = list(_articles(input, problems, max_chars))
-        with _progress(quiet) as progress:
-            task = progress.add_task("geoparsing", total=len(arts))
-            for art, doc in zip(arts, nlp.pipe(a.text for a in arts)):
-                for m in extractor.find(doc):
-                    if m.place is not None:
-                        fh.write(json.dumps(mention_to_row(art.id, m), ensure_ascii=False) + "\n")
-                        n += 1
-                progress.advance(task)
-    finally:
-        if fh is not sys.stdout:
-            fh.close()
+    arts = list(_articles(input, problems, max_chars))
+    with _output(output) as fh, _progress(quiet) as progress:
+        task = progress.add_task("geoparsing", total=len(arts))
+        for art, doc in zip(arts, nlp.pipe(a.text for a in arts)):
+            for m in extractor.find(doc):
+                if m.place is not None:
+                    fh.write(json.dumps(mention_to_row(art.id, m), ensure_ascii=False) + "\n")
+                    n += 1
+            progress.advance(task)
     if not quiet:
         err.print(f"{n} place mentions resolved.")
     problems.closing()
@@ -423,13 +419,9 @@ def events(
 
         with Store(db, read_only=True) as store:
             records = store.records()
-    fh = _open_out(output)
-    try:
+    with _output(output) as fh:
         for ev in consolidate_records(records):
             fh.write(json.dumps(event_to_row(ev), ensure_ascii=False, default=str) + "\n")
-    finally:
-        if fh is not sys.stdout:
-            fh.close()
     problems.closing()
     raise typer.Exit(problems.exit_code)
 
