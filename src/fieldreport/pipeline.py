@@ -87,6 +87,15 @@ class Pipeline:
     def default(cls, model: str | None = None) -> "Pipeline":
         return cls(model)
 
+    @lru_cache(maxsize=256)
+    def _country_place(self, iso3: str):
+        import pycountry
+
+        c = pycountry.countries.get(alpha_3=iso3)
+        g = self.places.gazetteer
+        i = g.country_entry(c.alpha_2) if c else None
+        return g.place(i) if i is not None else None
+
     # -- public API --------------------------------------------------------------------------------
 
     def extract(self, article: Article) -> list[EventRecord]:
@@ -128,6 +137,11 @@ class Pipeline:
         focus = _country_focus(places)
         year = article.published.year if article.published else None
         actor_mentions = self.actors.find(doc, focus, year)
+        if focus is None:
+            # No place names a country: the state forces the text names tell where it happened.
+            focus = _actor_focus(actor_mentions)
+            if focus is not None:
+                actor_mentions = self.actors.find(doc, focus, year)
         dates = time_mod.find_dates(doc, article.published)
         claims = claims_mod.find_claims(doc, actor_mentions)
         sentence_starts = sorted({c.sentence_start for c in candidates})
@@ -168,6 +182,16 @@ class Pipeline:
             # named in the same sentence, else in the article, one step less precise.
             loc, geo_precision = _known_place_near(doc, places, loc)
         place = loc.place if loc is not None else None
+        if place is None and focus is not None:
+            # Only the country is known: code its representative point, geo_precision 3 (ACLED's rule).
+            place = self._country_place(focus)
+            geo_precision = 3 if place is not None else None
+            # the country's name or demonym, else the actor of that country that told us
+            told = [(m.start, m.end) for m in places if m.place is not None and m.place.iso3 == focus]
+            told += [(m.start, m.end) for m in actor_mentions if m.actor.country == focus]
+            if told and place is not None:
+                for name in ("location", "latitude", "longitude", "geo_precision", "country"):
+                    ev.add(name, *told[0])
         iso3 = place.iso3 if place else focus
         country = place.country if place else _country_name(focus)
         if loc is not None and place is not None:
@@ -335,6 +359,11 @@ def _known_place_near(doc: Doc, places: list[PlaceMention], unknown: PlaceMentio
     pool = same or usable
     best = min(pool, key=lambda m: abs(m.start - unknown.start))
     return best, (2 if best.place.feature in ("city", "admin2") else 3)
+
+
+def _actor_focus(mentions: list[ActorMention]) -> str | None:
+    counts = Counter(m.actor.country for m in mentions if m.actor.country and m.actor.inter == 1)
+    return counts.most_common(1)[0][0] if counts else None
 
 
 def _country_focus(places: list[PlaceMention]) -> str | None:
