@@ -703,3 +703,14 @@ def test_protesting_villagers_are_not_an_associated_actor(nlp, ex):
     r = _roles(nlp, ex, text, "blocked", "IND", "Peaceful protest")
     assert _n(r.actor1) == "Protesters (India)"
     assert r.assoc_actor_1 is None and r.actor2 is None
+
+
+def test_excessive_force_codes_the_force_as_actor1():
+    from fieldreport.model import Article
+    from fieldreport.pipeline import Pipeline
+
+    text = "On 4 May 2024, police opened live fire on demonstrators in Nairobi, killing at least five protesters."
+    (rec,) = Pipeline.default().extract(Article(id="ef", text=text))
+    assert rec.sub_event_type == "Excessive force against protesters"
+    assert rec.actor1.startswith("Police Forces of Kenya") and rec.actor2 == "Protesters (Kenya)"
+    assert rec.inter1 == 1 and rec.inter2 == 6

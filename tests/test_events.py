@@ -421,3 +421,10 @@ def test_ucdp_headlines_get_a_violent_candidate(nlp, detector) -> None:
     violent = sum(n for t, n in types.items() if t in ("Battles", "Explosions/Remote violence",
                                                        "Violence against civilians"))
     assert violent >= 0.8 * (len(heads) - types["(none)"])
+
+
+def test_a_court_striking_down_a_law_is_no_strike(nlp):
+    from fieldreport.extract.events import EventDetector
+
+    doc = nlp("On Monday the supreme court struck down parts of the new pension law and sent it back to parliament.")
+    assert EventDetector.default().detect(doc) == []

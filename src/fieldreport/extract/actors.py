@@ -1123,6 +1123,9 @@ class ActorExtractor:
                     if a2 is None or a2.actor.kind not in ("police", "military"):
                         force = [m for m in ms if m.actor.kind in ("police", "military")]
                         a2 = force[0] if force else self._police(iso3, year, ts, te, doc, every)
+                    if sub == "Excessive force against protesters":
+                        # ACLED codes the force that used lethal or excessive force as the actor
+                        a1, a2, s1, s2 = a2, a1, s2, s1
                 else:
                     a2, s2 = None, None
             elif sub == "Mob violence" and (a2 is None or a2.actor.kind in CIVILIAN_KINDS):

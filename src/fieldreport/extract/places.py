@@ -59,6 +59,13 @@ _SETTLEMENT_NOUNS = {"village", "villages", "town", "towns", "city", "district",
                      "outskirts", "countryside", "region", "province", "governorate", "quarter",
                      "subdistrict", "township", "locality", "county", "parish"}
 MAX_CANDIDATES = 60
+# Plural division words that close a list of names: "Barrow, Jackson and Madison counties".
+_PLURAL_ADMIN2 = {"counties": "County", "parishes": "Parish", "boroughs": "Borough"}
+# A US legislator's party and home ("Sen. Jane Roe, D-Ga.", "(R-Marietta)"): the part after
+# the party letter is a state or the member's home town or county.
+_PARTY_HOME = re.compile(
+    r"(?:,\s*|\(\s*)(?:D|R|I|DFL)\s?-\s?"
+    r"([A-Z][A-Za-z]*\.?(?:\s?[A-Z][A-Za-z]*\.?)?)(?=\s*[,;)\s]|\s*$)")
 _CONNECTORS = {"al", "el", "ad", "ar", "as", "az", "ash", "at", "an", "ez", "es", "ed", "de", "del",
                "la", "le", "les", "los", "las", "du", "des", "da", "do", "dos", "di", "of", "on",
                "upon", "-", "'", "’", "the", "en", "y", "i", "am", "an der", "sur", "ul", "ur"}
@@ -78,9 +85,11 @@ class _Rules:
     admin2_words: frozenset[str]
     non_settlement: frozenset[str]
     facility: frozenset[str]
+    feature_words: frozenset[str]
     us_abbrev: dict[str, str]
     continents: dict[str, str]
     city_aliases: dict[str, str]
+    region_adjectives: dict[str, str]
     demonyms: dict[str, list[str]]  # lower-case demonym/name -> ISO2 codes
 
     @classmethod
@@ -101,9 +110,11 @@ class _Rules:
             admin2_words=frozenset(g["admin2_words"]),
             non_settlement=frozenset(g["non_settlement_words"]),
             facility=frozenset(g.get("facility_words") or []),
+            feature_words=frozenset(r.get("feature_name_words") or []),
             us_abbrev=dict(g["us_state_abbreviations"]),
             continents=dict(g.get("continent_adjectives") or {}),
             city_aliases=dict(g.get("city_aliases") or {}),
+            region_adjectives=dict(g.get("region_adjectives") or {}),
             demonyms=_demonym_table(),
         )
 
@@ -148,6 +159,7 @@ class _Mention:
     chosen: int | None = None
     reason: str = ""
     embedded: bool = False  # inside an organisation's name (reported only with embedded=True)
+    listed: bool = False  # a name of a "X, Y and Z counties" list: a second-level division
     score: float = 0.0
 
 
@@ -163,6 +175,7 @@ class PlaceExtractor:
     w_near = 2.0
     w_coh = 1.5
     w_region = 1.5
+    w_contain = 2.0
 
     def __init__(self, gazetteer: Gazetteer, *, demonyms: bool = True, embedded: bool = False):
         """``demonyms``: also report country adjectives and demonyms ("Syrian", "Ukrainians")
@@ -244,6 +257,8 @@ class PlaceExtractor:
             mentions.append(m)
             for t in range(m.tok_start, m.tok_end):
                 taken[t] = True
+        for m in self._party_homes(doc, taken):
+            mentions.append(m)
         # gazetteer matcher over runs of capitalised words
         i = 0
         n = len(doc)
@@ -289,14 +304,89 @@ class PlaceExtractor:
                 i = j
             else:
                 i += 1
+        self._listed_divisions(doc, taken, mentions)
         mentions.extend(self._unknown_settlements(doc, taken, blocked))
         mentions = self._drop_person_names(doc, mentions)
         mentions.sort(key=lambda m: m.start)
         for m in mentions:
-            m.hint = self._feature_hint(doc, m)
+            m.hint = F_ADMIN2 if m.listed else self._feature_hint(doc, m)
             if len(m.ids) > MAX_CANDIDATES:
                 m.ids = sorted(m.ids, key=lambda k: -g.pop[k])[:MAX_CANDIDATES]
         return mentions
+
+    def _party_homes(self, doc: Doc, taken: list[bool]) -> list[_Mention]:
+        """The home of a US legislator written after the party letter: "Rep. Jane Roe, D-Ga.",
+        "Sen. John Doe (R-Marietta)". A state abbreviation resolves to the state; any other
+        name to its US candidates (towns and counties)."""
+        g = self.gazetteer
+        text = doc_text(doc)
+        out: list[_Mention] = []
+        for mt in _PARTY_HOME.finditer(text):
+            name = mt.group(1).strip()
+            start = mt.start(1)
+            end = start + len(name)
+            ids: list[int] = []
+            for form in (name, name + ".", name.replace(" ", ""), name.replace(" ", "") + "."):
+                if form in self._abbrev_admin1:
+                    ids = list(self._abbrev_admin1[form])
+                    break
+            if not ids:
+                if name.rstrip(".").lower() in self.rules.stop:
+                    continue
+                ids = [i for i in g.lookup(name.rstrip(".")) if g.iso2(i) == "US"
+                       and g.feat[i] in (F_CITY, F_ADMIN2, F_ADMIN1)]
+            if not ids:
+                continue
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None or any(taken[t] for t in range(span.start, span.end)):
+                continue
+            m = _Mention(start, end, span.start, span.end, name, "party", ids)
+            out.append(m)
+            for t in range(span.start, span.end):
+                taken[t] = True
+        return out
+
+    def _listed_divisions(self, doc: Doc, taken: list[bool], mentions: list[_Mention]) -> None:
+        """Names listed before a plural division word are divisions: "Barrow, Jackson and
+        Madison counties", "Rapides and Avoyelles parishes". Each name becomes (or, when
+        already found, is narrowed to) the second-level divisions "Jackson County" etc."""
+        g = self.gazetteer
+        by_span = {(m.tok_start, m.tok_end): m for m in mentions}
+        for k in range(1, len(doc)):
+            word = _PLURAL_ADMIN2.get(doc[k].lower_)
+            if word is None:
+                continue
+            e = k
+            while e > 0:
+                a = e
+                while a > 0 and e - a < 3 and doc[a - 1].text[:1].isupper() \
+                        and doc[a - 1].text[:1].isalpha() and not doc[a - 1].is_sent_start:
+                    a -= 1
+                if a > 0 and e - a < 3 and doc[a - 1].is_sent_start and doc[a - 1].text[:1].isupper():
+                    a -= 1
+                if a == e:
+                    break
+                name = doc[a:e]
+                ids = [i for i in g.lookup(f"{name.text} {word}") if g.feat[i] == F_ADMIN2]
+                if ids:
+                    m = by_span.get((a, e))
+                    if m is not None:
+                        m.ids, m.listed = ids, True
+                    elif not any(taken[t] for t in range(a, e)):
+                        m = _Mention(name.start_char, name.end_char, a, e, name.text, "listed", ids)
+                        m.listed = True
+                        mentions.append(m)
+                        for t in range(a, e):
+                            taken[t] = True
+                # step back over the separator: ",", "and", "or", ", and"
+                p = a
+                seps = 0
+                while p > 0 and doc[p - 1].lower_ in (",", "and", "or", "&") and seps < 2:
+                    p -= 1
+                    seps += 1
+                if seps == 0:
+                    break
+                e = p
 
     def _drop_person_names(self, doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
         """A one-word name that the article also uses inside a person's full name ("Andy
@@ -312,6 +402,9 @@ class PlaceExtractor:
             return mentions
         keep = []
         for m in mentions:
+            if m.listed or m.source == "party":
+                keep.append(m)
+                continue
             if m.tok_end - m.tok_start == 1 and m.text.lower() in names:
                 prev = doc[m.tok_start - 1].lower_ if m.tok_start else ""
                 if prev not in self.rules.locative and not any(
@@ -351,6 +444,8 @@ class PlaceExtractor:
             low = span.text.lower()
             if low in stop or place_key(span.text) in stop or len(place_key(span.text)) < 3:
                 return False
+            if low in self.rules.demonyms or low.rstrip("s") in self.rules.demonyms:
+                return False  # "a British city": a demonym, not an unknown place
             if any(t.lower_ in stop and len(span) == 1 for t in span):
                 return False
             for t in range(a, e):
@@ -404,8 +499,11 @@ class PlaceExtractor:
     def _ner_mention(self, doc: Doc, span: Span) -> _Mention | None:
         g = self.gazetteer
         text = span.text
-        ids = g.lookup(text)
+        ids = g.lookup(self.rules.city_aliases.get(text, text))
         start, end, ts, te = span.start_char, span.end_char, span.start, span.end
+        state: list[int] = []
+        if not ids and text in self._abbrev_admin1 and "." in text:
+            state = ids = list(self._abbrev_admin1[text])  # "in Ga.", "a Mass. promoter"
         if not ids and len(span) > 1:
             # "Idlib province", "Donetsk region": drop a trailing division word
             last = span[-1].lower_
@@ -419,6 +517,10 @@ class PlaceExtractor:
                 ids, start, end, ts, te, text = hit, sub.start_char, sub.end_char, sub.start, sub.end, sub.text
         if not ids and text in self.rules.city_aliases:
             ids = g.lookup(self.rules.city_aliases[text])
+        if not ids and len(span) > 1 and any(t.lower_ in self.rules.feature_words for t in span):
+            # "Lake Vermont", "Mount Hood", "Hampton Avenue": another feature than the place
+            # named inside it; kept as an unresolved mention
+            return _Mention(start, end, ts, te, text, "ner", [])
         if not ids and len(span) > 1:
             # the longest run inside the entity that the gazetteer knows ("the Gaza Strip")
             for size in range(len(span) - 1, 0, -1):
@@ -434,15 +536,16 @@ class PlaceExtractor:
                         break
                 if ids:
                     break
-        abbrev = self._abbrev(text, doc, start)
+        abbrev = self._abbrev(text, doc, start) or state
         if abbrev:
             ids = abbrev
         elif len(place_key(text).replace(" ", "")) <= 2 and not text.replace(".", "").isupper():
             return None  # "Al-", "US" written as a fragment: too short to look up
+        looked = self.rules.city_aliases.get(text, text)  # "D.C." is looked up by its full name
         if ids and not abbrev:
-            lk = light_key(text)
+            lk = light_key(looked)
             ids = [i for i in ids if not light_key(g.names[i]).endswith(" " + lk)]  # "Fort Myers"
-        if ids and not abbrev and not any(g.exact_name(i, text) for i in ids):
+        if ids and not abbrev and not any(g.exact_name(i, looked) for i in ids):
             # only alternate spellings matched: keep the substantial candidates
             ids = [i for i in ids if g.feat[i] in (F_COUNTRY, F_ADMIN1, F_OTHER)
                    or (len(place_key(text)) > 3 and g.pop[i] >= 10_000)]
@@ -453,6 +556,9 @@ class PlaceExtractor:
 
         if not ids and (text.isupper() and len(text) <= 3):
             return None
+        low = text.lower()
+        if not ids and (low in self.rules.demonyms or low.rstrip("s") in self.rules.demonyms):
+            return None  # "the Sri Lankan government": left to the demonym pass
         return _Mention(start, end, ts, te, text, "ner", ids)
 
     def _demonym_mentions(self, doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
@@ -463,22 +569,55 @@ class PlaceExtractor:
         g = self.gazetteer
         spans = [(m.start, m.end) for m in mentions]
         out: list[_Mention] = []
-        cands: list[Span] = [ent for ent in doc.ents if ent.label_ == "NORP"]
+        cands: list[Span] = [ent for ent in doc.ents if ent.label_ == "NORP" or (
+            ent.label_ in PLACE_LABELS and ent.text.lower() in self.rules.demonyms)]
         labelled = {t.i for ent in doc.ents for t in ent}
+        for ent in doc.ents:  # "anti-Russian", "Russian-European": the demonym part
+            if ent.label_ != "NORP" or len(ent) < 2 or not any(t.text == "-" for t in ent):
+                continue
+            for t in ent:
+                if t.text[:1].isupper() and t.lower_ in self.rules.demonyms:
+                    cands.append(doc[t.i : t.i + 1])
+            cands = [c for c in cands if (c.start, c.end) != (ent.start, ent.end)]
+        adjectives = self.rules.region_adjectives
+        for ent in doc.ents:  # "the English city", "Azerbaijani soldiers": an adjective that
+            nxt = doc[ent.end] if ent.end < len(doc) else None  # the model took for a name
+            low = ent.text.lower()
+            if ent.label_ in ("LANGUAGE", "PERSON") and len(ent) == 1 \
+                    and (low in self.rules.demonyms or low in adjectives) \
+                    and nxt is not None and nxt.pos_ == "NOUN" and nxt.text[:1].islower():
+                cands.append(ent)
         for tok in doc:
             if tok.i in labelled or not tok.text[:1].isupper():
                 continue
             low = tok.lower_
-            if low in self.rules.demonyms or low in self.rules.continents:
+            if low in self.rules.demonyms or low in self.rules.continents or low in adjectives:
                 cands.append(doc[tok.i : tok.i + 1])
         for ent in cands:
             if any(a < ent.end_char and ent.start_char < b for a, b in spans):
                 continue
-            if not self.embedded and any(
+            nxt = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+            adjective = (  # "the Slovak architect": a demonym the model took for a person
+                nxt is not None and nxt.text[:1].islower() and nxt.is_alpha
+                and all(t.ent_type_ == "PERSON" for t in ent)
+                and ent[0].ent_iob_ == "B" and (nxt.ent_type_ != "PERSON" or nxt.ent_iob_ == "B"))
+            adjective = adjective or (ent.label_ == "LANGUAGE")
+            if not self.embedded and not adjective and any(
                     t.ent_type_ in ("ORG", "PERSON", "WORK_OF_ART", "EVENT", "FAC")
                     for t in ent):
                 continue
             low = ent.text.lower()
+            region = adjectives.get(low) or adjectives.get(low.rstrip("s"))
+            if region:
+                ids = [i for i in g.lookup(region) if g.feat[i] in (F_ADMIN1, F_OTHER, F_COUNTRY)
+                       and g.exact_name(i, region)]
+                if len(ids) == 1:
+                    m = _Mention(ent.start_char, ent.end_char, ent.start, ent.end, ent.text,
+                                 "demonym", ids)
+                    m.chosen, m.score, m.reason = ids[0], 0.9, f"demonym of {region}"
+                    out.append(m)
+                    spans.append((ent.start_char, ent.end_char))
+                continue
             cont = self.rules.continents.get(low) or self.rules.continents.get(low.rstrip("s"))
             if cont:
                 ids = [i for i in g.lookup(cont) if g.feat[i] == F_OTHER][:1]
@@ -486,11 +625,17 @@ class PlaceExtractor:
             else:
                 ccs = self.rules.demonyms.get(low) or (
                     self.rules.demonyms.get(low[:-1]) if low.endswith("s") else None)
-                if not ccs or len(ccs) > 1:
-                    continue  # unknown, or shared by two countries ("Congolese")
-                i = self._country_entry.get(ccs[0])
-                ids = [i] if i is not None else []
-                what = g.names[i] if i is not None else ""
+                if not ccs:
+                    ids = self._region_of_adjective(ent.text)
+                    if not ids:
+                        continue
+                    what = g.names[ids[0]]
+                elif len(ccs) > 1:
+                    continue  # shared by two countries ("Congolese")
+                else:
+                    i = self._country_entry.get(ccs[0])
+                    ids = [i] if i is not None else []
+                    what = g.names[i] if i is not None else ""
             if not ids:
                 continue
             m = _Mention(ent.start_char, ent.end_char, ent.start, ent.end, ent.text, "demonym", ids)
@@ -498,6 +643,18 @@ class PlaceExtractor:
             out.append(m)
             spans.append((ent.start_char, ent.end_char))
         return out
+
+    def _region_of_adjective(self, text: str) -> list[int]:
+        """The region or first-level division that an adjective in "-n" names: "Central
+        American" -> Central America, "South Ossetian(s)" -> South Ossetia. Only regions,
+        countries and first-level divisions spelled exactly so are taken."""
+        g = self.gazetteer
+        t = text[:-1] if text.endswith("s") else text
+        if not t.endswith("n") or len(t) < 6:
+            return []
+        base = t[:-1]
+        return [i for i in g.lookup(base) if g.feat[i] in (F_OTHER, F_COUNTRY, F_ADMIN1)
+                and g.exact_name(i, base)][:1]
 
     def _abbrev(self, text: str, doc: Doc, start: int) -> list[int]:
         """US state entries for an AP/postal abbreviation written after a comma ("Alexandria,
@@ -526,6 +683,11 @@ class PlaceExtractor:
         low = m.text.lower()
         best_pop = max((g.pop[i] for i in m.ids), default=0)
         big = any(g.feat[i] in (F_COUNTRY, F_ADMIN1) for i in m.ids) or best_pop >= 50_000
+        # a country, a first-level region or a city of a million, spelled as its main name, and
+        # not a common word or first name: "Tamil Nadu said", "Tbilisi says"
+        major = low not in r.stop and low not in r.risky and any(
+            (g.feat[i] in (F_COUNTRY, F_ADMIN1) or g.pop[i] >= 1_000_000) and g.exact_name(i, m.text)
+            for i in m.ids)
         person_ctx = (prev is not None and prev.lower_.rstrip(".") in r.titles) or (
             toks[-1].dep_ in ("nsubj", "nsubjpass")
             and (toks[-1].head.lower_ in r.person_verbs or toks[-1].head.lemma_ in r.person_verbs))
@@ -535,10 +697,12 @@ class PlaceExtractor:
         ents = {blocked[t] for t in range(m.tok_start, m.tok_end) if blocked[t] is not None}
         for ent in ents:
             inside = ent.start <= m.tok_start and ent.end >= m.tok_end
-            exact = (ent.start, ent.end) == (m.tok_start, m.tok_end)
+            e0 = ent.start + 1 if ent[0].lower_ == "the" else ent.start  # "the Holy See"
+            exact = (e0, ent.end) == (m.tok_start, m.tok_end)
             if exact:
-                if ent.label_ == "PERSON" and (person_ctx or not (locative or big)):
-                    return False
+                if ent.label_ == "PERSON" and (person_ctx or not (locative or big)) and not (
+                        major and prev is not None and prev.lower_.rstrip(".") not in r.titles):
+                    return False  # a major place that "says" something is its government
                 if ent.label_ == "ORG" and not (locative or big):
                     return False
                 if ent.label_ == "NORP" and len(toks) == 1 and (
@@ -560,6 +724,14 @@ class PlaceExtractor:
             m.embedded = True
         if prev is not None and prev.lower_.rstrip(".") in r.titles:
             return False
+        letters = m.text.replace(".", "")
+        if len(toks) == 1 and letters.isalpha() and letters.isupper() and len(letters) <= 4:
+            # "UAE", "DPRK", "EU": an acronym of a country or union, never of a small town
+            ids = [i for i in m.ids if g.feat[i] in (F_COUNTRY, F_OTHER) and g.pop[i] >= 1_000_000]
+            if ids and not (prev is not None and prev.text[:1].isupper() and prev.pos_ == "PROPN"
+                            and not prev.is_sent_start and prev.lower_ not in r.stop):
+                m.ids = ids
+                return True
         if (m.text.isupper() and len(m.text) <= 4) or len(place_key(m.text).replace(" ", "")) <= 2:
             return False
         exact = any(g.exact_name(i, m.text) for i in m.ids)
@@ -639,47 +811,79 @@ class PlaceExtractor:
 
     def _focus(self, doc: Doc, mentions: list[_Mention]) -> tuple[Counter, Counter]:
         """Country and admin1 focus of the article: shares of evidence per ISO2 / (ISO2, admin1)."""
+        c, a, _by = self._focus_evidence(doc, mentions)
+        return _shares(c), _shares(a)
+
+    def _focus_evidence(
+        self, doc: Doc, mentions: list[_Mention]
+    ) -> tuple[Counter, Counter, dict[str, tuple[Counter, Counter]]]:
+        """Raw country and admin1 evidence of the article, and each name's own part of it (keyed
+        by ``light_key``), so that a name can be scored against the focus that the *other*
+        names give: "Alexandria" alone must not make Egypt the focus of a Louisiana story."""
         g = self.gazetteer
         countries: Counter = Counter()
         admin1s: Counter = Counter()
+        by_name: dict[str, tuple[Counter, Counter]] = {}
         for m in mentions:
             if not m.ids:
                 continue
-            feats = {g.feat[i] for i in m.ids}
-            exact = [i for i in m.ids if g.exact_name(i, m.text)] or m.ids
-            if F_COUNTRY in feats:
-                # "Syria" counts fully; "Georgia" or "Lebanon", also US places, count half
-                others = {g.iso2(i) for i in exact if g.feat[i] != F_COUNTRY and g.pop[i] >= 5_000}
-                for i in m.ids:
-                    if g.feat[i] == F_COUNTRY:
-                        countries[g.iso2(i)] += 0.5 if others else 1.0
-                for cc in others:
-                    countries[cc] += 0.5 / len(others)
-                continue
-            # weight spread over candidate countries, by population share
-            pops = defaultdict(float)  # each country by its largest candidate
-            for i in exact:
-                pops[g.iso2(i)] = max(pops[g.iso2(i)], float(g.pop[i] + 10))
-            tot = sum(pops.values()) or 1.0
-            w = 0.5 if len(pops) == 1 else 0.25
-            for cc, p in pops.items():
-                countries[cc] += w * p / tot
-            a1 = {(g.iso2(i), g.admin1(i)) for i in exact if g.admin1(i)}
-            if len(a1) == 1 and (F_ADMIN1 in feats or len(exact) == 1):
-                admin1s[next(iter(a1))] += 1.0 if F_ADMIN1 in feats else 0.5
-            for i in m.container:
+            own = by_name.setdefault(light_key(m.text), (Counter(), Counter()))
+            before_c, before_a = Counter(countries), Counter(admin1s)
+            self._focus_one(m, countries, admin1s)
+            own[0].update({k: v - before_c.get(k, 0.0) for k, v in countries.items()
+                           if v != before_c.get(k, 0.0)})
+            own[1].update({k: v - before_a.get(k, 0.0) for k, v in admin1s.items()
+                           if v != before_a.get(k, 0.0)})
+            for i in m.container:  # "X, Texas": the text's own statement, shared by all names
                 if g.feat[i] == F_ADMIN1:
                     admin1s[(g.iso2(i), g.admin1(i))] += 1.0
         for ent in doc.ents:
             if ent.label_ == "NORP":
                 for cc in self.rules.demonyms.get(ent.text.lower(), [])[:2]:
                     countries[cc] += 0.7
-        return _shares(countries), _shares(admin1s)
+        return countries, admin1s, by_name
+
+    def _focus_one(self, m: _Mention, countries: Counter, admin1s: Counter) -> None:
+        """Add one mention's evidence to the country and admin1 focus counters."""
+        g = self.gazetteer
+        feats = {g.feat[i] for i in m.ids}
+        exact = [i for i in m.ids if g.exact_name(i, m.text)] or m.ids
+        if F_COUNTRY in feats:
+            # "Syria" counts fully; "Georgia" or "Lebanon", also US places, count half
+            others = {g.iso2(i) for i in exact if g.feat[i] != F_COUNTRY and g.pop[i] >= 5_000}
+            for i in m.ids:
+                if g.feat[i] == F_COUNTRY:
+                    countries[g.iso2(i)] += 0.5 if others else 1.0
+            for cc in others:
+                countries[cc] += 0.5 / len(others)
+            return
+        # weight spread over candidate countries, by population share
+        pops = defaultdict(float)  # each country by its largest candidate
+        for i in exact:
+            pops[g.iso2(i)] = max(pops[g.iso2(i)], float(g.pop[i] + 10))
+        tot = sum(pops.values()) or 1.0
+        w = 0.5 if len(pops) == 1 else 0.25
+        for cc, p in pops.items():
+            countries[cc] += w * p / tot
+        a1 = {(g.iso2(i), g.admin1(i)) for i in exact if g.admin1(i)}
+        if len(a1) == 1 and (F_ADMIN1 in feats or len(exact) == 1):
+            admin1s[next(iter(a1))] += 1.0 if F_ADMIN1 in feats else 0.5
 
     def _resolve(self, doc: Doc, mentions: list[_Mention]) -> None:
         g = self.gazetteer
-        countries, admin1s = self._focus(doc, mentions)
+        all_c, all_a, own = self._focus_evidence(doc, mentions)
+        focus_memo: dict[str, tuple[Counter, Counter]] = {}
+
+        def focus_without(key: str) -> tuple[Counter, Counter]:
+            """The focus that the article's other names give (leave this name out)."""
+            if key not in focus_memo:
+                oc, oa = own.get(key, (Counter(), Counter()))
+                c = Counter({k: v - oc.get(k, 0.0) for k, v in all_c.items()})
+                a = Counter({k: v - oa.get(k, 0.0) for k, v in all_a.items()})
+                focus_memo[key] = (_shares(+c), _shares(+a))
+            return focus_memo[key]
         near_names = self._neighbours(mentions)
+        contained = self._containment(mentions)
         for rnd in range(2):
             anchors = self._anchors(mentions) if rnd else []
             memo: dict[tuple, tuple[dict, dict]] = {}  # repeated names are scored once
@@ -695,8 +899,10 @@ class PlaceExtractor:
                 else:
                     m.scores.clear()
                     m.parts.clear()
+                    countries, admin1s = focus_without(light_key(m.text))
                     for i in m.ids:
-                        p = self._features(m, i, countries, admin1s, anchors, near_names)
+                        p = self._features(m, i, countries, admin1s, anchors, near_names,
+                                           contained)
                         m.parts[i] = p
                         m.scores[i] = sum(p.values())
                     memo[sig] = (m.parts, m.scores)
@@ -719,6 +925,38 @@ class PlaceExtractor:
                     continue
             keep.append(m)
         mentions[:] = keep
+
+    def _containment(self, mentions: list[_Mention]) -> set[int]:
+        """Candidates that another name of the article contains or lies in, at the county
+        level: a town candidate that lies in a county candidate of another name, and that
+        county candidate ("Paris ... Henry County": Paris, Tennessee and Henry County,
+        Tennessee)."""
+        g = self.gazetteer
+        towns: dict[tuple, set[str]] = defaultdict(set)
+        counties: dict[tuple, set[str]] = defaultdict(set)
+        for m in mentions:
+            key = light_key(m.text)
+            for i in m.ids:
+                a2 = g.admin2(i)
+                if not a2:
+                    continue
+                cell = (g.iso2(i), g.admin1(i), a2)
+                if g.feat[i] == F_CITY:
+                    towns[cell].add(key)
+                elif g.feat[i] == F_ADMIN2:
+                    counties[cell].add(key)
+        out: set[int] = set()
+        for m in mentions:
+            key = light_key(m.text)
+            for i in m.ids:
+                a2 = g.admin2(i)
+                if not a2 or g.feat[i] not in (F_CITY, F_ADMIN2):
+                    continue
+                cell = (g.iso2(i), g.admin1(i), a2)
+                other = counties if g.feat[i] == F_CITY else towns
+                if other.get(cell, set()) - {key}:
+                    out.add(i)
+        return out
 
     def _neighbours(self, mentions: list[_Mention]) -> dict[int, int]:
         """For each town or county candidate, how many other names of the article have a town
@@ -763,7 +1001,8 @@ class PlaceExtractor:
         return list(out)
 
     def _features(self, m: _Mention, i: int, countries: Counter, admin1s: Counter,
-                  anchors: list[tuple[str, int]], near_names: dict[int, int]) -> dict[str, float]:
+                  anchors: list[tuple[str, int]], near_names: dict[int, int],
+                  contained: set[int] | frozenset[int] = frozenset()) -> dict[str, float]:
         g = self.gazetteer
         f = g.feat[i]
         cc = g.iso2(i)
@@ -772,10 +1011,20 @@ class PlaceExtractor:
         pop = g.pop[i] if f in (F_CITY, F_COUNTRY) else g.pop[i] / 5  # a division sums its towns
         p["population"] = self.w_pop * math.log10(pop + 1)
         p["feature type"] = {F_COUNTRY: 2.5, F_ADMIN1: 0.9, F_ADMIN2: 0.2, F_CITY: 0.0}.get(f, -0.5)
+        if f == F_COUNTRY and any(
+            g.feat[j] == F_ADMIN1 and g.iso2(j) != cc
+            and countries.get(g.iso2(j), 0.0) > countries.get(cc, 0.0) for j in m.ids
+        ):
+            p["feature type"] = 0.9  # "Georgia" in a story set in the US: the state
         if f in (F_ADMIN1, F_ADMIN2) and m.hint is None and any(
             g.feat[j] == F_CITY and g.iso2(j) == cc and g.admin1(j) == g.admin1(i) for j in m.ids
         ):
             p["feature type"] -= 1.5  # "Homs" is the city unless the text says "province"
+        if f == F_ADMIN1 and m.hint is None and any(
+            g.feat[j] == F_CITY and g.iso2(j) == cc and g.pop[j] >= 500_000
+            and g.admin1(j) != g.admin1(i) for j in m.ids
+        ):
+            p["feature type"] -= 3.0  # "Washington": the capital in its own district, not the state
         if m.hint is not None:
             if f == m.hint:
                 p["feature type"] += 2.0
@@ -811,6 +1060,8 @@ class PlaceExtractor:
         n_near = near_names.get(i, 0)
         if n_near:
             p["nearby places"] = max(p.get("nearby places", 0.0), self.w_coh * min(1.0, n_near / 2))
+        if i in contained:
+            p["named county"] = self.w_contain
         return p
 
 
@@ -853,6 +1104,7 @@ def _reason(m: _Mention, ranked: list[int], g: Gazetteer) -> str:
         "population": "largest population among the candidates",
         "exact name": "the text spells its main name",
         "feature type": f"feature type ({g.feature(win)})",
+        "named county": "lies in (or holds) a county or town the article names",
     }[key]
     return f"{what}; {len(ranked)} candidates"
 

@@ -40,7 +40,7 @@ from fieldreport.data import load_yaml
 from fieldreport.geo.normalize import is_latin_name, light_key, place_key
 from fieldreport.model import Place
 
-GAZETTEER_VERSION = "5"
+GAZETTEER_VERSION = "6"
 ENV_CACHE = "FIELDREPORT_CACHE_DIR"
 USER_FILE = "user-geonames.pkl"
 
@@ -363,6 +363,14 @@ class Gazetteer:
                 continue
             b.add(c["name"], lat, lon, int(c.get("population") or 0), int(c.get("geonameId") or 0),
                   F_OTHER, no_cc, None, None, [])
+        # named world regions, seas and oceans ("the Middle East", "the Black Sea")
+        prior = int(regions.get("world_region_prior") or 0)
+        for name, row in (regions.get("world_regions") or {}).items():
+            lat, lon = float(row[0]), float(row[1])
+            alts = [str(a) for a in (row[2] if len(row) > 2 else [])]
+            cc = cc_ix.get(str(row[3])) if len(row) > 3 else None  # a region inside one country
+            b.add(str(name), lat, lon, prior, 0, F_OTHER, no_cc if cc is None else cc, None, None,
+                  alts)
         return cls._freeze(b, countries, a1_name)
 
     @classmethod
