@@ -242,9 +242,12 @@ def score_acled(
     t = Tally()
     pairs: list[tuple[str, str]] = []
     for row, (_art, recs) in zip(rows, _records(arts, model, workers)):
-        t.add("detected", bool(recs))
         rec = recs[0] if recs else None
         pairs.append((row.get("sub_event_type") or "none", rec.sub_event_type if rec else "none"))
+        if not row.get("event_type"):  # a non-conflict row: the right answer is no record at all
+            t.add("non-conflict rows left without a record", not recs)
+            continue
+        t.add("detected", bool(recs))
         glat, glon = _float(row.get("latitude")), _float(row.get("longitude"))
         if glat is not None and glon is not None:
             t.add(

@@ -176,6 +176,9 @@ class PlaceExtractor:
     w_coh = 1.5
     w_region = 1.5
     w_contain = 2.0
+    # share of a name's own evidence taken out of the focus it is scored against (1.0: only
+    # the other names count; a lone "Alexandria" must not vote for Egypt with its own weight)
+    own_share = 1.0
 
     def __init__(self, gazetteer: Gazetteer, *, demonyms: bool = True, embedded: bool = False):
         """``demonyms``: also report country adjectives and demonyms ("Syrian", "Ukrainians")
@@ -701,7 +704,7 @@ class PlaceExtractor:
             exact = (e0, ent.end) == (m.tok_start, m.tok_end)
             if exact:
                 if ent.label_ == "PERSON" and (person_ctx or not (locative or big)) and not (
-                        major and prev is not None and prev.lower_.rstrip(".") not in r.titles):
+                        major and (prev is None or prev.lower_.rstrip(".") not in r.titles)):
                     return False  # a major place that "says" something is its government
                 if ent.label_ == "ORG" and not (locative or big):
                     return False
@@ -878,8 +881,8 @@ class PlaceExtractor:
             """The focus that the article's other names give (leave this name out)."""
             if key not in focus_memo:
                 oc, oa = own.get(key, (Counter(), Counter()))
-                c = Counter({k: v - oc.get(k, 0.0) for k, v in all_c.items()})
-                a = Counter({k: v - oa.get(k, 0.0) for k, v in all_a.items()})
+                c = Counter({k: v - self.own_share * oc.get(k, 0.0) for k, v in all_c.items()})
+                a = Counter({k: v - self.own_share * oa.get(k, 0.0) for k, v in all_a.items()})
                 focus_memo[key] = (_shares(+c), _shares(+a))
             return focus_memo[key]
         near_names = self._neighbours(mentions)
