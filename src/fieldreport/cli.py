@@ -518,6 +518,40 @@ def actors(
     out.print(t)
 
 
+@app.command()
+def spark(
+    input: Annotated[str, typer.Option("--input", "-i", help="JSON Lines file, folder, glob or URI (hdfs://, s3a://).")],
+    output: Annotated[str, typer.Option("--output", "-o", help="Output folder: records/ and articles/ (Parquet), problems.jsonl.")],
+    master: Annotated[str, typer.Option(help="Spark master URL.")] = "local[*]",
+    partitions: Annotated[Optional[int], typer.Option(help="Partitions to split the input into.")] = None,
+    model: ModelOpt = None,
+    db: Annotated[Optional[str], typer.Option("--db", help="Also load the results into this DuckDB store and merge events.")] = None,
+) -> None:
+    """Run the pipeline on Apache Spark (scale-out): JSON Lines in, Parquet records out."""
+    from .spark import SparkUnavailable, records_parquet_to_store, run_spark_extract
+
+    try:
+        summary = run_spark_extract(input, output, partitions=partitions, model=model, master=master)
+    except (FileNotFoundError, SparkUnavailable) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    err.print(
+        f"{summary['articles']} articles, {summary['records']} records, {summary['problems']} problems "
+        f"in {summary['seconds']:.1f} s; written to {output}"
+    )
+    if summary["problems"]:
+        err.print(f"Problems are listed in {Path(output) / 'problems.jsonl'}.")
+    if db:
+        from .eventstore import consolidate_store
+        from .store import Store
+
+        loaded = records_parquet_to_store(Path(output), db)
+        with Store(db) as store:
+            consolidate_store(store)
+        err.print(f"Loaded {loaded['records']} records of {loaded['articles']} articles into {db}.")
+    raise typer.Exit(EXIT_SKIPPED if summary.get("skipped") else 0)
+
+
 @gazetteer_app.command("build")
 def gazetteer_build(
     geonames: Annotated[Optional[str], typer.Option("--geonames", help="A GeoNames dump you hold: allCountries.zip or XX.txt/XX.zip.")] = None,
