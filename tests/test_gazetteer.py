@@ -157,3 +157,21 @@ def test_user_geonames_build_adds_villages(monkeypatch, tmp_path, gaz, zipped):
     assert p.geonameid == 99000001
     assert not merged.lookup("Khirbat Namuna")
     gz.default_gazetteer.cache_clear()
+
+
+def test_world_regions_from_the_data_file_are_indexed(gaz):
+    """Every entry of ``world_regions`` in places_regions.yaml is in the index, as feature
+    "other", at its point, under its name and its other names."""
+    from fieldreport.data import load_yaml
+
+    table = load_yaml("places_regions.yaml")["world_regions"]
+    assert len(table) >= 20
+    for name, row in table.items():
+        ids = [i for i in gaz.lookup(name) if gaz.feature(i) == "other"]
+        assert ids, name
+        p = gaz.place(ids[0])
+        assert abs(p.latitude - row[0]) < 0.01 and abs(p.longitude - row[1]) < 0.01
+        for alt in row[2]:
+            assert any(gaz.feature(i) == "other" for i in gaz.lookup(alt)), alt
+        if len(row) > 3:
+            assert p.iso2 == row[3]

@@ -188,3 +188,132 @@ def test_x_comma_country(nlp, ex):
     assert found["Homs"].place.iso2 == "SY"
     assert found["Tripoli"].place.iso2 == "LY"
     assert "pattern" in found["Tripoli"].reason
+
+
+# ----------------------------------------------------------------------------------------------
+# recall rules (LGL / GeoWebNews): each rule with a sentence of our own
+
+
+def test_a_town_name_does_not_vote_for_its_own_country(nlp, ex):
+    # Alexandria's big Egyptian namesake must not make Egypt the focus of a Louisiana story
+    _, found = places(
+        nlp, ex,
+        "Police in Alexandria arrested two men on Friday. They were taken to the jail in "
+        "Pineville, officers in Louisiana said.",
+    )
+    assert found["Alexandria"].place.iso2 == "US"
+    assert found["Alexandria"].place.admin1 == "Louisiana"
+
+
+def test_a_lone_foreign_place_does_not_pull_a_capital_abroad(nlp, ex):
+    _, found = places(nlp, ex, "The president returned to Washington after the summit in Brussels.")
+    assert found["Brussels"].place.iso2 == "BE"
+    assert found["Washington"].place.admin1 == "Washington, D.C."  # the capital, not the state
+
+
+def test_names_listed_before_counties_are_counties(nlp, ex):
+    _, found = places(nlp, ex, "Schools in Barrow, Jackson and Madison counties will close early on Friday.")
+    for name in ("Barrow", "Jackson", "Madison"):
+        assert found[name].place.feature == "admin2", name
+        assert found[name].place.name == f"{name} County"
+        assert found[name].place.admin1 == "Georgia"  # the three lie side by side there
+
+
+def test_legislator_party_and_home(nlp, ex):
+    _, found = places(
+        nlp, ex,
+        "The bill was backed by Rep. Jane Doe, D-Ga., and by Sen. John Roe (R-Marietta) on Tuesday.",
+    )
+    assert found["Ga."].place.feature == "admin1" and found["Ga."].place.admin1 == "Georgia"
+    assert found["Marietta"].place.iso2 == "US"
+
+
+def test_georgia_in_a_us_story_is_the_state(nlp, ex):
+    _, found = places(
+        nlp, ex, "Lawmakers in Atlanta and Savannah debated the budget, and Georgia will vote next week."
+    )
+    assert found["Georgia"].place.iso2 == "US" and found["Georgia"].place.feature == "admin1"
+
+
+def test_world_regions_and_seas_are_places(nlp, ex):
+    _, found = places(nlp, ex, "Tensions in the Middle East rose as tankers crossed the Black Sea.")
+    assert found["Middle East"].place.feature == "other"
+    assert found["Middle East"].place.iso2 in (None, "")  # not the hamlet in Maryland
+    assert 40 < found["Black Sea"].place.latitude < 47
+
+
+def test_conflict_regions_keep_their_country(nlp, ex):
+    _, found = places(
+        nlp, ex, "Aid groups said the fighting in Darfur and in Eastern Ghouta had displaced thousands."
+    )
+    assert found["Darfur"].place.iso2 == "SD"
+    assert found["Eastern Ghouta"].place.iso2 == "SY"
+
+
+def test_a_place_name_inside_a_lake_or_mountain_name_is_not_resolved_alone(nlp, ex):
+    _, found = places(nlp, ex, "Hikers camped near Lake Vermont before they climbed Mount Hood.")
+    assert "Vermont" not in found and "Hood" not in found
+    assert all(m.place is None for m in found.values())
+
+
+def test_country_and_union_acronyms(nlp, ex):
+    _, found = places(nlp, ex, "Officials from the UAE and the EU met in Cairo on Monday.")
+    assert found["UAE"].place.iso2 == "AE"
+    assert found["EU"].place.name == "European Union"
+
+
+def test_a_region_that_speaks_is_still_a_place(nlp, ex):
+    _, found = places(nlp, ex, "Tamil Nadu said it would appeal the ruling.")
+    assert found["Tamil Nadu"].place.iso2 == "IN" and found["Tamil Nadu"].place.feature == "admin1"
+
+
+@pytest.mark.parametrize(
+    "text, word, iso2",
+    [
+        ("The Sri Lankan government rejected the claim.", "Sri Lankan", "LK"),
+        ("Protesters voiced anti-Russian slogans outside the embassy.", "Russian", "RU"),
+        ("The mines were laid by Azerbaijani soldiers during the war.", "Azerbaijani", "AZ"),
+        ("Two men were poisoned in the English city of Salisbury.", "English", "GB"),
+    ],
+)
+def test_demonyms_the_model_labels_otherwise(nlp, ex, text, word, iso2):
+    _, found = places(nlp, ex, text)
+    assert found[word].place.iso2 == iso2
+    assert found[word].reason.startswith("demonym")
+
+
+def test_region_adjectives(nlp, ex):
+    _, found = places(nlp, ex, "Leaders of Central American states met in Panama.")
+    assert found["Central American"].place.name == "Central America"
+    _, found = places(nlp, ex, "Two men were poisoned in the English city of Salisbury.")
+    assert found["English"].place.name == "England"
+
+
+def test_a_town_inside_a_county_the_article_names(nlp, ex):
+    _, found = places(
+        nlp, ex,
+        "A barn burned near Paris on Monday. Firefighters from across Henry County helped put it out.",
+    )
+    assert found["Paris"].place.iso2 == "US" and found["Paris"].place.admin1 == "Tennessee"
+    assert found["Henry County"].place.admin1 == "Tennessee"
+
+
+def test_city_aliases_resolve(nlp, ex):
+    _, found = places(nlp, ex, "She flew to D.C. on Monday to meet lawmakers.")
+    assert found["D.C."].place.admin1 == "Washington, D.C."
+
+
+@pytest.mark.parametrize(
+    "text, name, iso2",
+    [
+        ("Town couple charged. CLINTON — A couple was charged on Tuesday after police searched "
+         "their home.", "CLINTON", "US"),
+        ("Council race widens. CROMWELL — A third candidate entered the race for mayor on Monday.",
+         "CROMWELL", "US"),
+        ("Coal mine to close. SEVIERVILLE, Tenn. (AP) Police say a man was found in a pool.",
+         "SEVIERVILLE", "US"),
+    ],
+)
+def test_all_caps_dateline_is_a_place_whatever_the_model_says(nlp, ex, text, name, iso2):
+    _, found = places(nlp, ex, text)
+    assert found[name].place is not None and found[name].place.iso2 == iso2
