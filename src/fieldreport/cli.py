@@ -192,22 +192,25 @@ def places(
     input: InputOpt,
     output: OutputOpt = "-",
     model: ModelOpt = None,
+    workers: WorkersOpt = 0,
     max_chars: MaxCharsOpt = DEFAULT_MAX_CHARS,
     quiet: QuietOpt = False,
 ) -> None:
     """Articles in, one JSON line per resolved place mention out."""
-    from .extract.places import PlaceExtractor, mention_to_row
-    from .nlp import load_nlp
+    from .extract.places import mention_to_row
 
     problems = _Problems()
-    nlp = load_nlp(model)
-    extractor = PlaceExtractor.default()
+    pipe = _pipeline(model)
+    if workers <= 0:
+        from .pipeline import default_workers
+
+        workers = default_workers()
     n = 0
     arts = list(_articles(input, problems, max_chars))
     with _output(output) as fh, _progress(quiet) as progress:
         task = progress.add_task("geoparsing", total=len(arts))
-        for art, doc in zip(arts, nlp.pipe(a.text for a in arts)):
-            for m in extractor.find(doc):
+        for art, mentions in pipe.places_many(arts, workers=workers):
+            for m in mentions:
                 if m.place is not None:
                     fh.write(json.dumps(mention_to_row(art.id, m), ensure_ascii=False) + "\n")
                     n += 1

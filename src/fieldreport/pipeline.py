@@ -123,6 +123,20 @@ class Pipeline:
             for art, recs in pool.imap(_worker_extract, articles, chunksize=4):
                 yield art, recs
 
+    def places_many(
+        self, articles: Iterable[Article], workers: int = 1, batch_size: int = 16
+    ) -> Iterator[tuple[Article, list[PlaceMention]]]:
+        """Resolved and unresolved place mentions of each article, in input order (``fieldreport places``)."""
+        if workers <= 1:
+            arts = list(articles)
+            for art, doc in zip(arts, self.nlp.pipe([a.text for a in arts], batch_size=batch_size)):
+                yield art, self.places.find(doc)
+            return
+        global _WORKER_PIPELINE
+        _WORKER_PIPELINE = self
+        with mp.get_context("fork").Pool(workers) as pool:
+            yield from pool.imap(_worker_places, articles, chunksize=4)
+
     def _run_batch(self, batch: list[Article]) -> Iterator[tuple[Article, list[EventRecord]]]:
         for art, doc in zip(batch, self.nlp.pipe([a.text for a in batch], batch_size=len(batch))):
             yield art, self.process(art, doc)
@@ -328,6 +342,11 @@ _WORKER_PIPELINE: Pipeline | None = None
 def _worker_extract(article: Article) -> tuple[Article, list[EventRecord]]:
     assert _WORKER_PIPELINE is not None
     return article, _WORKER_PIPELINE.extract(article)
+
+
+def _worker_places(article: Article) -> tuple[Article, list[PlaceMention]]:
+    assert _WORKER_PIPELINE is not None
+    return article, _WORKER_PIPELINE.places.find(_WORKER_PIPELINE.nlp(article.text))
 
 
 def _scope(doc: Doc, cand: EventCandidate, sentence_starts: list[int]) -> _Scope:
