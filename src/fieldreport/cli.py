@@ -146,14 +146,16 @@ def _pipeline(model: str | None, actors_file: str | None = None):
         raise typer.Exit(2) from exc
 
 
-def _run(pipe, articles, workers: int, quiet: bool) -> Iterator[tuple[Article, list[EventRecord]]]:
-    if workers <= 0:
-        from .pipeline import default_workers
+def _workers(workers: int) -> int:
+    from .pipeline import default_workers
 
-        workers = default_workers()
+    return workers if workers > 0 else default_workers()
+
+
+def _run(pipe, articles, workers: int, quiet: bool) -> Iterator[tuple[Article, list[EventRecord]]]:
     with _progress(quiet) as progress:
         task = progress.add_task("extracting", total=None)
-        for art, recs in pipe.extract_many(articles, workers=workers):
+        for art, recs in pipe.extract_many(articles, workers=_workers(workers)):
             progress.advance(task)
             yield art, recs
 
@@ -201,15 +203,11 @@ def places(
 
     problems = _Problems()
     pipe = _pipeline(model)
-    if workers <= 0:
-        from .pipeline import default_workers
-
-        workers = default_workers()
     n = 0
     arts = list(_articles(input, problems, max_chars))
     with _output(output) as fh, _progress(quiet) as progress:
         task = progress.add_task("geoparsing", total=len(arts))
-        for art, mentions in pipe.places_many(arts, workers=workers):
+        for art, mentions in pipe.places_many(arts, workers=_workers(workers)):
             for m in mentions:
                 if m.place is not None:
                     fh.write(json.dumps(mention_to_row(art.id, m), ensure_ascii=False) + "\n")
@@ -238,17 +236,9 @@ def ingest(
     problems = _Problems()
     pipe = _pipeline(model)
     store = Store(db)
-    pending: list[tuple[Article, list[EventRecord]]] = []
-    n_articles = n_records = 0
-    for art, recs in _run(pipe, _articles(inputs, problems, max_chars), workers, quiet):
-        pending.append((art, recs))
-        if len(pending) >= batch:
-            n_records += store.ingest(pending)
-            n_articles += len(pending)
-            pending = []
-    if pending:
-        n_records += store.ingest(pending)
-        n_articles += len(pending)
+    n_articles, n_records = store.ingest_stream(
+        _run(pipe, _articles(inputs, problems, max_chars), workers, quiet), batch=batch
+    )
     _consolidate_store(store)
     err.print(f"Stored {n_articles} articles and {n_records} event records in {store.path}.")
     _print_summary(store)

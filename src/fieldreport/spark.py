@@ -500,18 +500,8 @@ def records_parquet_to_store(parquet_dir: str | Path, db_path: str | Path, batch
     """
     from .store import Store
 
-    n_articles = n_records = 0
-    pending: list = []
     with Store(db_path) as store:
-        for art, recs in iter_parquet_results(parquet_dir):
-            pending.append((art, recs))
-            if len(pending) >= batch:
-                n_records += store.ingest(pending)
-                n_articles += len(pending)
-                pending = []
-        if pending:
-            n_records += store.ingest(pending)
-            n_articles += len(pending)
+        n_articles, n_records = store.ingest_stream(iter_parquet_results(parquet_dir), batch=batch)
     return {"articles": n_articles, "records": n_records, "db": str(db_path)}
 
 

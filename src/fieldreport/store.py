@@ -194,6 +194,23 @@ class Store:
                 con.unregister(name)
         return len(rec_table)
 
+    def ingest_stream(
+        self, pairs: Iterable[tuple[Article, list[EventRecord]]], batch: int = 200
+    ) -> tuple[int, int]:
+        """Ingest (article, records) pairs in transactions of ``batch`` articles. Returns (articles, records)."""
+        n_articles = n_records = 0
+        pending: list[tuple[Article, list[EventRecord]]] = []
+        for pair in pairs:
+            pending.append(pair)
+            if len(pending) >= batch:
+                n_records += self.ingest(pending)
+                n_articles += len(pending)
+                pending = []
+        if pending:
+            n_records += self.ingest(pending)
+            n_articles += len(pending)
+        return n_articles, n_records
+
     # -- reading -----------------------------------------------------------------------------------
 
     def records(self, where: str = "", params: Sequence = ()) -> list[EventRecord]:
