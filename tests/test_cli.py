@@ -149,3 +149,20 @@ def test_events_and_an_analysts_decision_that_survives_reingest(tmp_path):
     out = tmp_path / "events.csv"
     exported = runner.invoke(app, ["export", "--events", "--format", "ucdp-csv", "--output", str(out), "--db", db])
     assert exported.exit_code == 0 and "side_a" in out.read_text().splitlines()[0]
+
+
+def test_incremental_ingest_gives_the_events_a_full_regroup_gives(tmp_path):
+    from fieldreport.eventstore import consolidate_store
+    from fieldreport.store import Store
+
+    outlets = sorted((ROOT / "tests" / "fixtures" / "outlets").glob("*.jsonl"))
+    assert len(outlets) >= 2
+    db = str(tmp_path / "inc.duckdb")
+    for f in outlets:  # one outlet at a time, as articles arrive
+        assert runner.invoke(app, ["ingest", str(f), "--db", db, "--quiet", "--workers", "1"]).exit_code == 0
+    with Store(db) as store:
+        incremental = sorted(sorted(e["record_ids"]) for e in store.events())
+        consolidate_store(store)  # everything regrouped from scratch
+        full = sorted(sorted(e["record_ids"]) for e in store.events())
+    assert incremental == full
+    assert any(len(ids) > 1 for ids in full)  # several outlets told one event

@@ -236,10 +236,15 @@ def ingest(
     problems = _Problems()
     pipe = _pipeline(model)
     store = Store(db)
-    n_articles, n_records = store.ingest_stream(
-        _run(pipe, _articles(inputs, problems, max_chars), workers, quiet), batch=batch
-    )
-    _consolidate_store(store)
+    seen: list[str] = []
+
+    def tracked():
+        for art, recs in _run(pipe, _articles(inputs, problems, max_chars), workers, quiet):
+            seen.append(art.id)
+            yield art, recs
+
+    n_articles, n_records = store.ingest_stream(tracked(), batch=batch)
+    _consolidate_store(store, seen)
     err.print(f"Stored {n_articles} articles and {n_records} event records in {store.path}.")
     _print_summary(store)
     store.close()
@@ -247,10 +252,11 @@ def ingest(
     raise typer.Exit(problems.exit_code)
 
 
-def _consolidate_store(store) -> None:
+def _consolidate_store(store, article_ids: list[str]) -> None:
+    """Merge the new records into the stored events; only their neighbourhood is regrouped."""
     from .eventstore import consolidate_store
 
-    consolidate_store(store)
+    consolidate_store(store, article_ids)
 
 
 def _print_summary(store) -> None:

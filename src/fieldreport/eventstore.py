@@ -1,8 +1,9 @@
 """Adapter between the store and consolidation: keeps the stored events in step with the stored records.
 
 Consolidation is a pure function of records and analysts' decisions (``fieldreport.consolidate``); this
-module loads both from DuckDB, regroups, and writes back only the events that are new, changed or gone.
-No article is parsed again: re-grouping reads the stored records.
+module loads them from DuckDB, regroups, and writes back only the events that are new, changed or gone.
+After an ingest only the new records' neighbourhood is regrouped (records within a week of theirs and
+the whole events those belong to); no article is parsed again.
 """
 
 from __future__ import annotations
@@ -19,18 +20,30 @@ from .model import EventRecord
 EVENT_FORMATS = ("acled-csv", "ucdp-csv", "geojson", "parquet", "jsonl")
 
 
-def consolidate_store(store) -> dict:
-    """Regroup the stored records into events; write what changed. Returns counts."""
+#: Records further apart in time than this never tell the same event (the matcher allows a few days).
+NEIGHBOURHOOD_DAYS = 7
+
+
+def consolidate_store(store, article_ids: Sequence[str] | None = None) -> dict:
+    """Regroup stored records into events and write what changed. Returns counts.
+
+    With ``article_ids`` (the articles just ingested) only their neighbourhood is regrouped: stored
+    records within a week of theirs, with the whole events those belong to. Without, everything is.
+    """
     decisions = [Decision.model_validate(d) for d in store.decisions()]
-    stored = store.events()
-    cons = Consolidator.from_store(store.records(), decisions, stored)
+    if article_ids is None:
+        records, stored = store.records(), store.events()
+    else:
+        records, stored = store.neighbourhood(article_ids, NEIGHBOURHOOD_DAYS)
+    cons = Consolidator.from_store(records, decisions, stored)
     current = {e.event_id: e for e in cons.events()}
     stored_ids = {e["event_id"] for e in stored}
     drift = set(cons.drift)
     changed = [e for eid, e in current.items() if eid not in stored_ids or eid in drift]
     removed = sorted(stored_ids - set(current))
     store.save_events([e.model_dump(mode="json") for e in changed], removed=removed)
-    return {"events": len(current), "changed": len(changed), "removed": len(removed)}
+    total = len(current) if article_ids is None else store.summary()["events"]
+    return {"events": total, "changed": len(changed), "removed": len(removed), "regrouped": len(records)}
 
 
 def record_decision(store, action: str, record_ids: Sequence[str], note: str = "", analyst: str | None = None) -> dict:

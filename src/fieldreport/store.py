@@ -309,8 +309,36 @@ class Store:
             con.execute("ROLLBACK")
             raise
 
-    def events(self) -> list[dict]:
-        return [json.loads(d) for (d,) in self.con.execute("SELECT data FROM events ORDER BY event_id").fetchall()]
+    def events(self, where: str = "", params: Sequence = ()) -> list[dict]:
+        sql = "SELECT data FROM events" + (f" WHERE {where}" if where else "") + " ORDER BY event_id"
+        return [json.loads(d) for (d,) in self.con.execute(sql, list(params)).fetchall()]
+
+    def neighbourhood(self, article_ids: Sequence[str], days: int) -> tuple[list[EventRecord], list[dict]]:
+        """What new records of ``article_ids`` can merge with: the stored records within ``days`` of their
+        dates (or undated, or of the same articles), every record of the events those belong to, and those
+        events, plus events left with records that no longer exist (their articles were re-ingested)."""
+        ids = list(article_ids)
+        window = self.con.execute(
+            "SELECT min(event_date) - ?::INTEGER, max(event_date) + ?::INTEGER FROM records "
+            "WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
+            [days, days, ids],
+        ).fetchone()
+        near = (
+            "(article_id IN (SELECT unnest(?::VARCHAR[])) OR event_date IS NULL "
+            "OR event_date BETWEEN ?::DATE AND ?::DATE)"
+        )
+        params = [ids, window[0], window[1]]
+        touched = (
+            "SELECT event_id FROM event_records WHERE record_id IN "
+            f"(SELECT record_id FROM records WHERE {near}) "
+            "UNION SELECT event_id FROM event_records WHERE record_id NOT IN (SELECT record_id FROM records)"
+        )
+        records = self.records(
+            f"{near} OR record_id IN (SELECT record_id FROM event_records WHERE event_id IN ({touched}))",
+            params + params,
+        )
+        events = self.events(f"event_id IN ({touched})", params)
+        return records, events
 
     def add_decision(self, decision: dict) -> None:
         n = self.con.execute("SELECT coalesce(max(n), 0) + 1 FROM decisions").fetchone()[0]
