@@ -144,7 +144,7 @@ def test_the_verb_is_is_not_islamic_state(nlp, ex):
         ("Al-Shabaab fighters stormed the hotel.", "Al Shabaab"),
         ("HTS took control of the crossing.", "Hayat Tahrir al Sham"),
         ("Boko Haram insurgents burned the market.", "Boko Haram - Jamaatu Ahli is-Sunnah lid-Dawati wal-Jihad"),
-        ("The RSF shelled the city again.", "RSF: Rapid Support Forces"),
+        ("The RSF shelled the city again.", "Rapid Support Forces"),
         ("M23 rebels entered the town.", "M23: March 23 Movement"),
         ("Wagner mercenaries guarded the mine.", "Wagner Group"),
     ],
