@@ -56,12 +56,9 @@ class _Evidence:
     spans: dict[str, list[list[int]]] = field(default_factory=dict)
 
     def add(self, name: str, start: int | None, end: int | None) -> None:
-        if start is None or end is None or end <= start:
+        if start is None or end is None:
             return
-        while start < end and self.text[start].isspace():  # spans hold words, not the gaps around them
-            start += 1
-        while end > start and self.text[end - 1].isspace():
-            end -= 1
+        start, end = _trim(self.text, start, end)
         if end <= start:
             return
         pair = [int(start), int(end)]
@@ -278,11 +275,7 @@ class Pipeline:
                     continue
             party = claims_mod.is_party(c, actor_names, actor_countries)
             seen = by_claimant.get(c.claimant)
-            start, end = c.start, c.end
-            while start < end and article.text[start].isspace():
-                start += 1
-            while end > start and article.text[end - 1].isspace():
-                end -= 1
+            start, end = _trim(article.text, c.start, c.end)
             if seen is None:
                 by_claimant[c.claimant] = ClaimOut(
                     claimant=c.claimant, claimant_party=party, fields=sorted(set(c.fields)), start=start, end=end
@@ -401,6 +394,15 @@ def _country_name(iso3: str | None) -> str | None:
 
     c = pycountry.countries.get(alpha_3=iso3)
     return getattr(c, "common_name", None) or (c.name if c else None)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without the whitespace around it: evidence holds words, not the gaps between them."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def _bare(name: str) -> str:

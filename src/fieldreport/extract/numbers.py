@@ -251,19 +251,14 @@ def _core(toks: list[str]) -> Quantity | None:
     """An amount or a range of two amounts."""
     if not toks:
         return None
-    if toks[0] == "between":
+    for opener, separator, label in (("between", "and", "between"), ("from", "to", "from ... to")):
+        if toks[0] != opener:
+            continue
         for i, tok in enumerate(toks):
-            if tok == "and" and 1 < i < len(toks) - 1:
+            if tok == separator and 1 < i < len(toks) - 1:
                 a, b = _amount(toks[1:i]), _amount(toks[i + 1 :])
                 if a and b:
-                    return _range(a, b, "between")
-        return None
-    if toks[0] == "from":
-        for i, tok in enumerate(toks):
-            if tok == "to" and 1 < i < len(toks) - 1:
-                a, b = _amount(toks[1:i]), _amount(toks[i + 1 :])
-                if a and b:
-                    return _range(a, b, "from ... to")
+                    return _range(a, b, label)
         return None
     single = _amount(toks)
     if single is not None:
