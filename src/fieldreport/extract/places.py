@@ -88,6 +88,9 @@ class _Rules:
     locative: frozenset[str]
     titles: frozenset[str]
     person_verbs: frozenset[str]
+    modifiers: frozenset[str]
+    verb_adverbs: frozenset[str]
+    object_preps: frozenset[str]
     precise_preps: frozenset[str]
     near_preps: frozenset[str]
     speech_verbs: frozenset[str]
@@ -113,6 +116,9 @@ class _Rules:
             locative=frozenset(r["locative_prepositions"]),
             titles=frozenset(r["person_titles"]),
             person_verbs=frozenset(r["person_verbs"]),
+            modifiers=frozenset(r["place_modifiers"]),
+            verb_adverbs=frozenset(r["verb_adverbs"]),
+            object_preps=frozenset(r["object_prepositions"]) | frozenset(r["locative_prepositions"]),
             precise_preps=frozenset(ev["precise"]),
             near_preps=frozenset(ev["near"]),
             speech_verbs=frozenset(ev["speech_verbs"]),
@@ -504,10 +510,10 @@ class PlaceExtractor:
                 continue
             # "fighting in Dhuluiya", "an airfield at Iranamadu"
             if w in ("in", "at", "near", "outside", "into") and k < n - 1 and not taken[k + 1] \
-                    and doc[k + 1].pos_ == "PROPN" and not doc[k + 1].is_sent_start:
+                    and _propn(doc[k + 1]) and not doc[k + 1].is_sent_start:
                 e = name_run(k + 1)
-                if ok(k + 1, e) and all(doc[t].pos_ in ("PROPN", "ADP", "DET", "PUNCT")
-                                         for t in range(k + 1, e)):
+                if ok(k + 1, e) and (not _tagged(doc) or all(
+                        doc[t].pos_ in ("PROPN", "ADP", "DET", "PUNCT") for t in range(k + 1, e))):
                     add(k + 1, e, f"unknown place after '{doc[k].text}'")
         return out
 
@@ -564,8 +570,7 @@ class PlaceExtractor:
             # only alternate spellings matched: keep the substantial candidates
             ids = [i for i in ids if g.feat[i] in (F_COUNTRY, F_ADMIN1, F_OTHER)
                    or (len(place_key(text)) > 3 and g.pop[i] >= 10_000)]
-        if ids and span[-1].dep_ in ("nsubj", "nsubjpass") and (
-                span[-1].head.lower_ in self.rules.person_verbs) and not any(
+        if ids and _person_subject(doc[ts:te], self.rules) and not any(
                 g.feat[i] in (F_COUNTRY, F_ADMIN1) or g.pop[i] >= 100_000 for i in ids):
             return None  # "Conway wrote", "Grayson said": a person
 
@@ -600,7 +605,7 @@ class PlaceExtractor:
             low = ent.text.lower()
             if ent.label_ in ("LANGUAGE", "PERSON") and len(ent) == 1 \
                     and (low in self.rules.demonyms or low in adjectives) \
-                    and nxt is not None and nxt.pos_ == "NOUN" and nxt.text[:1].islower():
+                    and nxt is not None and _noun(nxt) and nxt.text[:1].islower():
                 cands.append(ent)
         for tok in doc:
             if tok.i in labelled or not tok.text[:1].isupper():
@@ -692,7 +697,7 @@ class PlaceExtractor:
         prev = doc[m.tok_start - 1] if m.tok_start > 0 else None
         nxt = doc[m.tok_end] if m.tok_end < len(doc) else None
         k = m.tok_start - 1
-        while k >= 0 and doc[k].pos_ in ("ADJ", "DET") and m.tok_start - k <= 3:
+        while k >= 0 and _modifier(doc[k], r) and m.tok_start - k <= 3:
             k -= 1  # "in northern Mali", "at the Gao airport"
         locative = k >= 0 and doc[k].lower_ in r.locative
         low = m.text.lower()
@@ -703,9 +708,7 @@ class PlaceExtractor:
         major = low not in r.stop and low not in r.risky and any(
             (g.feat[i] in (F_COUNTRY, F_ADMIN1) or g.pop[i] >= 1_000_000) and g.exact_name(i, m.text)
             for i in m.ids)
-        person_ctx = (prev is not None and prev.lower_.rstrip(".") in r.titles) or (
-            toks[-1].dep_ in ("nsubj", "nsubjpass")
-            and (toks[-1].head.lower_ in r.person_verbs or toks[-1].head.lemma_ in r.person_verbs))
+        person_ctx = (prev is not None and prev.lower_.rstrip(".") in r.titles) or _person_subject(toks, r)
         # "CLINTON — A town couple ...", "... 2009 PATASKALA -- City officials": an all-caps
         # name that opens the story before a dash is the dateline, whatever the model says
         letters = [c for c in m.text if c.isalpha()]
@@ -756,7 +759,7 @@ class PlaceExtractor:
         if len(toks) == 1 and letters.isalpha() and letters.isupper() and len(letters) <= 4:
             # "UAE", "DPRK", "EU": an acronym of a country or union, never of a small town
             ids = [i for i in m.ids if g.feat[i] in (F_COUNTRY, F_OTHER) and g.pop[i] >= 1_000_000]
-            if ids and not (prev is not None and prev.text[:1].isupper() and prev.pos_ == "PROPN"
+            if ids and not (prev is not None and prev.text[:1].isupper() and _propn(prev)
                             and not prev.is_sent_start and prev.lower_ not in r.stop):
                 m.ids = ids
                 return True
@@ -766,7 +769,7 @@ class PlaceExtractor:
         dateline = m.text.isupper() and nxt is not None and nxt.text in ("—", "-", "–", "(", ",", "--")
         if dateline and (m.tok_start == 0 or doc[m.tok_start - 1].is_space or first.is_sent_start):
             return True  # "CLINTON — ..." datelines
-        if nxt is not None and nxt.text[:1].isupper() and nxt.pos_ == "PROPN" and not nxt.is_sent_start \
+        if nxt is not None and nxt.text[:1].isupper() and _propn(nxt) and not nxt.is_sent_start \
                 and nxt.ent_type_ not in ("DATE", "TIME") and nxt.lower_ not in r.facility \
                 and nxt.lower_ not in r.stop:
             return False  # part of a longer name the gazetteer does not know
@@ -775,7 +778,7 @@ class PlaceExtractor:
                 return False
             if not exact and (len(low) < 4 or not (big or locative)):
                 return False  # an alternate spelling alone is weak evidence
-            if first.pos_ != "PROPN" and not (locative or big):
+            if not _propn(first) and not (locative or big):
                 return False
             if first.is_sent_start and not (locative or big):
                 return False
@@ -1152,6 +1155,59 @@ def _trim(ent: Span) -> Span | None:
     if s >= e:
         return None
     return doc[s:e]
+
+
+# Cues that read the tagger's and the parser's labels when the pipeline has them, and spelling
+# otherwise (the fast pipeline of ``fieldreport places`` runs the entity recogniser only).
+
+def _tagged(doc: Doc) -> bool:
+    v = doc.user_data.get("fr_tagged")
+    if v is None:
+        v = doc.user_data["fr_tagged"] = doc.has_annotation("TAG") or doc.has_annotation("POS")
+    return v
+
+
+def _parsed(doc: Doc) -> bool:
+    v = doc.user_data.get("fr_parsed")
+    if v is None:
+        v = doc.user_data["fr_parsed"] = doc.has_annotation("DEP")
+    return v
+
+
+def _propn(tok: Token) -> bool:
+    """A proper noun: the tagger's PROPN, or else a capitalised word."""
+    return tok.pos_ == "PROPN" if _tagged(tok.doc) else _starts_name(tok)
+
+
+def _noun(tok: Token) -> bool:
+    """A common noun: the tagger's NOUN, or else a lower-case word that is not a stop word."""
+    return tok.pos_ == "NOUN" if _tagged(tok.doc) else (tok.is_alpha and tok.is_lower and not tok.is_stop)
+
+
+def _modifier(tok: Token, r: _Rules) -> bool:
+    """A word between a preposition and a name ("in northern Mali", "at the Gao airport")."""
+    if _tagged(tok.doc):
+        return tok.pos_ in ("ADJ", "DET")
+    low = tok.lower_
+    return low in r.modifiers or (tok.is_alpha and tok.is_lower and low.endswith("ern"))
+
+
+def _person_subject(span: Span, r: _Rules) -> bool:
+    """The name is the subject of a verb that only people do ("Conway wrote", "said Grayson.")."""
+    doc = span.doc
+    last = span[-1]
+    if _parsed(doc):
+        return last.dep_ in ("nsubj", "nsubjpass") and (
+            last.head.lower_ in r.person_verbs or last.head.lemma_ in r.person_verbs)
+    if span.start > 0 and doc[span.start - 1].lower_ in r.object_preps:
+        return False  # "an official in Goma said": the object of a preposition
+    k, skipped = span.end, 0
+    while k < len(doc) and skipped < 2 and doc[k].lower_ in r.verb_adverbs:
+        k, skipped = k + 1, skipped + 1
+    if k < len(doc) and doc[k].lower_ in r.person_verbs:
+        return True
+    return span.start > 0 and doc[span.start - 1].lower_ in r.person_verbs and (
+        span.end == len(doc) or doc[span.end].is_punct)
 
 
 def _starts_name(tok: Token) -> bool:
