@@ -42,3 +42,52 @@ def test_fixed_sentences_parse_as_pinned(nlp, text, ents, deps):
 def test_a_pipeline_that_is_not_installed_is_named_in_the_error():
     with pytest.raises(ModelNotFound, match="no_such_pipeline"):
         load_nlp("no_such_pipeline")
+
+
+# --- the places pipeline: the entity recogniser alone ---------------------------------------------
+
+
+def test_places_pipeline_keeps_only_the_entity_recogniser():
+    from fieldreport.nlp import load_places_nlp, places_components
+
+    assert places_components() == ["ner"]  # en_core_web_sm's NER has its own embedding layer
+    assert load_places_nlp().pipe_names == ["sentencizer", "ner"]
+
+
+@pytest.mark.parametrize("text, ents, deps", CASES)
+def test_places_pipeline_finds_the_same_entities(nlp, text, ents, deps):
+    """Without the tagger and parser the entity recogniser gives exactly what it gives in the full
+    pipeline (it reads nothing they write)."""
+    from fieldreport.nlp import load_places_nlp
+
+    doc = load_places_nlp()(text)
+    assert [(e.text, e.label_) for e in doc.ents] == ents
+    assert not doc.has_annotation("DEP") and not doc.has_annotation("TAG")
+
+
+def test_places_pipeline_keeps_the_layer_a_listening_ner_needs(tmp_path):
+    """A pipeline whose NER listens to a shared tok2vec (as transformer pipelines do) keeps that
+    layer; one without NER is used whole."""
+    import spacy
+
+    from fieldreport.nlp import load_places_nlp, places_components
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("tok2vec")
+    nlp.add_pipe("tagger")
+    nlp.add_pipe("ner", config={"model": {"tok2vec": {
+        "@architectures": "spacy.Tok2VecListener.v1", "width": 96, "upstream": "tok2vec"}}})
+    nlp.get_pipe("ner").add_label("GPE")
+    nlp.get_pipe("tagger").add_label("NNP")
+    nlp.initialize()
+    nlp.to_disk(tmp_path / "listening")
+    assert places_components(str(tmp_path / "listening")) == ["tok2vec", "ner"]
+    loaded = load_places_nlp(str(tmp_path / "listening"))
+    assert loaded.pipe_names == ["sentencizer", "tok2vec", "ner"]
+    loaded("Shelling hit Homs.")  # runs: the listener has its upstream
+
+    bare = spacy.blank("en")
+    bare.add_pipe("sentencizer")
+    bare.to_disk(tmp_path / "bare")
+    assert places_components(str(tmp_path / "bare")) is None
+    assert load_places_nlp(str(tmp_path / "bare")).pipe_names == ["sentencizer"]
