@@ -105,6 +105,21 @@ def test_places_writes_the_contract_rows(tmp_path):
     assert any(r["name"].startswith("Pokrovsk") and r["country"] == "Ukraine" for r in rows)
 
 
+def test_places_with_and_without_the_parse_find_the_same_places(tmp_path):
+    """`places` runs spaCy's entity recogniser alone; `--parse` the full pipeline. On the examples
+    both resolve exactly the same places (the rules read spelling where tags are missing)."""
+    rows = {}
+    for flag in ([], ["--parse"]):
+        out = tmp_path / f"p{len(flag)}.jsonl"
+        res = runner.invoke(app, ["places", "--input", str(EXAMPLES), "--output", str(out), "--quiet",
+                                  "--workers", "2", *flag])
+        assert res.exit_code == 0, res.output
+        rows[bool(flag)] = {(r["article_id"], r["start"], r["geonameid"])
+                            for r in map(json.loads, out.read_text().splitlines())}
+    assert len(rows[False]) > 50
+    assert rows[False] == rows[True]
+
+
 def test_eval_on_a_small_ucdp_file_prints_a_table_and_json(tmp_path):
     gold = tmp_path / "g.csv"
     gold.write_text(

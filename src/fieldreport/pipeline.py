@@ -14,7 +14,7 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -38,7 +38,7 @@ from .model import (
     MaterielOut,
     PlaceMention,
 )
-from .nlp import load_nlp
+from .nlp import check_model, load_nlp, load_places_nlp
 
 #: How many sentences after its trigger's sentence an event's figures may be read from.
 SCOPE_SENTENCES = 3
@@ -72,12 +72,28 @@ class Pipeline:
 
     def __init__(self, model: str | None = None, actors_file: str | None = None) -> None:
         self.model = model
-        self.nlp: Language = load_nlp(model)
-        self.events = EventDetector.default()
-        self.actors = (
-            ActorExtractor(ActorDictionary.load(extra_paths=[actors_file])) if actors_file else default_extractor()
-        )
-        self.places = PlaceExtractor.default()
+        self.actors_file = actors_file
+        check_model(model)  # fail now, with the install hint, when the model is missing
+
+    # Resources load on first use: `fieldreport places` needs neither the event rules nor the actors.
+
+    @cached_property
+    def nlp(self) -> Language:
+        return load_nlp(self.model)
+
+    @cached_property
+    def events(self) -> EventDetector:
+        return EventDetector.default()
+
+    @cached_property
+    def actors(self) -> ActorExtractor:
+        if self.actors_file:
+            return ActorExtractor(ActorDictionary.load(extra_paths=[self.actors_file]))
+        return default_extractor()
+
+    @cached_property
+    def places(self) -> PlaceExtractor:
+        return PlaceExtractor.default()
 
     @classmethod
     @lru_cache(maxsize=2)
@@ -103,36 +119,47 @@ class Pipeline:
     ) -> Iterator[tuple[Article, list[EventRecord]]]:
         """Records for each article, in input order. ``workers > 1`` runs the whole pipeline in that many
         processes (each with its own copy of the resources, shared copy-on-write after fork)."""
+        batches = _batches(articles, batch_size if workers <= 1 else min(batch_size, 4))
         if workers <= 1:
-            buffer: list[Article] = []
-            for art in articles:
-                buffer.append(art)
-                if len(buffer) >= batch_size:
-                    yield from self._run_batch(buffer)
-                    buffer = []
-            if buffer:
-                yield from self._run_batch(buffer)
-            return
-        global _WORKER_PIPELINE
-        _WORKER_PIPELINE = self
-        ctx = mp.get_context("fork")
-        with ctx.Pool(workers) as pool:
-            for art, recs in pool.imap(_worker_extract, articles, chunksize=4):
-                yield art, recs
-
-    def places_many(
-        self, articles: Iterable[Article], workers: int = 1, batch_size: int = 16
-    ) -> Iterator[tuple[Article, list[PlaceMention]]]:
-        """Resolved and unresolved place mentions of each article, in input order (``fieldreport places``)."""
-        if workers <= 1:
-            arts = list(articles)
-            for art, doc in zip(arts, self.nlp.pipe([a.text for a in arts], batch_size=batch_size)):
-                yield art, self.places.find(doc)
+            for batch in batches:
+                yield from self._run_batch(batch)
             return
         global _WORKER_PIPELINE
         _WORKER_PIPELINE = self
         with mp.get_context("fork").Pool(workers) as pool:
-            yield from pool.imap(_worker_places, articles, chunksize=4)
+            for done in pool.imap(_worker_extract, batches):
+                yield from done
+
+    def places_nlp(self, parse: bool = False) -> Language:
+        """The spaCy pipeline for geoparsing alone: the entity recogniser only (see
+        :func:`~fieldreport.nlp.load_places_nlp`), or with ``parse`` the full one."""
+        return self.nlp if parse else load_places_nlp(self.model)
+
+    def find_places(self, articles: list[Article], parse: bool = False) -> list[tuple[Article, list[PlaceMention]]]:
+        """Place mentions of a batch of articles, in one ``nlp.pipe`` call."""
+        nlp = self.places_nlp(parse)
+        return [(art, self.places.find(doc))
+                for art, doc in zip(articles, nlp.pipe([a.text for a in articles], batch_size=len(articles) or 1))]
+
+    def places_many(
+        self, articles: Iterable[Article], workers: int = 1, batch_size: int = 16, parse: bool = False
+    ) -> Iterator[tuple[Article, list[PlaceMention]]]:
+        """Resolved and unresolved place mentions of each article, in input order (``fieldreport places``).
+
+        Without ``parse`` the spaCy pipeline runs its entity recogniser only, about twice as fast;
+        the toponym rules then read spelling where they would read tags and dependencies (same
+        scores on LGL and GeoWebNews, see README). ``workers > 1`` runs batches in that many processes."""
+        self.places_nlp(parse), self.places  # loaded before the fork, shared copy-on-write
+        batches = _batches(articles, batch_size)
+        if workers <= 1:
+            for batch in batches:
+                yield from self.find_places(batch, parse)
+            return
+        global _WORKER_PIPELINE, _WORKER_PARSE
+        _WORKER_PIPELINE, _WORKER_PARSE = self, parse
+        with mp.get_context("fork").Pool(workers) as pool:
+            for done in pool.imap(_worker_places, batches):
+                yield from done
 
     def _run_batch(self, batch: list[Article]) -> Iterator[tuple[Article, list[EventRecord]]]:
         for art, doc in zip(batch, self.nlp.pipe([a.text for a in batch], batch_size=len(batch))):
@@ -330,16 +357,28 @@ class Pipeline:
 
 
 _WORKER_PIPELINE: Pipeline | None = None
+_WORKER_PARSE = False
 
 
-def _worker_extract(article: Article) -> tuple[Article, list[EventRecord]]:
+def _worker_extract(batch: list[Article]) -> list[tuple[Article, list[EventRecord]]]:
     assert _WORKER_PIPELINE is not None
-    return article, _WORKER_PIPELINE.extract(article)
+    return list(_WORKER_PIPELINE._run_batch(batch))
 
 
-def _worker_places(article: Article) -> tuple[Article, list[PlaceMention]]:
+def _worker_places(batch: list[Article]) -> list[tuple[Article, list[PlaceMention]]]:
     assert _WORKER_PIPELINE is not None
-    return article, _WORKER_PIPELINE.places.find(_WORKER_PIPELINE.nlp(article.text))
+    return _WORKER_PIPELINE.find_places(batch, _WORKER_PARSE)
+
+
+def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _scope(doc: Doc, cand: EventCandidate, sentence_starts: list[int]) -> _Scope:

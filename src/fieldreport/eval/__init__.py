@@ -34,8 +34,12 @@ def run_eval(
     limit: int | None = None,
     model: str | None = None,
     workers: int = 1,
+    parse: bool = False,
 ) -> dict:
-    """Score one gold file. Returns {"file", "kind", "n", "metrics": {name: {"value", "n"}}, "notes"}."""
+    """Score one gold file. Returns {"file", "kind", "n", "metrics": {name: {"value", "n"}}, "notes"}.
+
+    Geoparsing files are scored with the pipeline that ``fieldreport places`` runs (the entity
+    recogniser alone, or the full one with ``parse``); event location always needs the parse."""
     if kind == "auto":
         kind = detect_kind(path)
     if events:
@@ -48,11 +52,12 @@ def run_eval(
         return {"file": path, "kind": "ucdp-events", **_normalise(res)}
     if kind in ("geoparsing", "event-location"):
         from ..extract.places import PlaceExtractor
-        from ..nlp import load_nlp
+        from ..nlp import load_nlp, load_places_nlp
 
         from . import geoparse
 
-        nlp, ex = load_nlp(model), PlaceExtractor.default()
+        full = parse or kind == "event-location"
+        nlp, ex = (load_nlp(model) if full else load_places_nlp(model)), PlaceExtractor.default()
         if kind == "geoparsing":
             res = geoparse.score_geoparsing(path, ex, nlp, limit=limit)
         else:

@@ -1,0 +1,6 @@
+"""`python -m fieldreport`: the same as the `fieldreport` command."""
+
+from fieldreport.cli import main
+
+if __name__ == "__main__":
+    main()
