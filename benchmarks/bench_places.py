@@ -1,85 +1,104 @@
-"""Speed of ``PlaceExtractor.find``: articles per second on 400-word articles.
+"""Throughput of `fieldreport places` on 400-word articles.
 
-Articles are built from sentences written for this benchmark (or, with ``--lgl``, from the LGL
-texts in ../shared read at run time). spaCy parsing is timed separately: the figure that
-matters for the places extractor is ``find`` on an already parsed Doc.
+Run: .venv/bin/python benchmarks/bench_places.py [--articles 300] [--workers 2] [--lgl] [--parse]
 
-    python benchmarks/bench_places.py [--n 100] [--lgl]
+Prints three figures:
+  command   the `fieldreport places` command itself, run as a user runs it (a subprocess reading a
+            JSON Lines file and writing one), wall clock, and the same less its start-up (the
+            start-up is timed on a one-article file);
+  pipeline  Pipeline.places_many, what the command calls, after the resources are loaded;
+  find      the places extractor alone on already parsed documents (no spaCy).
+The articles are the project's own examples, each padded to ~400 words with another example's
+paragraphs (as in bench_extract.py); with --lgl, 400-word slices of the LGL news texts read from
+../shared at run time. --parse times the full spaCy pipeline (`places --parse`) instead of the
+entity recogniser alone.
 """
 
 from __future__ import annotations
 
 import argparse
-import random
+import json
+import os
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
-SENTENCES = [
-    "Government forces shelled Homs and the surrounding villages on Tuesday, residents said.",
-    "Rebels in Idlib province said they had repelled an attack near Saraqib.",
-    "A roadside bomb exploded outside Kirkuk, wounding two police officers.",
-    "Ukrainian troops withdrew from Bakhmut after months of fighting in the Donetsk region.",
-    "Protesters gathered in Lagos and Abuja to demand the release of detained activists.",
-    "The army said it had retaken the town of Gao in northern Mali from armed groups.",
-    "Officials in Kyiv said drones struck Pokrovsk overnight.",
-    "Militia fighters attacked a market in El Fasher, in Sudan's North Darfur state.",
-    "Police in Alexandria, La., arrested a man after a fire on Dublin Road.",
-    "Turkish jets hit positions near Qamishli and Hasakah, a monitoring group said.",
-    "Clashes broke out in Deir ez-Zor between tribal fighters and the SDF.",
-    "In Mogadishu, a car bomb killed at least eight people near a hotel.",
-]
+from bench_extract import make_articles
+
+from fieldreport.model import Article
+from fieldreport.pipeline import Pipeline
+
+ROOT = Path(__file__).resolve().parent.parent
+LGL = ROOT.parent / "shared" / "data" / "geoparsing" / "lgl.xml"
 
 
-def articles_from_sentences(n: int, words: int = 400) -> list[str]:
-    rnd = random.Random(7)
-    out = []
-    for _ in range(n):
-        parts: list[str] = []
-        while sum(len(p.split()) for p in parts) < words:
-            parts.append(rnd.choice(SENTENCES))
-        out.append(" ".join(parts))
-    return out
-
-
-def articles_from_lgl(n: int, words: int = 400) -> list[str]:
+def lgl_articles(n: int, words: int = 400) -> list[Article]:
     from fieldreport.eval.geoparse import read_geoparsing_xml
 
-    path = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "geoparsing" / "lgl.xml"
-    texts = [a.text for a in read_geoparsing_xml(path)]
-    out, buf = [], []
-    for t in texts:
-        buf += t.split()
+    if not LGL.exists():
+        sys.exit(f"{LGL} is absent; run without --lgl")
+    out: list[Article] = []
+    buf: list[str] = []
+    for art in read_geoparsing_xml(LGL):
+        buf += art.text.split()
         while len(buf) >= words and len(out) < n:
-            out.append(" ".join(buf[:words]))
+            out.append(Article(id=f"lgl-{len(out)}", text=" ".join(buf[:words])))
             buf = buf[words:]
     return out
 
 
+def run_command(path: Path, workers: int, parse: bool) -> float:
+    cmd = [sys.executable, "-m", "fieldreport", "places", "--input", str(path), "--output", os.devnull,
+           "--workers", str(workers), "--quiet"] + (["--parse"] if parse else [])
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True)
+    return time.perf_counter() - t
+
+
+def write_jsonl(path: Path, arts: list[Article]) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        for a in arts:
+            fh.write(json.dumps({"id": a.id, "text": a.text}) + "\n")
+
+
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--n", type=int, default=100)
-    ap.add_argument("--lgl", action="store_true", help="use LGL texts from ../shared")
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--articles", type=int, default=300)
+    ap.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
+    ap.add_argument("--lgl", action="store_true", help="slices of the LGL texts in ../shared")
+    ap.add_argument("--parse", action="store_true", help="the full spaCy pipeline (places --parse)")
     a = ap.parse_args()
 
-    from fieldreport.extract.places import PlaceExtractor
-    from fieldreport.nlp import load_nlp
+    arts = lgl_articles(a.articles) if a.lgl else make_articles(a.articles)
+    n, n_words = len(arts), sum(len(x.text.split()) for x in arts)
+    print(f"articles: {n} ({n_words / n:.0f} words each on average), workers: {a.workers}, "
+          f"cpus: {os.cpu_count()}, spaCy: {'full pipeline' if a.parse else 'entity recogniser only'}")
 
+    with tempfile.TemporaryDirectory() as tmp:
+        one, many = Path(tmp) / "one.jsonl", Path(tmp) / "many.jsonl"
+        write_jsonl(one, arts[:1])
+        write_jsonl(many, arts)
+        start = run_command(one, a.workers, a.parse)
+        wall = run_command(many, a.workers, a.parse)
+    print(f"command: {wall:.1f} s wall = {n / wall:.1f} articles/s; start-up {start:.1f} s; "
+          f"less start-up {n / max(wall - start, 1e-9):.1f} articles/s")
+
+    pipe = Pipeline.default()
+    list(pipe.places_many(arts[:2], parse=a.parse))  # warm: model, gazetteer index
     t = time.perf_counter()
-    ex = PlaceExtractor.default()
-    print(f"extractor ready in {time.perf_counter() - t:.2f} s (gazetteer of {len(ex.gazetteer)} entries)")
-    nlp = load_nlp()
-    texts = articles_from_lgl(a.n) if a.lgl else articles_from_sentences(a.n)
+    n_mentions = sum(len(m) for _, m in pipe.places_many(arts, workers=a.workers, parse=a.parse))
+    secs = time.perf_counter() - t
+    print(f"pipeline: {n / secs:.1f} articles/s ({n_words / secs:,.0f} words/s), {n_mentions} mentions")
+
+    nlp = pipe.places_nlp(a.parse)
+    docs = list(nlp.pipe([x.text for x in arts], batch_size=16))
     t = time.perf_counter()
-    docs = list(nlp.pipe(texts, batch_size=32))
-    parse = time.perf_counter() - t
-    ex.find(docs[0])  # warm caches
-    t = time.perf_counter()
-    n_mentions = sum(len(ex.find(d)) for d in docs)
-    find = time.perf_counter() - t
-    print(f"{len(docs)} articles of ~400 words, {n_mentions} mentions")
-    print(f"find: {len(docs) / find:.1f} articles/s ({1000 * find / len(docs):.1f} ms each)")
-    print(f"spaCy parse: {len(docs) / parse:.1f} articles/s; parse + find: "
-          f"{len(docs) / (parse + find):.1f} articles/s")
+    for d in docs:
+        pipe.places.find(d)
+    secs = time.perf_counter() - t
+    print(f"find alone: {n / secs:.1f} articles/s ({1000 * secs / n:.1f} ms each)")
 
 
 if __name__ == "__main__":
