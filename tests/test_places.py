@@ -347,3 +347,30 @@ def test_city_aliases_resolve(nlp, ex):
 def test_all_caps_dateline_is_a_place_whatever_the_model_says(nlp, ex, text, name, iso2):
     _, found = places(nlp, ex, text)
     assert found[name].place is not None and found[name].place.iso2 == iso2
+
+
+def test_a_list_of_cities_is_not_a_town_in_a_state(nlp, ex):
+    """ "Washington, New York and Boston" lists three cities; it does not say "a Washington in
+    New York state"."""
+    _, found = places(nlp, ex, "The crown prince made stops in Washington, New York and Boston before flying home.")
+    assert found["Washington"].place.admin1 == "Washington, D.C."
+
+
+@pytest.mark.parametrize("text, name, region", [
+    ("Hurricanes that form in the tropical Atlantic rarely reach Annapolis, Maryland, forecasters said.",
+     "Atlantic", "Atlantic Ocean"),
+    ("Sergeant Reed, of Frederick, Maryland, served three tours in the Middle East.", "Middle East", "Middle East"),
+])
+def test_a_sea_or_world_region_beats_a_village_in_the_articles_country(nlp, ex, text, name, region):
+    """Atlantic, Virginia and Middle East, Maryland exist; a story set in the US still means the ocean
+    and the region (they lie in no country, so the country focus neither helps nor hurts them)."""
+    _, found = places(nlp, ex, text)
+    assert found[name].place.name == region and found[name].place.country is None
+
+
+def test_a_name_found_in_every_state_is_no_evidence_of_where_the_others_are(nlp, ex):
+    """ "Washington" (60 candidates) has a town or county in almost every state: it must not pull
+    Houston to Houston, Pennsylvania (population 1,300), which lies in a Washington County, away
+    from Houston, Texas."""
+    _, found = places(nlp, ex, "The senator left Washington for Houston on Saturday, aides in Franklin and Jackson said.")
+    assert found["Houston"].place.admin1 == "Texas"

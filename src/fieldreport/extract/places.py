@@ -197,6 +197,10 @@ class PlaceExtractor:
     own_share = 0.5
     # amount of country evidence from the other names at which the country focus counts fully
     focus_evidence_full = 1.0
+    # a name with more town or county candidates than this ("Washington": 60) lies near
+    # everything and in every state: it gives no evidence of where the other names are
+    max_witness_candidates = 8
+    max_witness_counties = 24
 
     def __init__(self, gazetteer: Gazetteer, *, demonyms: bool = True, embedded: bool = False):
         """``demonyms``: also report country adjectives and demonyms ("Syrian", "Ukrainians")
@@ -825,7 +829,10 @@ class PlaceExtractor:
             if a + 1 < len(mentions):
                 y = mentions[a + 1]
                 gap = text[m.end : y.start]
-                if re.fullmatch(r"\s*,\s*", gap) or re.fullmatch(r"\s+in\s+(?:the\s+)?", gap) \
+                comma = re.fullmatch(r"\s*,\s*", gap)
+                if comma and re.match(r"\s+(?:and|or|&)\s+[A-Z]", text[y.end : y.end + 12]):
+                    comma = None  # "stops in Washington, New York and Boston": a list of places
+                if comma or re.fullmatch(r"\s+in\s+(?:the\s+)?", gap) \
                         or re.fullmatch(r"\s*\(\s*", gap):
                     cont = [i for i in y.ids if self.gazetteer.feat[i] in (F_COUNTRY, F_ADMIN1, F_ADMIN2)]
                     if cont:
@@ -971,6 +978,8 @@ class PlaceExtractor:
         counties: dict[tuple, set[str]] = defaultdict(set)
         for m in mentions:
             key = light_key(m.text)
+            if self._too_ambiguous(m, self.max_witness_counties):
+                continue
             for i in m.ids:
                 a2 = g.admin2(i)
                 if not a2:
@@ -1008,11 +1017,13 @@ class PlaceExtractor:
             if key in by_key:
                 continue
             cands = []
+            witness = not self._too_ambiguous(m, self.max_witness_candidates)
             for i in m.ids:
                 if g.feat[i] in (F_CITY, F_ADMIN2):
                     c = (int(math.floor(g.lat[i] / step)), int(math.floor(g.lon[i] / step)))
                     cands.append((i, c))
-                    cells[c].add(key)
+                    if witness:
+                        cells[c].add(key)
             by_key[key] = cands
         out: dict[int, int] = {}
         for key, cands in by_key.items():
@@ -1025,6 +1036,10 @@ class PlaceExtractor:
                 if names:
                     out[i] = len(names)
         return out
+
+    def _too_ambiguous(self, m: _Mention, limit: int) -> bool:
+        g = self.gazetteer
+        return sum(1 for i in m.ids if g.feat[i] in (F_CITY, F_ADMIN2)) > limit
 
     def _anchors(self, mentions: list[_Mention]) -> list[tuple[str, int]]:
         """(name key, entry) of confidently resolved non-country places."""
@@ -1042,10 +1057,11 @@ class PlaceExtractor:
         f = g.feat[i]
         cc = g.iso2(i)
         p: dict[str, float] = {}
-        p["exact name"] = 2.0 if g.exact_name(i, m.text) else 0.0
+        world = f == F_OTHER and not cc  # a sea or a region over several countries (our own list)
+        p["exact name"] = 2.0 if world or g.exact_name(i, m.text) else 0.0
         pop = g.pop[i] if f in (F_CITY, F_COUNTRY) else g.pop[i] / 5  # a division sums its towns
         p["population"] = self.w_pop * math.log10(pop + 1)
-        p["feature type"] = {F_COUNTRY: 2.5, F_ADMIN1: 0.9, F_ADMIN2: 0.2, F_CITY: 0.0}.get(f, -0.5)
+        p["feature type"] = {F_COUNTRY: 2.5, F_ADMIN1: 0.9, F_ADMIN2: 0.2, F_CITY: 0.0}.get(f, 1.0 if world else -0.5)
         if f == F_COUNTRY and any(
             g.feat[j] == F_ADMIN1 and g.iso2(j) != cc
             and countries.get(g.iso2(j), 0.0) > countries.get(cc, 0.0) for j in m.ids
@@ -1065,7 +1081,8 @@ class PlaceExtractor:
                 p["feature type"] += 2.0
             elif m.hint == F_CITY and f != F_CITY:
                 p["feature type"] -= 1.0
-        p["country focus"] = self.w_country * countries.get(cc, 0.0)
+        # a region over several countries lies in none: the article's country neither helps nor hurts it
+        p["country focus"] = self.w_country * (max(countries.values(), default=0.0) if world else countries.get(cc, 0.0))
         if f != F_COUNTRY:
             a1 = g.admin1(i)
             p["region focus"] = self.w_region * admin1s.get((cc, a1), 0.0) if a1 else 0.0
