@@ -374,3 +374,15 @@ def test_a_name_found_in_every_state_is_no_evidence_of_where_the_others_are(nlp,
     from Houston, Texas."""
     _, found = places(nlp, ex, "The senator left Washington for Houston on Saturday, aides in Franklin and Jackson said.")
     assert found["Houston"].place.admin1 == "Texas"
+
+
+@pytest.mark.parametrize("text, name, admin1", [
+    ("A Winona man was arrested after a chase on the interstate.", "Winona", "Minnesota"),
+    ("Pataskala zoning rules allow the burned block to be rebuilt.", "Pataskala", "Ohio"),
+    ("Grand Ledge investigators interviewed the neighbours on Tuesday.", "Grand Ledge", "Michigan"),
+])
+def test_a_town_before_a_noun_of_its_people_is_a_place(nlp, ex, text, name, admin1):
+    """Local news names a town as the modifier of its people and offices; the model often labels
+    such a name an organisation or a person."""
+    _, found = places(nlp, ex, text)
+    assert found[name].place is not None and found[name].place.admin1 == admin1

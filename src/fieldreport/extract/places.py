@@ -91,6 +91,7 @@ class _Rules:
     modifiers: frozenset[str]
     verb_adverbs: frozenset[str]
     object_preps: frozenset[str]
+    place_nouns: frozenset[str]
     precise_preps: frozenset[str]
     near_preps: frozenset[str]
     speech_verbs: frozenset[str]
@@ -119,6 +120,7 @@ class _Rules:
             modifiers=frozenset(r["place_modifiers"]),
             verb_adverbs=frozenset(r["verb_adverbs"]),
             object_preps=frozenset(r["object_prepositions"]) | frozenset(r["locative_prepositions"]),
+            place_nouns=frozenset(r["place_nouns"]),
             precise_preps=frozenset(ev["precise"]),
             near_preps=frozenset(ev["near"]),
             speech_verbs=frozenset(ev["speech_verbs"]),
@@ -704,6 +706,10 @@ class PlaceExtractor:
         while k >= 0 and _modifier(doc[k], r) and m.tok_start - k <= 3:
             k -= 1  # "in northern Mali", "at the Gao airport"
         locative = k >= 0 and doc[k].lower_ in r.locative
+        # "a Winona man", "Grand Ledge investigators": the name of a town the text spells exactly,
+        # before a noun of its people or its offices, is that town whatever the model labels it
+        locative = locative or (nxt is not None and nxt.is_lower and nxt.lower_ in r.place_nouns
+                                and any(g.exact_name(i, m.text) for i in m.ids))
         low = m.text.lower()
         best_pop = max((g.pop[i] for i in m.ids), default=0)
         big = any(g.feat[i] in (F_COUNTRY, F_ADMIN1) for i in m.ids) or best_pop >= 50_000
