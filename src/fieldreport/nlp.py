@@ -76,22 +76,29 @@ def _upstreams(node: object) -> set[str]:
     return found
 
 
-def places_components(name: str | None = None) -> list[str] | None:
-    """The components that toponym recognition needs, read from the pipeline's config without
-    loading it: the entity recogniser and any shared embedding layer it listens to
-    (en_core_web_sm's has its own, so only ``ner``). None when the pipeline has no ``ner``."""
-    name = model_name(name)
+def _places_plan(name: str) -> tuple[list[str], list[str]] | None:
+    """(components to keep, all components) for toponym recognition, read from the pipeline's
+    config without loading it; None when it has no config or no ``ner``."""
     where = None if name.startswith("blank:") else _model_dir(name)
     if where is None or not (where / "config.cfg").exists():
         return None
     config = spacy.util.load_config(where / "config.cfg", interpolate=False)
-    pipeline = [p for p in config["nlp"]["pipeline"] if p not in (config["nlp"].get("disabled") or [])]
+    every = list(config["nlp"]["pipeline"])
+    pipeline = [p for p in every if p not in (config["nlp"].get("disabled") or [])]
     if "ner" not in pipeline:
         return None
     ups = _upstreams(config["components"]["ner"])
     if "*" in ups:  # listens to any upstream of its kind
         ups = {p for p in pipeline if config["components"][p].get("factory") in ("tok2vec", "transformer")}
-    return [p for p in pipeline if p in ups] + ["ner"]
+    return [p for p in pipeline if p in ups] + ["ner"], every
+
+
+def places_components(name: str | None = None) -> list[str] | None:
+    """The components that toponym recognition needs: the entity recogniser and any shared
+    embedding layer it listens to (en_core_web_sm's has its own, so only ``ner``). None when the
+    pipeline has no ``ner``."""
+    plan = _places_plan(model_name(name))
+    return plan[0] if plan else None
 
 
 @lru_cache(maxsize=4)
@@ -101,12 +108,10 @@ def load_places_nlp(name: str | None = None) -> Language:
     en_core_web_sm; the places extractor falls back on spelling cues where it would read
     part-of-speech or dependency labels (``fieldreport places --parse`` keeps them). A pipeline
     without an entity recogniser is used whole."""
-    keep = places_components(name)
-    if keep is None:
+    plan = _places_plan(model_name(name))
+    if plan is None:
         return load_nlp(name)
-    name = model_name(name)
-    where = _model_dir(name)
-    config = spacy.util.load_config(where / "config.cfg", interpolate=False)
-    nlp = spacy.load(name, exclude=[p for p in config["nlp"]["pipeline"] if p not in keep])
+    keep, every = plan
+    nlp = spacy.load(model_name(name), exclude=[p for p in every if p not in keep])
     nlp.add_pipe("sentencizer", first=True)
     return nlp

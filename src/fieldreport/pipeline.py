@@ -14,7 +14,7 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -124,11 +124,8 @@ class Pipeline:
             for batch in batches:
                 yield from self._run_batch(batch)
             return
-        global _WORKER_PIPELINE
-        _WORKER_PIPELINE = self
-        with mp.get_context("fork").Pool(workers) as pool:
-            for done in pool.imap(_worker_extract, batches):
-                yield from done
+        self.nlp, self.events, self.actors, self.places  # loaded before the fork, shared copy-on-write
+        yield from self._in_workers(_worker_extract, batches, workers)
 
     def places_nlp(self, parse: bool = False) -> Language:
         """The spaCy pipeline for geoparsing alone: the entity recogniser only (see
@@ -149,16 +146,20 @@ class Pipeline:
         Without ``parse`` the spaCy pipeline runs its entity recogniser only, about twice as fast;
         the toponym rules then read spelling where they would read tags and dependencies (same
         scores on LGL and GeoWebNews, see README). ``workers > 1`` runs batches in that many processes."""
-        self.places_nlp(parse), self.places  # loaded before the fork, shared copy-on-write
         batches = _batches(articles, batch_size)
         if workers <= 1:
             for batch in batches:
                 yield from self.find_places(batch, parse)
             return
-        global _WORKER_PIPELINE, _WORKER_PARSE
-        _WORKER_PIPELINE, _WORKER_PARSE = self, parse
+        self.places_nlp(parse), self.places  # loaded before the fork, shared copy-on-write
+        yield from self._in_workers(partial(_worker_places, parse=parse), batches, workers)
+
+    def _in_workers(self, work, batches: Iterator[list[Article]], workers: int) -> Iterator:
+        """Run ``work`` on each batch in ``workers`` forked processes; results in input order."""
+        global _WORKER_PIPELINE
+        _WORKER_PIPELINE = self
         with mp.get_context("fork").Pool(workers) as pool:
-            for done in pool.imap(_worker_places, batches):
+            for done in pool.imap(work, batches):
                 yield from done
 
     def _run_batch(self, batch: list[Article]) -> Iterator[tuple[Article, list[EventRecord]]]:
@@ -357,7 +358,6 @@ class Pipeline:
 
 
 _WORKER_PIPELINE: Pipeline | None = None
-_WORKER_PARSE = False
 
 
 def _worker_extract(batch: list[Article]) -> list[tuple[Article, list[EventRecord]]]:
@@ -365,9 +365,9 @@ def _worker_extract(batch: list[Article]) -> list[tuple[Article, list[EventRecor
     return list(_WORKER_PIPELINE._run_batch(batch))
 
 
-def _worker_places(batch: list[Article]) -> list[tuple[Article, list[PlaceMention]]]:
+def _worker_places(batch: list[Article], parse: bool) -> list[tuple[Article, list[PlaceMention]]]:
     assert _WORKER_PIPELINE is not None
-    return _WORKER_PIPELINE.find_places(batch, _WORKER_PARSE)
+    return _WORKER_PIPELINE.find_places(batch, parse)
 
 
 def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:

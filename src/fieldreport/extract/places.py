@@ -1183,18 +1183,17 @@ def _trim(ent: Span) -> Span | None:
 # Cues that read the tagger's and the parser's labels when the pipeline has them, and spelling
 # otherwise (the fast pipeline of ``fieldreport places`` runs the entity recogniser only).
 
+def _has(doc: Doc, attr: str) -> bool:
+    """Whether the pipeline set ``attr`` ("POS", "DEP") on this Doc; asked once per Doc."""
+    key = "fr_has_" + attr
+    v = doc.user_data.get(key)
+    if v is None:
+        v = doc.user_data[key] = doc.has_annotation(attr)
+    return v
+
+
 def _tagged(doc: Doc) -> bool:
-    v = doc.user_data.get("fr_tagged")
-    if v is None:
-        v = doc.user_data["fr_tagged"] = doc.has_annotation("TAG") or doc.has_annotation("POS")
-    return v
-
-
-def _parsed(doc: Doc) -> bool:
-    v = doc.user_data.get("fr_parsed")
-    if v is None:
-        v = doc.user_data["fr_parsed"] = doc.has_annotation("DEP")
-    return v
+    return _has(doc, "POS")
 
 
 def _propn(tok: Token) -> bool:
@@ -1219,7 +1218,7 @@ def _person_subject(span: Span, r: _Rules) -> bool:
     """The name is the subject of a verb that only people do ("Conway wrote", "said Grayson.")."""
     doc = span.doc
     last = span[-1]
-    if _parsed(doc):
+    if _has(doc, "DEP"):
         return last.dep_ in ("nsubj", "nsubjpass") and (
             last.head.lower_ in r.person_verbs or last.head.lemma_ in r.person_verbs)
     if span.start > 0 and doc[span.start - 1].lower_ in r.object_preps:
