@@ -24,9 +24,9 @@ import sys
 import time
 from datetime import date
 
-from fieldreport.consolidate import Consolidator
-from fieldreport.eval.events import score_grouping
-from fieldreport.model import EventRecord
+from fieldreport.events.grouping import Consolidator
+from fieldreport.eval.grouping import score_grouping
+from fieldreport.schema.records import EventRecord
 
 SUBS = [
     ("Explosions/Remote violence", "Shelling/artillery/missile attack"),

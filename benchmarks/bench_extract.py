@@ -15,9 +15,9 @@ import sys
 import time
 from pathlib import Path
 
-from fieldreport.ingest import InputProblem, iter_inputs
-from fieldreport.model import Article
-from fieldreport.pipeline import Pipeline
+from fieldreport.io.readers import InputProblem, iter_inputs
+from fieldreport.schema.records import Article
+from fieldreport.assemble.pipeline import Pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 

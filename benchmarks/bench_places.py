@@ -27,8 +27,8 @@ from pathlib import Path
 
 from bench_extract import make_articles
 
-from fieldreport.model import Article
-from fieldreport.pipeline import Pipeline
+from fieldreport.schema.records import Article
+from fieldreport.assemble.pipeline import Pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 LGL = ROOT.parent / "shared" / "data" / "geoparsing" / "lgl.xml"

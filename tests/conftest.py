@@ -12,14 +12,14 @@ SHARED = ROOT.parent / "shared"
 
 @pytest.fixture(scope="session")
 def pipeline():
-    from fieldreport.pipeline import Pipeline
+    from fieldreport.assemble.pipeline import Pipeline
 
     return Pipeline.default()
 
 
 @pytest.fixture(scope="session")
 def nlp():
-    from fieldreport.nlp import load_nlp
+    from fieldreport.text.nlp import load_nlp
 
     return load_nlp()
 

@@ -14,12 +14,12 @@ from hypothesis import strategies as st
 
 from fieldreport.data import load_yaml
 from fieldreport.extract.actors import ActorDictionary, ActorExtractor, Roles
-from fieldreport.model import ActorMention
+from fieldreport.schema.records import ActorMention
 
 
 @pytest.fixture(scope="module")
 def nlp():
-    from fieldreport.nlp import load_nlp
+    from fieldreport.text.nlp import load_nlp
 
     return load_nlp()
 
@@ -706,8 +706,8 @@ def test_protesting_villagers_are_not_an_associated_actor(nlp, ex):
 
 
 def test_excessive_force_codes_the_force_as_actor1():
-    from fieldreport.model import Article
-    from fieldreport.pipeline import Pipeline
+    from fieldreport.schema.records import Article
+    from fieldreport.assemble.pipeline import Pipeline
 
     text = "On 4 May 2024, police opened live fire on demonstrators in Nairobi, killing at least five protesters."
     (rec,) = Pipeline.default().extract(Article(id="ef", text=text))

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from fieldreport.extract.claims import find_claims, is_party, normalise_claimant
-from fieldreport.model import Actor, ActorMention, Claim
+from fieldreport.schema.records import Actor, ActorMention, Claim
 
 
 @pytest.fixture(scope="module")
 def nlp():
-    from fieldreport.nlp import load_nlp
+    from fieldreport.text.nlp import load_nlp
 
     return load_nlp()
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from fieldreport.cli import app
+from fieldreport.apps.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -74,7 +74,7 @@ def test_ingest_twice_never_duplicates_then_show_and_export(tmp_path):
     assert "Records by type" in first.stdout
     second = runner.invoke(app, ["ingest", str(EXAMPLES), "--db", db, "--quiet"])
     assert second.exit_code == 0
-    from fieldreport.store import Store
+    from fieldreport.io.store import Store
 
     with Store(db, read_only=True) as store:
         recs = store.records()
@@ -154,7 +154,7 @@ def test_events_and_an_analysts_decision_that_survives_reingest(tmp_path):
     decided = runner.invoke(app, ["decide", "merge", r1, r2, "--db", db, "--note", "same barrage"])
     assert decided.exit_code == 0, decided.output
     runner.invoke(app, ["ingest", str(first), str(second), "--db", db, "--quiet", "--workers", "1"])
-    from fieldreport.store import Store
+    from fieldreport.io.store import Store
 
     with Store(db, read_only=True) as store:
         merged = [e for e in store.events() if r1 in e["record_ids"]]
@@ -167,8 +167,8 @@ def test_events_and_an_analysts_decision_that_survives_reingest(tmp_path):
 
 
 def test_incremental_ingest_gives_the_events_a_full_regroup_gives(tmp_path):
-    from fieldreport.eventstore import consolidate_store
-    from fieldreport.store import Store
+    from fieldreport.events.sync import consolidate_store
+    from fieldreport.io.store import Store
 
     outlets = sorted((ROOT / "tests" / "fixtures" / "outlets").glob("*.jsonl"))
     assert len(outlets) >= 2

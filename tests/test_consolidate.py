@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fieldreport.consolidate import (
+from fieldreport.events.grouping import (
     CONTRACT_FIELDS,
     Consolidator,
     Decision,
@@ -20,8 +20,8 @@ from fieldreport.consolidate import (
     events_to_ucdp_rows,
     pair_score,
 )
-from fieldreport.eval.events import evaluate_events, score_grouping
-from fieldreport.model import ClaimOut, EventRecord
+from fieldreport.eval.grouping import evaluate_events, score_grouping
+from fieldreport.schema.records import ClaimOut, EventRecord
 
 # A few places (real coordinates) used to build records by hand.
 PLACES = {
@@ -54,7 +54,7 @@ def rec(
     confidence: float = 0.5,
 ) -> EventRecord:
     """A record as the pipeline would write it, for the given article and facts."""
-    from fieldreport.model import SUB_TO_EVENT_TYPE
+    from fieldreport.schema.records import SUB_TO_EVENT_TYPE
 
     lat = lon = None
     geo_precision = 3

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from fieldreport.eval.geoparse import read_geoparsing_xml, score_event_location, score_geoparsing
-from fieldreport.model import Place, PlaceMention
+from fieldreport.schema.records import Place, PlaceMention
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -114,7 +114,7 @@ def test_event_location_scorer(tmp_path):
 @pytest.mark.skipif(not (SHARED / "geoparsing" / "lgl.xml").exists(), reason="shared gold data absent")
 def test_real_extractor_on_a_slice_of_lgl():
     from fieldreport.extract.places import PlaceExtractor
-    from fieldreport.nlp import load_nlp
+    from fieldreport.text.nlp import load_nlp
 
     res = score_geoparsing(SHARED / "geoparsing" / "lgl.xml", PlaceExtractor.default(), load_nlp(), limit=25)
     assert res["gold_toponyms"] > 100

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from fieldreport.extract.events import EventDetector
-from fieldreport.model import EVENT_TYPES, SUB_TO_EVENT_TYPE
+from fieldreport.extract.event_types import EventDetector
+from fieldreport.schema.records import EVENT_TYPES, SUB_TO_EVENT_TYPE
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -424,7 +424,7 @@ def test_ucdp_headlines_get_a_violent_candidate(nlp, detector) -> None:
 
 
 def test_a_court_striking_down_a_law_is_no_strike(nlp):
-    from fieldreport.extract.events import EventDetector
+    from fieldreport.extract.event_types import EventDetector
 
     doc = nlp("On Monday the supreme court struck down parts of the new pension law and sent it back to parliament.")
     assert EventDetector.default().detect(doc) == []

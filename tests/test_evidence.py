@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from rapidfuzz import fuzz
 
-from fieldreport.extract.numbers import find_quantities
-from fieldreport.extract.time import find_dates
+from fieldreport.extract.figures import find_quantities
+from fieldreport.extract.dates import find_dates
 from fieldreport.geo.normalize import place_key
-from fieldreport.ingest import InputProblem, iter_inputs
+from fieldreport.io.readers import InputProblem, iter_inputs
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 REPORTING = re.compile(

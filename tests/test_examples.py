@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from fieldreport.ingest import InputProblem, iter_inputs
+from fieldreport.io.readers import InputProblem, iter_inputs
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

@@ -7,8 +7,8 @@ import json
 
 import pyarrow.parquet as pq
 
-from fieldreport.export import ACLED_COLUMNS, export_records
-from fieldreport.model import EventRecord, MaterielOut
+from fieldreport.io.export import ACLED_COLUMNS, export_records
+from fieldreport.schema.records import EventRecord, MaterielOut
 
 
 def _recs() -> list[EventRecord]:

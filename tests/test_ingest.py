@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from fieldreport.ingest import InputProblem, iter_inputs, read_jsonl
+from fieldreport.io.readers import InputProblem, iter_inputs, read_jsonl
 
 GOOD = (
     "Gunmen attacked a police post in the north of the country on Monday and killed two officers, "

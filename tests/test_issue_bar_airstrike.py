@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from fieldreport.ingest import iter_inputs
+from fieldreport.io.readers import iter_inputs
 
 ARTICLE = Path(__file__).resolve().parent.parent / "examples" / "01-deir-ez-zor-air-strike.md"
 DEIR_EZ_ZOR = (35.336, 40.141)

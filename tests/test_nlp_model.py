@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from fieldreport.nlp import DEFAULT_MODEL_VERSION, ModelNotFound, load_nlp
+from fieldreport.text.nlp import DEFAULT_MODEL_VERSION, ModelNotFound, load_nlp
 
 CASES = [
     (
@@ -48,7 +48,7 @@ def test_a_pipeline_that_is_not_installed_is_named_in_the_error():
 
 
 def test_places_pipeline_keeps_only_the_entity_recogniser():
-    from fieldreport.nlp import load_places_nlp, places_components
+    from fieldreport.text.nlp import load_places_nlp, places_components
 
     assert places_components() == ["ner"]  # en_core_web_sm's NER has its own embedding layer
     assert load_places_nlp().pipe_names == ["sentencizer", "ner"]
@@ -58,7 +58,7 @@ def test_places_pipeline_keeps_only_the_entity_recogniser():
 def test_places_pipeline_finds_the_same_entities(nlp, text, ents, deps):
     """Without the tagger and parser the entity recogniser gives exactly what it gives in the full
     pipeline (it reads nothing they write)."""
-    from fieldreport.nlp import load_places_nlp
+    from fieldreport.text.nlp import load_places_nlp
 
     doc = load_places_nlp()(text)
     assert [(e.text, e.label_) for e in doc.ents] == ents
@@ -70,7 +70,7 @@ def test_places_pipeline_keeps_the_layer_a_listening_ner_needs(tmp_path):
     layer; one without NER is used whole."""
     import spacy
 
-    from fieldreport.nlp import load_places_nlp, places_components
+    from fieldreport.text.nlp import load_places_nlp, places_components
 
     nlp = spacy.blank("en")
     nlp.add_pipe("tok2vec")

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fieldreport.extract.numbers import (
+from fieldreport.extract.figures import (
     Quantity,
     event_clause,
     find_casualties,
@@ -23,14 +23,14 @@ from fieldreport.extract.numbers import (
     parse_quantity,
     summarise_fatalities,
 )
-from fieldreport.model import Casualties
+from fieldreport.schema.records import Casualties
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 
 
 @pytest.fixture(scope="module")
 def nlp():
-    from fieldreport.nlp import load_nlp
+    from fieldreport.text.nlp import load_nlp
 
     return load_nlp()
 

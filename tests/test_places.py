@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fieldreport.extract.places import PlaceExtractor, mention_to_row
-from fieldreport.nlp import load_nlp, load_places_nlp
+from fieldreport.text.nlp import load_nlp, load_places_nlp
 
 
 @pytest.fixture(scope="module", params=["full pipeline", "entity recogniser only"])

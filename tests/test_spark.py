@@ -8,9 +8,9 @@ import pytest
 
 pytest.importorskip("pyspark")
 
-from fieldreport.ingest import InputProblem  # noqa: E402
-from fieldreport.model import Article, EventRecord  # noqa: E402
-from fieldreport.spark import (  # noqa: E402
+from fieldreport.io.readers import InputProblem  # noqa: E402
+from fieldreport.schema.records import Article, EventRecord  # noqa: E402
+from fieldreport.apps.spark import (  # noqa: E402
     iter_parquet_results,
     parse_line,
     records_parquet_to_store,
@@ -156,7 +156,7 @@ def test_records_parquet_is_typed_and_ordered(run):
 
 
 def test_records_load_into_store_idempotently(run, tmp_path, expected):
-    from fieldreport.store import Store
+    from fieldreport.io.store import Store
 
     _, out, _ = run
     db = tmp_path / "fr.duckdb"
@@ -222,7 +222,7 @@ def test_directory_input_numbers_lines_per_file(spark, tmp_path):
 
 def test_an_article_that_breaks_the_pipeline_becomes_a_problem(monkeypatch):
     """One failing article is reported with its line; the others of its batch still get their records."""
-    import fieldreport.spark as job
+    import fieldreport.apps.spark as job
 
     class Flaky:
         def extract_many(self, arts, workers=1, batch_size=16):

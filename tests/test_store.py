@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from fieldreport.model import Article, ClaimOut, EventRecord, MaterielOut
-from fieldreport.store import Store
+from fieldreport.schema.records import Article, ClaimOut, EventRecord, MaterielOut
+from fieldreport.io.store import Store
 
 TEXT = "Jets struck a convoy near Palmyra on Monday, killing 12 fighters, the ministry said."
 

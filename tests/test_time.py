@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fieldreport.extract.time import FALLBACK_PRECISION, event_date, find_dates, resolve_weekday
+from fieldreport.extract.dates import FALLBACK_PRECISION, event_date, find_dates, resolve_weekday
 
 THURSDAY = date(2017, 9, 7)
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -17,7 +17,7 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
 
 @pytest.fixture(scope="module")
 def nlp():
-    from fieldreport.nlp import load_nlp
+    from fieldreport.text.nlp import load_nlp
 
     return load_nlp()
 

@@ -1,6 +1,6 @@
 """`python -m fieldreport`: the same as the `fieldreport` command."""
 
-from fieldreport.cli import main
+from fieldreport.apps.cli import main
 
 if __name__ == "__main__":
     main()

@@ -45,16 +45,16 @@ def run_eval(
     if events:
         if kind != "ucdp":
             raise ValueError("--events scores UCDP GED files (events with their source headlines)")
-        from .events import evaluate_events
-        from .gold import pipeline_records_for_report
+        from fieldreport.eval.grouping import evaluate_events
+        from fieldreport.eval.gold import pipeline_records_for_report
 
         res = evaluate_events(path, pipeline_records_for_report(model), limit=limit)
         return {"file": path, "kind": "ucdp-events", **_normalise(res)}
     if kind in ("geoparsing", "event-location"):
-        from ..extract.places import PlaceExtractor
-        from ..nlp import load_nlp, load_places_nlp
+        from fieldreport.extract.places import PlaceExtractor
+        from fieldreport.text.nlp import load_nlp, load_places_nlp
 
-        from . import geoparse
+        from fieldreport.eval import geoparse
 
         full = parse or kind == "event-location"
         nlp, ex = (load_nlp(model) if full else load_places_nlp(model)), PlaceExtractor.default()
@@ -63,7 +63,7 @@ def run_eval(
         else:
             res = geoparse.score_event_location(path, ex, nlp, limit=limit)
         return {"file": path, "kind": kind, **_normalise(res)}
-    from . import gold
+    from fieldreport.eval import gold
 
     if kind == "ucdp":
         res = gold.score_ucdp(path, limit=limit, model=model, places_only=places_only, workers=workers)

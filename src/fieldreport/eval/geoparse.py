@@ -230,7 +230,7 @@ def main(argv: list[str] | None = None) -> None:  # pragma: no cover - a thin co
 
     from fieldreport.extract.places import PlaceExtractor
     from fieldreport.geo.gazetteer import default_gazetteer
-    from fieldreport.nlp import load_nlp
+    from fieldreport.text.nlp import load_nlp
 
     ap = argparse.ArgumentParser(description=main.__doc__)
     ap.add_argument("files", nargs="+")

@@ -17,8 +17,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from ..data import load_yaml
-from ..model import Article, EventRecord
+from fieldreport.data import load_yaml
+from fieldreport.schema.records import Article, EventRecord
 
 ACLED_CONFLICT_TYPES = (
     "Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots",
@@ -129,7 +129,7 @@ def side_matches(side: str, actor: str | None, inter: int | None = None) -> bool
 
 
 def _records(items: list[Article], model: str | None, workers: int = 1) -> Iterator[tuple[Article, list[EventRecord]]]:
-    from ..pipeline import Pipeline, default_workers
+    from fieldreport.assemble.pipeline import Pipeline, default_workers
 
     pipe = Pipeline(model) if model else Pipeline.default()
     yield from pipe.extract_many(items, workers=workers if workers > 0 else default_workers(), batch_size=64)
@@ -137,7 +137,7 @@ def _records(items: list[Article], model: str | None, workers: int = 1) -> Itera
 
 def pipeline_records_for_report(model: str | None = None) -> Callable[[str, date | None, str], list[EventRecord]]:
     """A function (text, published, report_id) -> records, for scorers that take one."""
-    from ..pipeline import Pipeline
+    from fieldreport.assemble.pipeline import Pipeline
 
     pipe = Pipeline(model) if model else Pipeline.default()
 

@@ -42,8 +42,8 @@ from pydantic import BaseModel, ConfigDict
 from spacy.tokens import Doc, Span, Token
 
 from fieldreport.data import load_yaml
-from fieldreport.model import Actor, ActorMention
-from fieldreport.extract._common import doc_text
+from fieldreport.schema.records import Actor, ActorMention
+from fieldreport.text.spans import doc_text
 
 ENV_ACTORS = "FIELDREPORT_ACTORS"
 

@@ -22,8 +22,8 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from fieldreport.data import load_yaml
-from fieldreport.model import ActorMention, Claim
-from fieldreport.extract._common import doc_text
+from fieldreport.schema.records import ActorMention, Claim
+from fieldreport.text.spans import doc_text
 
 __all__ = ["find_claims", "is_party", "normalise_claimant"]
 
@@ -198,7 +198,7 @@ def normalise_claimant(
     display: str | None = None,
 ) -> dict[str, Any]:
     """Normal form of the words naming a claimant: ``claimant``, ``claimant_kind``,
-    ``claimant_country``, ``claimant_actor`` (keys of :class:`~fieldreport.model.Claim`).
+    ``claimant_country``, ``claimant_actor`` (keys of :class:`~fieldreport.schema.records.Claim`).
 
     ``speaker_mentions`` are actor mentions inside ``text``; ``doc_mentions`` all of the article's;
     ``display`` the short words used as the name when no rule names the claimant.
@@ -388,7 +388,7 @@ def _hedged(doc: Doc, start: int, end: int, verb_lemma: str | None) -> bool:
 
 
 def _fields(doc: Doc, start: int, end: int) -> list[str]:
-    from fieldreport.extract.numbers import find_casualties, find_materiel
+    from fieldreport.extract.figures import find_casualties, find_materiel
 
     fields: list[str] = []
     figs = find_casualties(doc, start, end)
@@ -414,7 +414,7 @@ def _claim_span(doc: Doc, verb: Token, speaker: Span | None) -> tuple[int, int]:
 
 
 def find_claims(doc: Doc, actor_mentions: Sequence[ActorMention] = ()) -> list[Claim]:
-    """Every attributed statement of ``doc``, in text order, as :class:`~fieldreport.model.Claim`.
+    """Every attributed statement of ``doc``, in text order, as :class:`~fieldreport.schema.records.Claim`.
 
     ``claimant_party`` is left False: the pipeline sets it with :func:`is_party`.
     """

@@ -47,8 +47,8 @@ from fieldreport.geo.gazetteer import (
     haversine_km,
 )
 from fieldreport.geo.normalize import light_key, place_key
-from fieldreport.model import PlaceMention
-from fieldreport.extract._common import dateline_end, doc_text
+from fieldreport.schema.records import PlaceMention
+from fieldreport.text.spans import dateline_end, doc_text
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # Entity labels that a gazetteer match never overrides, even when it is exactly the entity.

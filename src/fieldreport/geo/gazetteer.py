@@ -38,7 +38,7 @@ from pathlib import Path
 
 from fieldreport.data import load_yaml
 from fieldreport.geo.normalize import is_latin_name, light_key, place_key
-from fieldreport.model import Place
+from fieldreport.schema.records import Place
 
 GAZETTEER_VERSION = "6"
 ENV_CACHE = "FIELDREPORT_CACHE_DIR"
@@ -260,7 +260,7 @@ class Gazetteer:
     """A read-only place index. Look names up with ``lookup``; read entries with ``place``.
 
     Entries are stored in columns (compact and quick to load); ``place(i)`` makes the
-    ``fieldreport.model.Place`` of entry ``i``.
+    ``fieldreport.schema.records.Place`` of entry ``i``.
     """
 
     def __init__(self, state: dict):

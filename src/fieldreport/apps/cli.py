@@ -15,9 +15,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from . import __version__
-from .ingest import DEFAULT_MAX_CHARS, InputProblem, iter_inputs
-from .model import Article, EventRecord
+from fieldreport import __version__
+from fieldreport.io.readers import DEFAULT_MAX_CHARS, InputProblem, iter_inputs
+from fieldreport.schema.records import Article, EventRecord
 
 app = typer.Typer(
     name="fieldreport",
@@ -139,8 +139,8 @@ def _output(output: str) -> Iterator:
 
 
 def _pipeline(model: str | None, actors_file: str | None = None):
-    from .nlp import ModelNotFound
-    from .pipeline import Pipeline
+    from fieldreport.text.nlp import ModelNotFound
+    from fieldreport.assemble.pipeline import Pipeline
 
     try:
         return Pipeline(model, actors_file=actors_file) if (model or actors_file) else Pipeline.default()
@@ -150,7 +150,7 @@ def _pipeline(model: str | None, actors_file: str | None = None):
 
 
 def _workers(workers: int) -> int:
-    from .pipeline import default_workers
+    from fieldreport.assemble.pipeline import default_workers
 
     return workers if workers > 0 else default_workers()
 
@@ -203,7 +203,7 @@ def places(
     quiet: QuietOpt = False,
 ) -> None:
     """Articles in, one JSON line per resolved place mention out."""
-    from .extract.places import mention_to_row
+    from fieldreport.extract.places import mention_to_row
 
     problems = _Problems()
     pipe = _pipeline(model)
@@ -235,7 +235,7 @@ def ingest(
 ) -> None:
     """Extract records from articles and store them in DuckDB (re-ingesting replaces, never duplicates);
     then merge them into events and show a summary."""
-    from .store import Store
+    from fieldreport.io.store import Store
 
     problems = _Problems()
     pipe = _pipeline(model)
@@ -258,7 +258,7 @@ def ingest(
 
 def _consolidate_store(store, article_ids: list[str]) -> None:
     """Merge the new records into the stored events; only their neighbourhood is regrouped."""
-    from .eventstore import consolidate_store
+    from fieldreport.events.sync import consolidate_store
 
     consolidate_store(store, article_ids)
 
@@ -299,7 +299,7 @@ def show(
     db: DbOpt = None,
 ) -> None:
     """A summary of what the store holds, or one record with its evidence highlighted in the text."""
-    from .store import Store
+    from fieldreport.io.store import Store
 
     try:
         store = Store(db, read_only=True)
@@ -358,8 +358,8 @@ def export(
     events: Annotated[bool, typer.Option("--events", help="Export merged events instead of records.")] = False,
 ) -> None:
     """Write the stored records (or events) in the field's formats."""
-    from .export import RECORD_FORMATS, export_records
-    from .store import Store
+    from fieldreport.io.export import RECORD_FORMATS, export_records
+    from fieldreport.io.store import Store
 
     try:
         store = Store(db, read_only=True)
@@ -369,7 +369,7 @@ def export(
     with store:
         try:
             if events:
-                from .eventstore import export_events
+                from fieldreport.events.sync import export_events
 
                 msg = export_events(store.events(), format, output)
             else:
@@ -396,11 +396,11 @@ def events(
     show_id: Annotated[Optional[str], typer.Option("--show", help="Show one stored event with its reports.")] = None,
 ) -> None:
     """Merge the records that tell the same event: one JSON line per event."""
-    from .eventstore import consolidate_records, event_to_row
+    from fieldreport.events.sync import consolidate_records, event_to_row
 
     problems = _Problems()
     if show_id:
-        from .store import Store
+        from fieldreport.io.store import Store
 
         with Store(db, read_only=True) as store:
             match = [e for e in store.events() if e["event_id"].startswith(show_id)]
@@ -418,7 +418,7 @@ def events(
         pipe = _pipeline(model)
         records = [r for _a, recs in _run(pipe, _articles(input, problems, max_chars), workers, quiet) for r in recs]
     else:
-        from .store import Store
+        from fieldreport.io.store import Store
 
         with Store(db, read_only=True) as store:
             records = store.records()
@@ -437,8 +437,8 @@ def decide(
     db: DbOpt = None,
 ) -> None:
     """Keep an analyst's decision about which records tell one event; it survives every re-ingest."""
-    from .eventstore import record_decision
-    from .store import Store
+    from fieldreport.events.sync import record_decision
+    from fieldreport.io.store import Store
 
     if action not in ("merge", "split") or len(record_ids) < 2:
         err.print("[red]error:[/red] say `merge` or `split` and name two or more record ids")
@@ -465,7 +465,7 @@ def eval_(
     parse: ParseOpt = False,
 ) -> None:
     """Score fieldreport against human-coded gold files you hold."""
-    from .eval import run_eval
+    from fieldreport.eval import run_eval
 
     results = []
     for f in files:
@@ -505,7 +505,7 @@ def actors(
     actors_file: Annotated[Optional[str], typer.Option("--file", help="An extra actor YAML file of yours.", envvar="FIELDREPORT_ACTORS")] = None,
 ) -> None:
     """List or search the actor dictionary (ACLED-style names, aliases, inter codes)."""
-    from .extract.actors import ActorDictionary, ActorExtractor
+    from fieldreport.extract.actors import ActorDictionary, ActorExtractor
 
     ex = ActorExtractor(ActorDictionary.load(extra_paths=[actors_file] if actors_file else None))
     if query:
@@ -533,7 +533,7 @@ def spark(
     db: Annotated[Optional[str], typer.Option("--db", help="Also load the results into this DuckDB store and merge events.")] = None,
 ) -> None:
     """Run the pipeline on Apache Spark (scale-out): JSON Lines in, Parquet records out."""
-    from .spark import SparkUnavailable, records_parquet_to_store, run_spark_extract
+    from fieldreport.apps.spark import SparkUnavailable, records_parquet_to_store, run_spark_extract
 
     try:
         summary = run_spark_extract(input, output, partitions=partitions, model=model, master=master)
@@ -547,8 +547,8 @@ def spark(
     if summary["problems"]:
         err.print(f"Problems are listed in {Path(output) / 'problems.jsonl'}.")
     if db:
-        from .eventstore import consolidate_store
-        from .store import Store
+        from fieldreport.events.sync import consolidate_store
+        from fieldreport.io.store import Store
 
         loaded = records_parquet_to_store(Path(output), db)
         with Store(db) as store:
@@ -562,7 +562,7 @@ def gazetteer_build(
     geonames: Annotated[Optional[str], typer.Option("--geonames", help="A GeoNames dump you hold: allCountries.zip or XX.txt/XX.zip.")] = None,
 ) -> None:
     """Build the place index now (it is also built on first use); with --geonames, add village-level places."""
-    from .geo import gazetteer as gz
+    from fieldreport.geo import gazetteer as gz
 
     if geonames:
         if not Path(geonames).exists():

@@ -8,8 +8,8 @@ An adapter around the core, never reaching into the extractors::
 * Input is the contract's JSON Lines (one object per line, ``text`` required), read with
   ``SparkContext.textFile`` so huge inputs stream; each line keeps its 1-based line number
   (``zipWithIndex``) for the problem messages.
-* Each partition validates its lines with :func:`fieldreport.ingest.article_from_mapping` and runs
-  :meth:`fieldreport.pipeline.Pipeline.default` over the articles. The pipeline is loaded once per
+* Each partition validates its lines with :func:`fieldreport.io.readers.article_from_mapping` and runs
+  :meth:`fieldreport.assemble.pipeline.Pipeline.default` over the articles. The pipeline is loaded once per
   executor (Python worker) process and cached at module level, so with Spark's worker reuse (on by
   default) every later partition on that process reuses it.
 * Output is a directory::
@@ -24,7 +24,7 @@ An adapter around the core, never reaching into the extractors::
   (an article with an unreadable date is processed *and* gets a ``skipped: false`` warning).
 
 Events are a global grouping (records from many articles): load the records into the DuckDB store with
-:func:`records_parquet_to_store` and consolidate there (``fieldreport.eventstore.consolidate_store``).
+:func:`records_parquet_to_store` and consolidate there (``fieldreport.events.sync.consolidate_store``).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ if TYPE_CHECKING:  # pyspark is an optional extra: import it only when the job r
     from pyspark.sql import SparkSession
     from pyspark.sql.types import StructType
 
-    from .pipeline import Pipeline
+    from fieldreport.assemble.pipeline import Pipeline
 
 #: Names of the parts of a run's output directory.
 RECORDS_DIR = "records"
@@ -72,7 +72,7 @@ def _pipeline(model: str | None) -> tuple["Pipeline", bool]:
     pipe = _PIPELINES.get(model)
     if pipe is not None:
         return pipe, False
-    from .pipeline import Pipeline
+    from fieldreport.assemble.pipeline import Pipeline
 
     pipe = Pipeline.default(model)
     _PIPELINES[model] = pipe
@@ -86,13 +86,13 @@ def _problem_row(source: str, line: int | None, message: str, skipped: bool = Tr
 
 
 def parse_line(raw: str, lineno: int, source: str, max_chars: int | None = None) -> list[Any]:
-    """Validate one input line (1-based ``lineno``): the same checks as ``fieldreport.ingest.read_jsonl``.
+    """Validate one input line (1-based ``lineno``): the same checks as ``fieldreport.io.readers.read_jsonl``.
 
-    Returns :class:`~fieldreport.ingest.InputProblem` and/or :class:`~fieldreport.model.Article` items;
+    Returns :class:`~fieldreport.io.readers.InputProblem` and/or :class:`~fieldreport.schema.records.Article` items;
     an empty list for a blank line. Spark's text reader has already decoded the bytes as UTF-8,
     replacing invalid bytes with U+FFFD, so a line holding U+FFFD is reported as not valid UTF-8.
     """
-    from .ingest import DEFAULT_MAX_CHARS, InputProblem, article_from_mapping
+    from fieldreport.io.readers import DEFAULT_MAX_CHARS, InputProblem, article_from_mapping
 
     if lineno == 1:
         raw = raw.lstrip("\ufeff")  # a byte-order mark before the first object
@@ -175,7 +175,7 @@ def extract_partition(
                 yield _record_row(rec, line, rank)
         pending.clear()
 
-    from .ingest import InputProblem
+    from fieldreport.io.readers import InputProblem
 
     for source, raw, index in lines:
         lineno = index + 1
@@ -318,7 +318,7 @@ def input_files(input_path: str) -> list[str]:
     Spark as it is: then line numbers count across all the files it names. Raises FileNotFoundError
     when nothing local matches.
     """
-    from .ingest import JSONL_SUFFIXES
+    from fieldreport.io.readers import JSONL_SUFFIXES
 
     if input_path.startswith(_REMOTE):
         return [input_path]
@@ -470,7 +470,7 @@ def iter_parquet_results(parquet_dir: str | Path, batch_size: int = 2000) -> Ite
     (or its ``records`` folder)."""
     import pyarrow.dataset as ds
 
-    from .model import Article, EventRecord
+    from fieldreport.schema.records import Article, EventRecord
 
     records_dir, articles_dir = _records_dir(Path(parquet_dir))
     if articles_dir is None:
@@ -493,12 +493,12 @@ def iter_parquet_results(parquet_dir: str | Path, batch_size: int = 2000) -> Ite
 def records_parquet_to_store(parquet_dir: str | Path, db_path: str | Path, batch: int = 500) -> dict:
     """Load a Spark run's output into the DuckDB store (idempotent: re-loading replaces, never
     duplicates). Returns ``{"articles", "records", "db"}``. Consolidate afterwards with
-    ``fieldreport.eventstore.consolidate_store(store)`` (or ``fieldreport events --db``).
+    ``fieldreport.events.sync.consolidate_store(store)`` (or ``fieldreport events --db``).
 
     Records are held in memory per run while they are matched to their articles: fine for millions
     of records on a workstation; beyond that, load the run's Parquet part files one by one.
     """
-    from .store import Store
+    from fieldreport.io.store import Store
 
     with Store(db_path) as store:
         n_articles, n_records = store.ingest_stream(iter_parquet_results(parquet_dir), batch=batch)

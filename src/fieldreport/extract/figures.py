@@ -6,7 +6,7 @@ Three layers, each usable alone:
   "two or three", "dozens") into a :class:`Quantity` (low, best, high, conservative, qualifier).
 * :func:`find_quantities` scans plain text for every quantity expression, with offsets.
 * :func:`find_casualties` and :func:`find_materiel` read a parsed spaCy ``Doc`` and return
-  :class:`~fieldreport.model.Casualties` / :class:`~fieldreport.model.Materiel` findings whose
+  :class:`~fieldreport.schema.records.Casualties` / :class:`~fieldreport.schema.records.Materiel` findings whose
   ``start``/``end`` are offsets into ``doc_text(doc)``.
 
 :func:`summarise_fatalities` turns several killed figures of one article into ACLED's single
@@ -26,8 +26,8 @@ from pydantic import BaseModel, ConfigDict
 from spacy.tokens import Doc, Span, Token
 
 from fieldreport.data import load_yaml
-from fieldreport.model import Casualties, Materiel
-from fieldreport.extract._common import doc_text
+from fieldreport.schema.records import Casualties, Materiel
+from fieldreport.text.spans import doc_text
 
 __all__ = [
     "Quantity",
@@ -673,7 +673,7 @@ def find_casualties(doc: Doc, start: int | None = None, end: int | None = None) 
     figure with conservative 0 and the stated number as its high end, qualifier
     "killed or wounded".
     """
-    from fieldreport.extract.time import dateline_end
+    from fieldreport.extract.dates import dateline_end
 
     lo = max(0 if start is None else start, dateline_end(doc_text(doc)))
     hi = len(doc_text(doc)) if end is None else end
@@ -1146,7 +1146,7 @@ def find_materiel(doc: Doc, start: int | None = None, end: int | None = None) ->
     ("about 20 armed SUVs" -> 20), 1 for "a"/"an"/"one", and None for a plural without a number or
     a word that gives none ("several tanks"). Mentions with no status word are left out.
     """
-    from fieldreport.extract.time import dateline_end
+    from fieldreport.extract.dates import dateline_end
 
     lo = max(0 if start is None else start, dateline_end(doc_text(doc)))
     hi = len(doc_text(doc)) if end is None else end

@@ -17,7 +17,7 @@ from typing import BinaryIO
 
 import yaml
 
-from .model import Article
+from fieldreport.schema.records import Article
 
 #: Articles longer than this (in characters) are not parsed; raise it with --max-chars.
 DEFAULT_MAX_CHARS = 200_000

@@ -19,14 +19,14 @@ from functools import cached_property, lru_cache, partial
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import notes as notes_mod
-from .extract import claims as claims_mod
-from .extract import numbers as numbers_mod
-from .extract import time as time_mod
-from .extract.actors import ActorDictionary, ActorExtractor, default_extractor
-from .extract.events import EventDetector
-from .extract.places import PlaceExtractor
-from .model import (
+from fieldreport.assemble import notes as notes_x
+from fieldreport.extract import claims as claims_x
+from fieldreport.extract import figures as figures_x
+from fieldreport.extract import dates as dates_x
+from fieldreport.extract.actors import ActorDictionary, ActorExtractor, default_extractor
+from fieldreport.extract.event_types import EventDetector
+from fieldreport.extract.places import PlaceExtractor
+from fieldreport.schema.records import (
     ActorMention,
     Article,
     Casualties,
@@ -38,7 +38,7 @@ from .model import (
     MaterielOut,
     PlaceMention,
 )
-from .nlp import check_model, load_nlp, load_places_nlp
+from fieldreport.text.nlp import check_model, load_nlp, load_places_nlp
 
 #: How many sentences after its trigger's sentence an event's figures may be read from.
 SCOPE_SENTENCES = 3
@@ -129,7 +129,7 @@ class Pipeline:
 
     def places_nlp(self, parse: bool = False) -> Language:
         """The spaCy pipeline for geoparsing alone: the entity recogniser only (see
-        :func:`~fieldreport.nlp.load_places_nlp`), or with ``parse`` the full one."""
+        :func:`~fieldreport.text.nlp.load_places_nlp`), or with ``parse`` the full one."""
         return self.nlp if parse else load_places_nlp(self.model)
 
     def find_places(self, articles: list[Article], parse: bool = False) -> list[tuple[Article, list[PlaceMention]]]:
@@ -181,14 +181,14 @@ class Pipeline:
             focus = _actor_focus(actor_mentions)
             if focus is not None:
                 actor_mentions = self.actors.find(doc, focus, year)
-        dates = time_mod.find_dates(doc, article.published)
-        claims = claims_mod.find_claims(doc, actor_mentions)
+        dates = dates_x.find_dates(doc, article.published)
+        claims = claims_x.find_claims(doc, actor_mentions)
         sentence_starts = sorted({c.sentence_start for c in candidates})
         shared = Counter(c.sentence_start for c in candidates)
         records: list[EventRecord] = []
         for cand in candidates:
             if shared[cand.sentence_start] > 1:  # two events told in one sentence: each gets its clause
-                scope = _Scope(*numbers_mod.event_clause(doc, cand.trigger_start, cand.trigger_end))
+                scope = _Scope(*figures_x.event_clause(doc, cand.trigger_start, cand.trigger_end))
             else:
                 scope = _scope(doc, cand, sentence_starts)
             rec = self._record(article, doc, cand, scope, places, focus, actor_mentions, dates, claims, year)
@@ -257,7 +257,7 @@ class Pipeline:
                 ev.add({"actor1": "inter1", "actor2": "inter2"}.get(name, name), m.start, m.end)
 
         # When
-        found = time_mod.event_date(doc, cand.trigger_start, cand.trigger_end, dates, article.published)
+        found = dates_x.event_date(doc, cand.trigger_start, cand.trigger_end, dates, article.published)
         if found is not None:
             event_date, precision = found.date.isoformat(), int(found.precision)
             ev.add("event_date", found.start, found.end)
@@ -269,18 +269,18 @@ class Pipeline:
             event_date, precision = None, None
 
         # How many
-        figures: list[Casualties] = numbers_mod.find_casualties(doc, scope.start, scope.end)
+        figures: list[Casualties] = figures_x.find_casualties(doc, scope.start, scope.end)
         killed = [f for f in figures if f.kind == "killed"]
         injured_figs = [f for f in figures if f.kind == "injured"]
-        conservative, low, best, high = numbers_mod.summarise_fatalities(killed, text=doc.text)
+        conservative, low, best, high = figures_x.summarise_fatalities(killed, text=doc.text)
         for f in killed:
             ev.add("fatalities", f.start, f.end)
         injured = None
         if injured_figs:
-            injured = numbers_mod.summarise_fatalities(injured_figs, text=doc.text)[0]
+            injured = figures_x.summarise_fatalities(injured_figs, text=doc.text)[0]
             for f in injured_figs:
                 ev.add("injured", f.start, f.end)
-        materiel: list[Materiel] = numbers_mod.find_materiel(doc, scope.start, scope.end)
+        materiel: list[Materiel] = figures_x.find_materiel(doc, scope.start, scope.end)
         for m in materiel:
             ev.add("materiel", m.start, m.end)
 
@@ -301,7 +301,7 @@ class Pipeline:
                 )
                 if not (_claim_covers(c, killed + injured_figs, materiel) or side_figures):
                     continue
-            party = claims_mod.is_party(c, actor_names, actor_countries)
+            party = claims_x.is_party(c, actor_names, actor_countries)
             seen = by_claimant.get(c.claimant)
             start, end = _trim(article.text, c.start, c.end)
             if seen is None:
@@ -349,7 +349,7 @@ class Pipeline:
             evidence=ev.spans,
         )
         rec.confidence = _confidence(cand, rec)
-        rec.notes = notes_mod.write_notes(rec, figures, claims=own_claims)
+        rec.notes = notes_x.write_notes(rec, figures, claims=own_claims)
         return rec
 
 

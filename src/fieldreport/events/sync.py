@@ -1,6 +1,6 @@
 """Adapter between the store and consolidation: keeps the stored events in step with the stored records.
 
-Consolidation is a pure function of records and analysts' decisions (``fieldreport.consolidate``); this
+Consolidation is a pure function of records and analysts' decisions (``fieldreport.events.grouping``); this
 module loads them from DuckDB, regroups, and writes back only the events that are new, changed or gone.
 After an ingest only the new records' neighbourhood is regrouped (records within a week of theirs and
 the whole events those belong to); no article is parsed again.
@@ -14,8 +14,8 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import IO
 
-from .consolidate import Consolidator, Decision, Event, consolidate, events_to_acled_rows, events_to_ucdp_rows
-from .model import EventRecord
+from fieldreport.events.grouping import Consolidator, Decision, Event, consolidate, events_to_acled_rows, events_to_ucdp_rows
+from fieldreport.schema.records import EventRecord
 
 EVENT_FORMATS = ("acled-csv", "ucdp-csv", "geojson", "parquet", "jsonl")
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from .model import Article, EventRecord
+from fieldreport.schema.records import Article, EventRecord
 
 ENV_DB = "FIELDREPORT_DB"
 DEFAULT_DB = "fieldreport.duckdb"

@@ -32,8 +32,8 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from fieldreport.data import load_yaml
-from fieldreport.model import SUB_TO_EVENT_TYPE, EventCandidate
-from fieldreport.extract._common import doc_text
+from fieldreport.schema.records import SUB_TO_EVENT_TYPE, EventCandidate
+from fieldreport.text.spans import doc_text
 
 __all__ = ["EventDetector", "TriggerDecision"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from .data import load_yaml
-from .model import Casualties, ClaimOut, EventRecord
+from fieldreport.data import load_yaml
+from fieldreport.schema.records import Casualties, ClaimOut, EventRecord
 
 
 def _when(rec: EventRecord) -> str:

@@ -26,8 +26,8 @@ from typing import Any
 from spacy.tokens import Doc, Token
 
 from fieldreport.data import load_yaml
-from fieldreport.model import DateFinding
-from fieldreport.extract._common import dateline_end, doc_text
+from fieldreport.schema.records import DateFinding
+from fieldreport.text.spans import dateline_end, doc_text
 
 __all__ = ["FALLBACK_PRECISION", "find_dates", "event_date", "resolve_weekday", "parse_date_text", "dateline_end"]
 

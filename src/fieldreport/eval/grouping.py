@@ -40,8 +40,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..consolidate import Consolidator, MatchConfig
-from ..model import EventRecord
+from fieldreport.events.grouping import Consolidator, MatchConfig
+from fieldreport.schema.records import EventRecord
 
 RecordsForReport = Callable[[str, date | None, str], Sequence[EventRecord]]
 Clusters = Mapping[Hashable, Hashable] | Iterable[Iterable[Hashable]]
@@ -206,9 +206,9 @@ def evaluate_events(
 
 
 def pipeline_records_for_report() -> RecordsForReport:
-    """``records_for_report`` backed by the real pipeline (``fieldreport.pipeline``)."""
-    from ..model import Article
-    from ..pipeline import Pipeline
+    """``records_for_report`` backed by the real pipeline (``fieldreport.assemble.pipeline``)."""
+    from fieldreport.schema.records import Article
+    from fieldreport.assemble.pipeline import Pipeline
 
     pipe = Pipeline.default()
 
@@ -219,13 +219,13 @@ def pipeline_records_for_report() -> RecordsForReport:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """``python -m fieldreport.eval.events UCDP_CSV [LIMIT]``: print the scores as JSON."""
+    """``python -m fieldreport.eval.grouping UCDP_CSV [LIMIT]``: print the scores as JSON."""
     import json
     import sys
 
     args = list(sys.argv[1:] if argv is None else argv)
     if not args:
-        raise SystemExit("usage: python -m fieldreport.eval.events UCDP_CSV [LIMIT]")
+        raise SystemExit("usage: python -m fieldreport.eval.grouping UCDP_CSV [LIMIT]")
     limit = int(args[1]) if len(args) > 1 else None
     print(json.dumps(evaluate_events(args[0], pipeline_records_for_report(), limit=limit), indent=2))
 

@@ -13,7 +13,7 @@ from typing import IO
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .model import EventRecord
+from fieldreport.schema.records import EventRecord
 
 RECORD_FORMATS = ("acled-csv", "geojson", "parquet", "jsonl")
 

@@ -46,7 +46,7 @@ components it touches: where reports that name only a country are dense (a war r
 components can span months; ``MatchConfig(country_score=0)`` turns country-level matching off.
 
 The defaults of ``MatchConfig`` were chosen on the UCDP GED Ukraine 2014-2021 headlines (see
-``fieldreport.eval.events``); they are a handful of global knobs, not lookups of known answers.
+``fieldreport.eval.grouping``); they are a handful of global knobs, not lookups of known answers.
 
 Consolidated fields (see ``build_event``):
 
@@ -77,7 +77,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .model import EventRecord
+from fieldreport.schema.records import EventRecord
 
 __all__ = [
     "CONTRACT_FIELDS",
