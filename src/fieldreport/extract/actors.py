@@ -1167,10 +1167,11 @@ class ActorExtractor:
     def _mentions_under(self, tok: Token, ms: Sequence[ActorMention]) -> list[ActorMention]:
         """Mentions on ``tok`` or reachable through its noun-phrase children (appositions, "of", conjuncts)."""
         out: list[ActorMention] = []
+        conj: set[int] = set()  # mentions reached through a conjunct: another side, never before the head's own
         seen: set[int] = set()
-        queue: list[tuple[Token, int, bool]] = [(tok, 0, False)]  # token, depth, reached through a preposition
+        queue: list[tuple[Token, int, bool, bool]] = [(tok, 0, False, False)]  # token, depth, via a preposition, a conjunct
         while queue:
-            t, depth, via_prep = queue.pop(0)
+            t, depth, via_prep, via_conj = queue.pop(0)
             if t.i in seen:
                 continue
             seen.add(t.i)
@@ -1179,15 +1180,17 @@ class ActorExtractor:
                     if via_prep and self._weak(m):
                         continue  # a country name inside a phrase ("positions of the army in Syria") is a place
                     out.append(m)
+                    if via_conj:
+                        conj.add(id(m))
             if depth >= 4:
                 continue
             for c in t.children:
                 if c.dep_ in _NP_DEPS:
-                    queue.append((c, depth + 1, via_prep))
+                    queue.append((c, depth + 1, via_prep, via_conj or c.dep_ == "conj"))
                 elif c.dep_ == "prep" and c.lower_ in ("of", "from", "including", "among", "belonging"):
-                    queue.extend((p, depth + 1, True) for p in c.children if p.dep_ == "pobj")
+                    queue.extend((p, depth + 1, True, via_conj) for p in c.children if p.dep_ == "pobj")
         # named actors before generic ones ("fighters of the X Brigade"), then in reading order
-        out.sort(key=lambda m: (m.actor.kind == "unidentified", self._weak(m), m.start))
+        out.sort(key=lambda m: (self._weak(m), id(m) in conj, m.actor.kind == "unidentified", m.start))
         return out
 
     @staticmethod
@@ -1331,9 +1334,7 @@ class ActorExtractor:
             if w is not None:
                 actor = d.entries[self._icp_owner].actor()
                 a2 = ActorMention(start=w.start(), end=w.end(), text=w.group(), actor=actor)
-        air = sub in self._af_types or (
-            sub in self._af_with and self._af_words is not None and self._af_words.search(doc_text(doc)) is not None
-        )
+        air = sub in self._af_types or (sub in self._af_with and self._air_weapon_in_clause(doc, span))
         a1 = self._air_force(a1, air, iso3, first=True)
         a2 = self._air_force(a2, air, iso3, first=False)
         if a1 is not None and a2 is not None and a1.actor.name == a2.actor.name and a1.start == a2.start:
@@ -1378,6 +1379,8 @@ class ActorExtractor:
         country = m.actor.country or iso3
         if m.actor.name != self.dict.generic_actor("unidentified", country).name:
             return m
+        if crim.get("countries") and country not in crim["countries"]:
+            return m
         cname = self.dict.country_name(country)
         if not cname:
             return m
@@ -1388,6 +1391,31 @@ class ActorExtractor:
         else:
             return m
         return m.model_copy(update={"actor": m.actor.model_copy(update={"name": name})})
+
+    def _air_weapon_in_clause(self, doc: Doc, span: Span) -> bool:
+        """An air weapon told in the event's own clause ("shelled the village and struck it with drones"), not in a
+        clause with its own subject ("..., and a drone hit a block in another city")."""
+        if self._af_words is None:
+            return False
+        try:
+            sent = span.root.sent
+        except ValueError:
+            sent = doc[:]
+        for w in self._af_words.finditer(sent.text):
+            wspan = doc.char_span(sent.start_char + w.start(), sent.start_char + w.end(), alignment_mode="expand")
+            if wspan is None:
+                continue
+            tok = wspan.root
+            v = tok
+            while v.pos_ not in ("VERB", "AUX") and v.head is not v:
+                v = v.head
+            if v.i == span.root.i:
+                return True
+            if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.i == v.i:
+                continue  # the weapon is the subject of another clause
+            if not any(c.dep_ in ("nsubj", "nsubjpass") for c in v.children):
+                return True
+        return False
 
     def _air_force(self, m: ActorMention | None, air: bool, iso3: str | None, first: bool) -> ActorMention | None:
         """A state's air and drone strikes coded to its air force where the codebook does so (``air_force``)."""
