@@ -369,7 +369,7 @@ def export(
     with store:
         try:
             if events:
-                from fieldreport.events.sync import export_events
+                from fieldreport.io.export import export_events
 
                 msg = export_events(store.events(), format, output)
             else:

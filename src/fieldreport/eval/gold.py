@@ -20,9 +20,6 @@ from rapidfuzz import fuzz
 from fieldreport.data import load_yaml
 from fieldreport.schema.records import Article, EventRecord
 
-ACLED_CONFLICT_TYPES = (
-    "Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots",
-)  # fmt: skip
 PLOVER_EVENTFUL = {"ASSAULT", "FIGHT", "PROTEST"}
 PLOVER_NON_EVENTS = {
     "AGREE", "DEMAND", "REJECT", "THREATEN", "DISAPPROVE", "SANCTION", "SUPPORT", "CONCEDE", "CONSULT",
