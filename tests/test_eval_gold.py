@@ -153,3 +153,10 @@ def test_eval_mistakes_file_that_cannot_be_written_is_a_clear_error(tmp_path):
     res = runner.invoke(app, ["eval", str(gold), "--mistakes", str(tmp_path / "no" / "such" / "dir.jsonl")])
     assert res.exit_code == 2
     assert "dir.jsonl" in res.output
+
+
+def test_inter_codes_spelled_out_in_words_are_read():
+    from fieldreport.eval.gold import inter_code
+
+    assert inter_code("6") == 6 and inter_code("Protesters") == 6 and inter_code("State forces") == 1
+    assert inter_code("External/Other forces") == 8 and inter_code("") is None and inter_code("0") is None

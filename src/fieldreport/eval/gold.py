@@ -300,11 +300,28 @@ class Mistakes:
         self.count += 1
 
 
+#: ACLED's newer files spell the inter codes out ("State forces", "Protesters").
+INTER_NAMES = {
+    "state forces": 1, "rebel group": 2, "rebel groups": 2, "political militia": 3, "political militias": 3,
+    "identity militia": 4, "identity militias": 4, "rioters": 5, "protesters": 6, "civilians": 7,
+    "external/other forces": 8, "external/other force": 8, "other forces": 8,
+}  # fmt: skip
+
+
+def inter_code(value: str | None) -> int | None:
+    """An inter code from a number ("6") or ACLED's words for it ("Protesters")."""
+    v = (value or "").strip()
+    if not v:
+        return None
+    n = _int(v) if re.fullmatch(r"\d+(\.0)?", v) else INTER_NAMES.get(v.lower())
+    return n or None
+
+
 def _present_columns(rows: list[dict]) -> set[str]:
     """Columns that hold a value in at least one row (an all-zero inter2 counts as absent)."""
     return {
         k for r in rows for k, v in r.items()
-        if k and v not in (None, "") and not (k.startswith("inter") and v.strip() == "0")
+        if k and v not in (None, "") and not (k.startswith("inter") and not inter_code(v))
     }  # fmt: skip
 
 
@@ -313,7 +330,10 @@ def _acled_gold(row: dict, name: str):
     if name in ("event_type", "sub_event_type", "actor1", "actor2", "admin1"):
         v = (row.get(name) or "").strip()
         return (strip_years(v) if name.startswith("actor") else v) or None
-    if name in ("inter1", "inter2", "fatalities"):
+    if name in ("inter1", "inter2"):
+        v = inter_code(row.get(name))
+        return None if not v else v
+    if name == "fatalities":
         v = _int(row.get(name))
         return None if v is None or (name.startswith("inter") and v == 0) else v
     if name == "event_date":
