@@ -87,6 +87,7 @@ class _Problems:
     def __init__(self) -> None:
         self.skipped = 0
         self.warnings = 0
+        self.unchanged = 0  # articles a re-run found stored unchanged already
 
     def report(self, p: InputProblem) -> None:
         if p.skipped:
@@ -231,25 +232,36 @@ def ingest(
     workers: WorkersOpt = 0,
     batch: Annotated[int, typer.Option(help="Articles per transaction.")] = 200,
     max_chars: MaxCharsOpt = DEFAULT_MAX_CHARS,
+    force: Annotated[bool, typer.Option("--force", help="Extract again articles already stored unchanged.")] = False,
     quiet: QuietOpt = False,
 ) -> None:
-    """Extract records from articles and store them in DuckDB (re-ingesting replaces, never duplicates);
-    then merge them into events and show a summary."""
-    from fieldreport.io.store import Store
+    """Extract records from articles and store them in DuckDB (re-ingesting replaces, never duplicates;
+    articles stored unchanged are skipped); then merge them into events and show a summary."""
+    from fieldreport.io.store import Store, content_hash
 
     problems = _Problems()
     pipe = _pipeline(model)
     store = Store(db)
+    stored = {} if force else store.stored_hashes()
     seen: list[str] = []
 
+    def fresh():
+        for art in _articles(inputs, problems, max_chars):
+            if stored.get(art.id) is not None and stored[art.id] == content_hash(art):
+                problems.unchanged += 1
+                continue
+            yield art
+
     def tracked():
-        for art, recs in _run(pipe, _articles(inputs, problems, max_chars), workers, quiet):
+        for art, recs in _run(pipe, fresh(), workers, quiet):
             seen.append(art.id)
             yield art, recs
 
     n_articles, n_records = store.ingest_stream(tracked(), batch=batch)
     _consolidate_store(store, seen)
     err.print(f"Stored {n_articles} articles and {n_records} event records in {store.path}.")
+    if problems.unchanged:
+        err.print(f"Skipped {problems.unchanged} articles stored unchanged already (--force extracts them again).")
     _print_summary(store)
     store.close()
     problems.closing()
