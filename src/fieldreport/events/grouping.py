@@ -77,6 +77,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from fieldreport.geo.countries import iso3_of
+from fieldreport.geo.distance import haversine_km
 from fieldreport.schema.records import EventRecord
 from fieldreport.schema.taxonomy import FAMILY
 
@@ -269,7 +271,6 @@ _COMPATIBLE: dict[frozenset[str], float] = {
 _STRICT_TYPES = {"Strategic developments"}
 
 _YEARS = re.compile(r"\s*\(\d{4}-\d{0,4}\)\s*$")
-_EARTH_KM = 6371.0088
 
 
 def _family(rec: EventRecord) -> str:
@@ -282,13 +283,6 @@ def _norm_actor(name: str | None) -> str | None:
     return _YEARS.sub("", name).strip().casefold() or None
 
 
-def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
-
-
 @lru_cache(maxsize=4096)
 def _country_key(iso3: str | None, name: str | None) -> str | None:
     """One key per country whether a record gives its ISO3 code, its name, or both."""
@@ -296,13 +290,7 @@ def _country_key(iso3: str | None, name: str | None) -> str | None:
         return iso3.strip().upper()
     if not name or not name.strip():
         return None
-    try:
-        import pycountry
-
-        found = pycountry.countries.lookup(name.strip())
-        return str(found.alpha_3)
-    except (LookupError, ImportError):
-        return name.strip().casefold()
+    return iso3_of(name) or name.strip().casefold()
 
 
 _ACTOR_COUNTRY = (re.compile(r"\(([A-Z][A-Za-z .,'-]+)\)$"), re.compile(r"\bof (?:the )?([A-Z][A-Za-z .'-]+)$"))
@@ -317,12 +305,7 @@ def _actor_country(name: str | None) -> str | None:
     for pattern in _ACTOR_COUNTRY:
         m = pattern.search(bare)
         if m:
-            try:
-                import pycountry
-
-                return str(pycountry.countries.lookup(m.group(1).strip()).alpha_3)
-            except (LookupError, ImportError):
-                return None
+            return iso3_of(m.group(1))
     return None
 
 
@@ -426,7 +409,7 @@ def _place_score(a: _Rec, b: _Rec, cfg: MatchConfig) -> float:
         ga, gb = a.record.geonameid, b.record.geonameid
         if ga is not None and ga == gb:
             return 1.0
-        km = _haversine_km(a.lat, a.lon, b.lat, b.lon)  # type: ignore[arg-type]
+        km = haversine_km(a.lat, a.lon, b.lat, b.lon)  # type: ignore[arg-type]
         if km > cfg.max_km:
             return 0.0
         if km <= cfg.same_place_km:
@@ -1001,7 +984,7 @@ class Consolidator:
         if a.box and b.box:
             lat0, lat1 = min(a.box[0], b.box[0]), max(a.box[1], b.box[1])
             lon0, lon1 = min(a.box[2], b.box[2]), max(a.box[3], b.box[3])
-            if _haversine_km(lat0, lon0, lat1, lon1) > cfg.max_km:
+            if haversine_km(lat0, lon0, lat1, lon1) > cfg.max_km:
                 return False
         return True
 

@@ -44,6 +44,7 @@ from spacy.tokens import Doc, Span, Token
 from fieldreport.data import load_yaml
 from fieldreport.schema.records import Actor, ActorMention
 from fieldreport.schema.taxonomy import EVENT_TYPES, sub_event_types_of
+from fieldreport.text.lexicon import SPEECH_LEMMAS
 from fieldreport.text.spans import doc_text
 
 ENV_ACTORS = "FIELDREPORT_ACTORS"
@@ -425,7 +426,7 @@ class ActorExtractor:
         self._not_ethnic = frozenset(w.lower() for w in cfg.get("not_ethnic") or [])
         self._claim_verbs = frozenset(cfg.get("claim_verbs") or [])
         self._claim_objects = frozenset(cfg.get("claim_objects") or [])
-        self._say_verbs = frozenset(cfg.get("say_verbs") or [])
+        self._say_verbs = SPEECH_LEMMAS
         self._blame_verbs = frozenset(cfg.get("blame_verbs") or [])
         linked = _alt(cfg.get("affiliated") or [])
         backed = _alt(cfg.get("backed") or [])

@@ -34,6 +34,7 @@ from spacy.tokens import Doc, Span, Token
 from fieldreport.data import load_yaml
 from fieldreport.schema.records import EventCandidate
 from fieldreport.schema.taxonomy import ARMED_EVENT_TYPES, CONFLICT_EVENT_TYPES, FAMILY, SUB_TO_EVENT_TYPE
+from fieldreport.text.lexicon import SPEECH_LEMMAS
 from fieldreport.text.spans import doc_text
 
 __all__ = ["EventDetector", "TriggerDecision"]
@@ -100,10 +101,7 @@ _HABITUAL_WORDS = frozenset(
      "repeated", "frequent", "regular", "recurring", "recurrent", "daily", "nightly", "constant",
      "persistent", "periodic", "sporadic", "previous", "former", "prior"}
 )
-_REPORTING_VERBS = frozenset(
-    {"say", "tell", "report", "announce", "confirm", "state", "add", "claim", "write", "post", "tweet",
-     "explain", "note", "allege", "insist", "acknowledge", "admit"}
-)
+_REPORTING_VERBS = SPEECH_LEMMAS | frozenset({"acknowledge", "admit"})
 # Sentences from this index on are the body of an article (0 is the lead, 1 its elaboration).
 _BODY_SENTENCE = 2
 _DEFINITE = frozenset({"the", "this", "that", "these", "those", "its", "their", "his", "her"})
