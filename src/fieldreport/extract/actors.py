@@ -29,7 +29,6 @@ Typical use::
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -42,12 +41,12 @@ from pydantic import BaseModel, ConfigDict
 from spacy.tokens import Doc, Span, Token
 
 from fieldreport.data import load_yaml
+from fieldreport.settings import ENV_ACTORS, Settings
 from fieldreport.schema.records import Actor, ActorMention
 from fieldreport.schema.taxonomy import EVENT_TYPES, sub_event_types_of
 from fieldreport.text.lexicon import SPEECH_LEMMAS
 from fieldreport.text.spans import doc_text
 
-ENV_ACTORS = "FIELDREPORT_ACTORS"
 
 STATE_KINDS = ("military", "police", "government")
 _STATE_PREFIX = {"military": "Military Forces of", "police": "Police Forces of", "government": "Government of"}
@@ -190,7 +189,7 @@ class ActorDictionary:
         """
         entries = [ActorEntry.from_dict(d, "actors.yaml") for d in load_yaml("actors.yaml")["actors"]]
         paths = [Path(p) for p in extra_paths or []]
-        env = os.environ.get(ENV_ACTORS) if use_env else None
+        env = Settings.from_env().actors if use_env else None
         if env:
             paths.append(Path(env))
         for p in paths:

@@ -37,12 +37,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from fieldreport.data import load_yaml
+from fieldreport.settings import ENV_CACHE, Settings
 from fieldreport.geo.distance import haversine_km  # noqa: F401 (used here and re-exported)
 from fieldreport.geo.normalize import is_latin_name, light_key, place_key
 from fieldreport.schema.records import Place
 
 GAZETTEER_VERSION = "6"
-ENV_CACHE = "FIELDREPORT_CACHE_DIR"
 USER_FILE = "user-geonames.pkl"
 
 FEATURES: tuple[str, ...] = ("country", "admin1", "admin2", "city", "other")
@@ -51,7 +51,7 @@ F_COUNTRY, F_ADMIN1, F_ADMIN2, F_CITY, F_OTHER = range(5)
 
 def cache_dir() -> Path:
     """Where built indexes live: ``$FIELDREPORT_CACHE_DIR`` or the user's cache directory."""
-    env = os.environ.get(ENV_CACHE)
+    env = Settings.from_env().cache_dir
     if env:
         return Path(env)
     import platformdirs

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,10 +15,10 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from fieldreport.settings import Settings
 from fieldreport.schema.columns import arrow_schema, columns, sql_type
 from fieldreport.schema.records import Article, EventRecord
 
-ENV_DB = "FIELDREPORT_DB"
 DEFAULT_DB = "fieldreport.duckdb"
 SCHEMA_VERSION = 2  # 2: articles.content_hash (what a re-run compares to skip unchanged articles)
 
@@ -63,7 +62,7 @@ def content_hash(article: Article) -> str:
 
 
 def default_db_path() -> str:
-    return os.environ.get(ENV_DB) or DEFAULT_DB
+    return Settings.from_env().db or DEFAULT_DB
 
 
 class Store:
