@@ -253,9 +253,6 @@ class Store:
             out.append(EventRecord(**d))
         return out
 
-    def iter_records(self, batch: int = 5000) -> Iterable[EventRecord]:
-        yield from self.records()
-
     def article(self, article_id: str) -> Article | None:
         row = self.con.execute(
             "SELECT article_id, title, published, outlet, url, language, text FROM articles "
