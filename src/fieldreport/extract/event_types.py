@@ -930,6 +930,10 @@ class EventDetector:
                 continue
             trig, sub, why = result
             assert sub is not None
+            reason = self._grievance(head, sub)
+            if reason:
+                decisions.append(TriggerDecision(c_start, c_end, text, trig.name, sub, "nonevent", reason))
+                continue
             reason = _irrealis(head, trig.purpose_ok)
             if reason:
                 decisions.append(TriggerDecision(c_start, c_end, text, trig.name, sub, "nonevent", reason))
@@ -982,6 +986,35 @@ class EventDetector:
 
         clusters.sort(key=rank)
         return clusters, decisions, ctx
+
+    def _grievance(self, h: Token, sub: str) -> str | None:
+        """Why a violent trigger is what a protest is about, not an event: "protest against the killing
+        of a student", "condemned the attack", "to commemorate those killed"."""
+        if SUB_TO_EVENT_TYPE[sub] == "Protests":
+            return None
+        grievance = self._lex.classes.get("grievance")
+        protest = self._lex.classes.get("protest")
+        t = h
+        for _ in range(6):
+            if t.head.i == t.i:
+                return None
+            parent = t.head
+            lem = parent.lemma_.lower()
+            if grievance is not None and t.dep_ in ("dobj", "pobj", "relcl", "acl", "compound", "nsubjpass") and (
+                lem in grievance.words
+            ):
+                return f"a protest's grievance: governed by {parent.text!r}"
+            if parent.lower_ in ("against", "over") and parent.dep_ == "prep" and protest is not None:
+                up = parent.head
+                if up.lemma_.lower() in protest.words or up.lemma_.lower() in ("stage", "hold", "strike", "demand"):
+                    return f"a protest's grievance: '{up.text} {parent.text} ...'"
+                sent = h.sent
+                if parent.lower_ == "against" and any(
+                    x.lemma_.lower() in protest.words and x.i != h.i for x in sent
+                ):
+                    return "a protest's grievance: 'against ...' in a sentence about a protest"
+            t = parent
+        return None
 
     def _escalate(self, clusters: list[_Found]) -> None:
         """A protest takes the worst thing told of it: the most severe sub-event type among the
