@@ -37,12 +37,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from fieldreport.data import load_yaml
+from fieldreport.settings import ENV_CACHE, Settings
 from fieldreport.geo import subdivisions
+from fieldreport.geo.distance import haversine_km  # noqa: F401 (used here and re-exported)
 from fieldreport.geo.normalize import is_latin_name, light_key, place_key
 from fieldreport.schema.records import Place
 
 GAZETTEER_VERSION = "7"
-ENV_CACHE = "FIELDREPORT_CACHE_DIR"
 USER_FILE = "user-geonames.pkl"
 
 FEATURES: tuple[str, ...] = ("country", "admin1", "admin2", "city", "other")
@@ -51,7 +52,7 @@ F_COUNTRY, F_ADMIN1, F_ADMIN2, F_CITY, F_OTHER = range(5)
 
 def cache_dir() -> Path:
     """Where built indexes live: ``$FIELDREPORT_CACHE_DIR`` or the user's cache directory."""
-    env = os.environ.get(ENV_CACHE)
+    env = Settings.from_env().cache_dir
     if env:
         return Path(env)
     import platformdirs
@@ -88,14 +89,6 @@ def inputs_hash() -> str:
         st = p.stat()
         h.update(f"{p.name}|{st.st_size}|{int(st.st_mtime)}".encode())
     return h.hexdigest()[:12]
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _box_middle(points: list[tuple[float, float]]) -> tuple[float, float]:
