@@ -820,3 +820,22 @@ def test_destroyed_property_has_civilians_as_actor2(nlp, ex):
     text = "Villagers from Toko set fire to a herders' granary near Tchaourou."
     r = _roles(nlp, ex, text, "set fire", "BEN", "Looting/property destruction")
     assert _n(r.actor1) == "Toko Communal Militia (Benin)" and _n(r.actor2) == "Civilians (Benin)"
+
+
+def test_a_label_trigger_takes_the_subject_that_follows_as_actor1(nlp, ex):
+    # the trigger only names the event; the clause after it says who acted
+    text = "Looting: on Tuesday night, JNIM fighters took forty cattle from herders near Karimama."
+    r = _roles(nlp, ex, text, "Looting", "BEN", "Looting/property destruction")
+    assert _n(r.actor1) == "JNIM: Group for Support of Islam and Muslims"
+    assert _n(r.actor2) == "Civilians (Benin)"
+
+
+def test_rioters_fighting_rioters_and_riot_police(nlp, ex):
+    text = "Young men of two rival quarters clashed with sticks and stones in Djougou, leaving six hurt."
+    r = _roles(nlp, ex, text, "clashed", "BEN", "Mob violence")
+    assert _n(r.actor1) == "Rioters (Benin)" and _n(r.actor2) == "Rioters (Benin)"
+    text = "A mob beat a suspected thief to death in a market in Parakou."
+    assert _n(_roles(nlp, ex, text, "beat", "BEN", "Mob violence").actor2) == "Civilians (Benin)"
+    text = "Demonstrators set a tax office on fire in Save. Gendarmes later restored order."
+    r = _roles(nlp, ex, text, "set", "BEN", "Violent demonstration")
+    assert _n(r.actor1) == "Rioters (Benin)" and _n(r.actor2) == "Police Forces of Benin Gendarmerie"

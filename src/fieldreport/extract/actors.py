@@ -529,6 +529,7 @@ class ActorExtractor:
         self._say_verbs = SPEECH_LEMMAS
         self._blame_verbs = frozenset(cfg.get("blame_verbs") or [])
         self._protesters_first = frozenset(cfg.get("protesters_first") or [])
+        self._mutual = frozenset(cfg.get("mutual_violence") or [])
         icp = cfg.get("interception") or {}
         self._icp_types = frozenset(icp.get("sub_event_types") or [])
         self._icp_weapons = _word_re(icp.get("weapons"))
@@ -923,6 +924,14 @@ class ActorExtractor:
             before = [m for m in before if a2 is None or m.actor.name != a2.actor.name]
             if before:
                 a1 = before[-1]
+        if a1 is None:
+            # a trigger that only names the event ("Property destruction: on Monday, X burned ..."): the subject of
+            # the clause that tells it acted
+            subj = [m for m in ms if m.start >= trigger_end and id(m) not in used and self._is_subject(doc, m)]
+            if subj:
+                a1 = subj[0]
+                if a2 is not None and a2.start == a1.start:
+                    a2 = None
         if a2 is None and sub_event_type not in _PROTEST_TYPES:
             after = [m for m in ms if m.start >= trigger_end and not self._weak(m) and m.actor.kind != "protesters"]
             after = [m for m in after if a1 is None or (m.start != a1.start and m.actor.name != a1.actor.name)]
@@ -1188,6 +1197,28 @@ class ActorExtractor:
         out.sort(key=lambda m: (self._weak(m), id(m) in conj, m.actor.kind == "unidentified", m.start))
         return out
 
+    def _two_sided(self, span: Span) -> Token | None:
+        """The word of the event's sentence that tells of two sides fighting each other ("clashed", "a fight")."""
+        try:
+            sent = span.root.sent
+        except ValueError:
+            sent = span.doc[:]
+        return next((t for t in sent if t.lemma_.lower() in self._mutual), None)
+
+    def _is_subject(self, doc: Doc, m: ActorMention) -> bool:
+        """The mention is the subject of an active verb (not a country name standing for a place)."""
+        if self._weak(m):
+            return False
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            return False
+        root = span.root
+        while root.dep_ in ("compound", "amod", "pobj", "prep") and root.head is not root and root.head.pos_ != "VERB":
+            root = root.head  # "a group of farmers": the group is the subject
+        if root.dep_ == "appos" and root.head.dep_ == "ROOT" and root.head.pos_ in ("NOUN", "PROPN"):
+            return True  # "Looting: on Monday, a farmer ...": the parser hangs the clause on the label
+        return root.dep_ == "nsubj" and root.head.pos_ in ("VERB", "AUX")
+
     @staticmethod
     def _first_two(found: list[ActorMention]) -> tuple[ActorMention | None, ActorMention | None]:
         if not found:
@@ -1277,7 +1308,19 @@ class ActorExtractor:
                 else:
                     a2, s2 = None, None
             elif sub == "Mob violence" and (a2 is None or a2.actor.kind in CIVILIAN_KINDS):
-                a2, s2 = self._civilians(a2, s2, iso3, ts, te, doc, every)
+                mutual = self._two_sided(span)
+                if mutual is not None:
+                    # two crowds or communities fighting each other: rioters on both sides (the evidence: the word)
+                    a2 = ActorMention(start=mutual.idx, end=mutual.idx + len(mutual.text), text=mutual.text,
+                                      actor=d.generic_actor("rioters", iso3))  # fmt: skip
+                else:
+                    a2, s2 = self._civilians(a2, s2, iso3, ts, te, doc, every)
+            elif sub == "Violent demonstration" and a2 is None:
+                # the police or army that faced the demonstrators, named anywhere in the report
+                force = every.of_kinds(frozenset({"police", "military"}))
+                force = [m for m in force if m.actor.country in (None, iso3)]
+                if force:
+                    a2 = force[0]
         elif sub in _VAC_TYPES:
             armed = self._armed_civilian(a1, doc, iso3)
             if armed is not None:
@@ -1333,7 +1376,8 @@ class ActorExtractor:
         a1 = self._air_force(a1, air, iso3, first=True)
         a2 = self._air_force(a2, air, iso3, first=False)
         if a1 is not None and a2 is not None and a1.actor.name == a2.actor.name and a1.start == a2.start:
-            a2 = None
+            if not (sub == "Mob violence" and a2.actor.kind == "rioters"):  # rioters fighting rioters: both sides
+                a2 = None
         return Roles(actor1=a1, actor2=a2, assoc_actor_1=s1, assoc_actor_2=s2)
 
     def _armed_civilian(
