@@ -105,6 +105,8 @@ class ActorEntry:
     acronyms: list[str] = field(default_factory=list)
     by_country: dict[str, str] = field(default_factory=dict)
     split: str | None = None
+    local_aliases: list[str] = field(default_factory=list)
+    became: dict[str, Any] | None = None
 
     @classmethod
     def from_dict(cls, d: dict[str, Any], source: str = "") -> ActorEntry:
@@ -113,7 +115,9 @@ class ActorEntry:
         inter = d.get("inter")
         if inter is not None and not (isinstance(inter, int) and 1 <= inter <= 8):
             raise ValueError(f"{source}: actor {d['name']!r} has inter {inter!r}; inter codes are 1..8")
-        unknown = set(d) - {"name", "inter", "country", "kind", "aliases", "acronyms", "by_country", "split"}
+        unknown = set(d) - {
+            "name", "inter", "country", "kind", "aliases", "acronyms", "by_country", "split", "local_aliases", "became"
+        }  # fmt: skip
         if unknown:
             raise ValueError(f"{source}: actor {d['name']!r} has unknown keys {sorted(unknown)}")
         return cls(
@@ -125,6 +129,8 @@ class ActorEntry:
             acronyms=[str(a) for a in d.get("acronyms") or []],
             by_country={str(k): str(v) for k, v in (d.get("by_country") or {}).items()},
             split=d.get("split"),
+            local_aliases=[str(a) for a in d.get("local_aliases") or []],
+            became=dict(d["became"]) if d.get("became") else None,
         )
 
     def actor(self) -> Actor:
@@ -324,8 +330,15 @@ class ActorDictionary:
         name = g.template.format(country=cname) if cname else g.template.split(" (")[0]
         return Actor(name=name, inter=g.inter, country=iso3 if cname else None, kind=g.kind)
 
-    def resolve(self, entry: ActorEntry, country_iso3: str | None) -> Actor:
-        """The entry's actor as named for an event in ``country_iso3`` (split-by-country groups)."""
+    def resolve(self, entry: ActorEntry, country_iso3: str | None, year: int | None = None) -> Actor:
+        """The entry's actor as named for an event in ``country_iso3`` (split-by-country groups) in ``year``
+        (unknown: now): a group that ``became`` another actor is named as it became from that year on."""
+        b = entry.became
+        if b and (year is None or year >= int(b["year"])) and not (country_iso3 and country_iso3 in entry.by_country):
+            return Actor(
+                name=str(b["name"]), inter=int(b.get("inter") or entry.inter or 1), country=b.get("country") or entry.country,
+                kind=str(b.get("kind") or entry.kind),
+            )
         if country_iso3 and country_iso3 in entry.by_country:
             target = entry.by_country[country_iso3]
             if target in self.entries and target != entry.name:
@@ -427,6 +440,7 @@ class ActorExtractor:
         self._cs = ahocorasick.Automaton()
         ci: dict[str, list[str]] = {}
         cs: dict[str, list[str]] = {}
+        local: set[str] = set()  # surfaces that name an actor only in its own country
 
         def put(table: dict[str, list[str]], surface: str, key: str) -> None:
             keys = table.setdefault(surface, [])
@@ -441,6 +455,9 @@ class ActorExtractor:
                     put(ci, _lower_same_length(a), e.name)
             for a in e.acronyms:
                 put(cs, a, e.name)
+            for a in e.local_aliases:
+                put(ci, _lower_same_length(a), e.name)
+                local.add(_lower_same_length(a))
         # state nicknames ("IDF", "Tatmadaw")
         for kind, per_country in (d.state.get("aliases") or {}).items():
             for iso3, names in per_country.items():
@@ -460,7 +477,7 @@ class ActorExtractor:
         # short acronyms that mean other things elsewhere ("KIA": killed in action): only in their home country
         self._ambiguous: set[str] = set(d.state.get("ambiguous_acronyms") or [])
         for k, keys in ci.items():
-            self._ci.add_word(k, (len(k), tuple(keys), False))
+            self._ci.add_word(k, (len(k), tuple(keys), k in local))
         for k, keys in cs.items():
             self._cs.add_word(k, (len(k), tuple(keys), k in self._ambiguous))
         self._ci.make_automaton()
@@ -689,7 +706,7 @@ class ActorExtractor:
         if key.startswith("\x00unit:"):
             return self.dict.unit_actor(self.dict.units[int(key.split(":")[1])], country_iso3, year)
         entry = self.dict.entries.get(key)
-        return self.dict.resolve(entry, country_iso3) if entry else None
+        return self.dict.resolve(entry, country_iso3, year) if entry else None
 
     def _unit(self, mods: str, head: str, iso3: str | None, year: int | None) -> Actor | None:
         """A sub-unit named by the phrase's last words ("Brazilian military police", "the gendarmes")."""
