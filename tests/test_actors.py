@@ -862,3 +862,17 @@ def test_unnamed_baloch_separatists_and_pakistan_groups(nlp, ex):
         "Baloch Separatists (Pakistan)"
     ]
     assert "BRA: Baloch Republican Army" in _names(_find(nlp, ex, "The BRA claimed the blast in Dera Bugti.", "PAK"))
+
+
+def test_victims_of_a_headline_participle_are_actor2(nlp, ex):
+    # "six soldiers killed in shelling": headline English drops the auxiliary; the soldiers were hit
+    r = _roles(nlp, ex, "Four Indian soldiers killed in shelling.", "shelling", "IND",
+               "Shelling/artillery/missile attack")  # fmt: skip
+    assert r.actor1 is None or _n(r.actor1) != "Military Forces of India (2014-)"
+    assert _n(r.actor2) == "Military Forces of India (2014-)"
+
+
+def test_a_states_fire_is_its_military(nlp, ex):
+    assert _names(_find(nlp, ex, "Three villagers were killed by Pakistani firing near the border.", "IND"))[0] == (
+        "Military Forces of Pakistan (2024-)"
+    )

@@ -1048,6 +1048,8 @@ class ActorExtractor:
         participle = trig.tag_ == "VBN" and trig.dep_ in ("acl", "amod")
         passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in children) or (participle and not has_object)
         is_verb = trig.pos_ in ("VERB", "AUX") or (trig.pos_ != "NOUN" and trig.dep_ == "ROOT")
+        if trig.tag_ == "VBG" and trig.dep_ == "pobj":
+            is_verb = False  # a gerund after a preposition is the event's noun ("killed in shelling")
         if is_verb:
             for c in children:
                 if c.dep_ == "agent":
@@ -1164,16 +1166,36 @@ class ActorExtractor:
             head = trig.head
             if trig.dep_ in ("dobj", "pobj") and head.pos_ in ("VERB", "AUX", "ADP"):
                 verb = head.head if head.pos_ == "ADP" else head
-                # "X launched an attack on Y", "X carried out strikes"
-                for c in verb.children:
-                    if c.dep_ == "nsubj" and not agents:
-                        add(agents, c)
-                    elif c.dep_ == "agent" and not agents:
-                        for p in c.children:
-                            if p.dep_ == "pobj":
-                                add(agents, p)
-                if not agents and verb.dep_ == "relcl":
-                    add(agents, verb.head)
+                no_object = not any(c.dep_ == "dobj" for c in verb.children)
+                verb_passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children) or (
+                    verb.tag_ == "VBN" and no_object and (
+                        verb.dep_ in ("acl", "relcl")
+                        # a headline's "six soldiers killed in shelling": a participle with no auxiliary
+                        or (verb.dep_ == "ROOT" and not any(c.dep_ in ("aux", "auxpass") for c in verb.children))
+                    )
+                )
+                if head.pos_ == "ADP" and verb_passive and verb.pos_ == "VERB":
+                    # "six soldiers killed in shelling", "soldiers were wounded in an ambush": the victims
+                    for c in verb.children:
+                        if c.dep_ in ("nsubjpass", "nsubj"):
+                            add(patients, c)
+                        elif c.dep_ == "agent" and not agents:
+                            for p in c.children:
+                                if p.dep_ == "pobj":
+                                    add(agents, p)
+                    if verb.dep_ in ("acl", "relcl"):
+                        add(patients, verb.head)
+                else:
+                    # "X launched an attack on Y", "X carried out strikes"
+                    for c in verb.children:
+                        if c.dep_ == "nsubj" and not agents:
+                            add(agents, c)
+                        elif c.dep_ == "agent" and not agents:
+                            for p in c.children:
+                                if p.dep_ == "pobj":
+                                    add(agents, p)
+                    if not agents and verb.dep_ == "relcl":
+                        add(agents, verb.head)
             elif trig.dep_ in ("nsubj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
                 # "An air strike by X killed five civilians"
                 for c in head.children:
