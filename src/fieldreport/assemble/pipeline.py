@@ -20,6 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from fieldreport.assemble import notes as notes_x
+from fieldreport.assemble.long_text import extract_long, is_long
 from fieldreport.extract import claims as claims_x
 from fieldreport.extract import figures as figures_x
 from fieldreport.extract import dates as dates_x
@@ -39,6 +40,7 @@ from fieldreport.schema.records import (
     PlaceMention,
 )
 from fieldreport.text.nlp import check_model, load_nlp, load_places_nlp
+from fieldreport.text.windows import pipe_texts
 
 #: How many sentences after its trigger's sentence an event's figures may be read from.
 SCOPE_SENTENCES = 3
@@ -112,6 +114,8 @@ class Pipeline:
     # -- public API --------------------------------------------------------------------------------
 
     def extract(self, article: Article) -> list[EventRecord]:
+        if is_long(article, self.nlp):  # read window by window: linear in length, no spaCy E088
+            return extract_long(article, self.nlp, self.process, _same_event)
         return self.process(article, self.nlp(article.text))
 
     def extract_many(
@@ -136,7 +140,7 @@ class Pipeline:
         """Place mentions of a batch of articles, in one ``nlp.pipe`` call."""
         nlp = self.places_nlp(parse)
         return [(art, self.places.find(doc))
-                for art, doc in zip(articles, nlp.pipe([a.text for a in articles], batch_size=len(articles) or 1))]
+                for art, doc in zip(articles, pipe_texts(nlp, [a.text for a in articles]))]
 
     def places_many(
         self, articles: Iterable[Article], workers: int = 1, batch_size: int = 16, parse: bool = False
@@ -163,8 +167,10 @@ class Pipeline:
                 yield from done
 
     def _run_batch(self, batch: list[Article]) -> Iterator[tuple[Article, list[EventRecord]]]:
-        for art, doc in zip(batch, self.nlp.pipe([a.text for a in batch], batch_size=len(batch))):
-            yield art, self.process(art, doc)
+        short = [a for a in batch if not is_long(a, self.nlp)]
+        docs = iter(self.nlp.pipe([a.text for a in short], batch_size=len(short) or 1))
+        for art in batch:
+            yield art, (self.extract(art) if is_long(art, self.nlp) else self.process(art, next(docs)))
 
     # -- the core ----------------------------------------------------------------------------------
 
