@@ -441,8 +441,8 @@ def export(
     wait: WaitOpt = None,
 ) -> None:
     """Write the stored records (or events) in the field's formats."""
-    from fieldreport.events.sync import EVENT_FORMATS, export_events, stored_events
-    from fieldreport.io.export import RECORD_FORMATS, export_records
+    from fieldreport.events.sync import stored_events
+    from fieldreport.io.export import EVENT_FORMATS, RECORD_FORMATS, export_events, export_records
 
     formats = EVENT_FORMATS if events else RECORD_FORMATS
     if format not in formats:
@@ -551,6 +551,7 @@ def eval_(
     events_: Annotated[bool, typer.Option("--events", help="Score the grouping of reports into events (UCDP).")] = False,
     limit: Annotated[Optional[int], typer.Option(help="Score only the first N items of each file.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+    mistakes: Annotated[Optional[str], typer.Option("--mistakes", help="Write every wrong field (gold, ours, the text, our evidence) to this JSON Lines file (UCDP, ACLED, PLOVER).")] = None,
     model: ModelOpt = None,
     workers: WorkersOpt = 0,
     parse: ParseOpt = False,
@@ -563,14 +564,24 @@ def eval_(
         if not Path(f).exists():
             err.print(f"[red]error:[/red] {f}: no such file")
             raise typer.Exit(2)
-        try:
-            results.append(
-                run_eval(f, kind=kind, places_only=places_only, events=events_, limit=limit, model=model,
-                         workers=workers, parse=parse)
-            )
-        except ValueError as exc:
-            err.print(f"[red]error:[/red] {f}: {exc}")
-            raise typer.Exit(2) from exc
+    try:
+        wrong = open(mistakes, "w", encoding="utf-8") if mistakes else None
+    except OSError as exc:
+        err.print(f"[red]error:[/red] {mistakes}: cannot write ({exc.strerror})")
+        raise typer.Exit(2) from exc
+    try:
+        for f in files:
+            try:
+                results.append(
+                    run_eval(f, kind=kind, places_only=places_only, events=events_, limit=limit, model=model,
+                             workers=workers, parse=parse, mistakes=wrong)
+                )
+            except ValueError as exc:
+                err.print(f"[red]error:[/red] {f}: {exc}")
+                raise typer.Exit(2) from exc
+    finally:
+        if wrong is not None:
+            wrong.close()
     if as_json:
         sys.stdout.write(json.dumps(results, indent=2, default=str) + "\n")
         return

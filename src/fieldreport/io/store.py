@@ -33,56 +33,24 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from fieldreport.settings import Settings
+from fieldreport.schema.columns import arrow_schema, columns, sql_type
 from fieldreport.schema.records import Article, EventRecord
 
-ENV_DB = "FIELDREPORT_DB"
 DEFAULT_DB = "fieldreport.duckdb"
 SCHEMA_VERSION = 2  # 2: articles.content_hash (what a re-run compares to skip unchanged articles)
 
+#: The records table: the record's own fields (declared once, in EventRecord) plus the record's rank
+#: within its article. Nested fields (materiel, claims, evidence) are JSON.
+_KEYS = {"record_id": "VARCHAR PRIMARY KEY", "article_id": "VARCHAR NOT NULL"}
 _SCALAR_FIELDS: list[tuple[str, str]] = [
-    ("record_id", "VARCHAR PRIMARY KEY"),
-    ("article_id", "VARCHAR NOT NULL"),
+    *_KEYS.items(),
     ("rank", "INTEGER"),
-    ("event_date", "DATE"),
-    ("time_precision", "INTEGER"),
-    ("event_type", "VARCHAR"),
-    ("sub_event_type", "VARCHAR"),
-    ("actor1", "VARCHAR"),
-    ("assoc_actor_1", "VARCHAR"),
-    ("inter1", "INTEGER"),
-    ("actor2", "VARCHAR"),
-    ("assoc_actor_2", "VARCHAR"),
-    ("inter2", "INTEGER"),
-    ("country", "VARCHAR"),
-    ("iso3", "VARCHAR"),
-    ("admin1", "VARCHAR"),
-    ("admin2", "VARCHAR"),
-    ("location", "VARCHAR"),
-    ("latitude", "DOUBLE"),
-    ("longitude", "DOUBLE"),
-    ("geo_precision", "INTEGER"),
-    ("geonameid", "BIGINT"),
-    ("fatalities", "INTEGER"),
-    ("fatalities_low", "INTEGER"),
-    ("fatalities_best", "INTEGER"),
-    ("fatalities_high", "INTEGER"),
-    ("injured", "INTEGER"),
-    ("materiel", "JSON"),
-    ("claims", "JSON"),
-    ("source", "VARCHAR"),
-    ("notes", "VARCHAR"),
-    ("evidence", "JSON"),
-    ("confidence", "DOUBLE"),
+    *((c.name, sql_type(c)) for c in columns(EventRecord) if c.name not in _KEYS),
 ]
-
-_ARROW_TYPES = {
-    "VARCHAR": pa.string(),
-    "INTEGER": pa.int32(),
-    "BIGINT": pa.int64(),
-    "DOUBLE": pa.float64(),
-    "DATE": pa.string(),  # cast on insert
-    "JSON": pa.string(),
-}
+_ARROW_SCHEMA = pa.schema(
+    [("rank", pa.int32()), *arrow_schema(EventRecord, nested_as_json=True)]
+)
 
 _DDL = f"""
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -112,7 +80,7 @@ def content_hash(article: Article) -> str:
 
 
 def default_db_path() -> str:
-    return os.environ.get(ENV_DB) or DEFAULT_DB
+    return Settings.from_env().db or DEFAULT_DB
 
 
 class UnknownId(LookupError):
@@ -258,6 +226,13 @@ class Store:
             self._con.close()
             self._con = None
 
+    def _add_new_columns(self) -> None:
+        """A store written by an older version lacks the record fields added since: add them (empty)."""
+        have = {r[0] for r in self.con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'records'").fetchall()}
+        for name, typ in _SCALAR_FIELDS:
+            if name not in have:
+                self.con.execute(f'ALTER TABLE records ADD COLUMN "{name}" {typ}')
+
     def close(self) -> None:
         if self._con is not None:
             self._con.close()
@@ -344,7 +319,7 @@ class Store:
                         ev_rows["end"].append(end)
                         ev_rows["text"].append(art.text[start:end])
         rec_table = pa.table(
-            {n: pa.array(rows[n], _ARROW_TYPES[t.split()[0]]) for n, t in _SCALAR_FIELDS}
+            {n: pa.array(rows[n], _ARROW_SCHEMA.field(n).type) for n, _ in _SCALAR_FIELDS}
         )
         ev_table = pa.table(
             {
@@ -462,9 +437,6 @@ class Store:
                 d["event_date"] = d["event_date"].isoformat()
             out.append(EventRecord(**d))
         return out
-
-    def iter_records(self, batch: int = 5000) -> Iterable[EventRecord]:
-        yield from self.records()
 
     def article(self, article_id: str) -> Article | None:
         row = self.con.execute(
