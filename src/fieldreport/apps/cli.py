@@ -207,12 +207,33 @@ def _workers(workers: int) -> int:
     return workers if workers > 0 else default_workers()
 
 
-def _run(pipe, articles, workers: int, quiet: bool) -> Iterator[tuple[Article, list[EventRecord]]]:
+def _run(
+    pipe, articles, workers: int, quiet: bool, problems: _Problems | None = None
+) -> Iterator[tuple[Article, list[EventRecord]]]:
     with _progress(quiet) as progress:
         task = progress.add_task("extracting", total=None)
         for art, recs in pipe.extract_many(articles, workers=_workers(workers)):
             progress.advance(task)
+            if problems is not None:
+                _warn_undated(problems, art, recs)
             yield art, recs
+
+
+def _warn_undated(problems: _Problems, art: Article, recs: list[EventRecord]) -> None:
+    """A record with no date is written (event_date null) and named on standard error, never silently."""
+    for rec in recs:
+        if rec.event_date is None:
+            problems.report(
+                InputProblem(
+                    source=f"article {art.id}",
+                    line=None,
+                    message=(
+                        f"record {rec.record_id} ({rec.sub_event_type}) has no event date: the text names "
+                        "no date and the article has no `published` date to resolve against"
+                    ),
+                    skipped=False,
+                )
+            )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -233,7 +254,7 @@ def extract(
     pipe = _pipeline(model)
     n_articles = n_records = 0
     with _output(output) as fh:
-        for _art, recs in _run(pipe, _articles(input, problems, max_chars), workers, quiet):
+        for _art, recs in _run(pipe, _articles(input, problems, max_chars), workers, quiet, problems):
             n_articles += 1
             problems.count(len(recs))
             for rec in recs:
@@ -318,7 +339,7 @@ def ingest(
                 problems.count(len(recs))
                 yield art, recs
 
-        state["run"] = _run(pipe, fresh(), workers, quiet)
+        state["run"] = _run(pipe, fresh(), workers, quiet, problems)
         store.ingest_stream(
             tracked(), batch=batch, after=lambda ids: consolidate_store(store, ids), progress=committed
         )
@@ -492,7 +513,7 @@ def events(
     if input:
         pipe = _pipeline(model)
         records = []
-        for _a, recs in _run(pipe, _articles(input, problems, max_chars), workers, quiet):
+        for _a, recs in _run(pipe, _articles(input, problems, max_chars), workers, quiet, problems):
             problems.count(len(recs))
             records.extend(recs)
         found = consolidate_records(records)
