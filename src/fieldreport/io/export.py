@@ -63,6 +63,18 @@ def _region(iso3: str | None) -> str:
     return ""
 
 
+def source_scale(rec: EventRecord) -> str:
+    """ACLED's source scale of a record's outlet, from the outlet registry ("" when unknown)."""
+    if rec.outlet is not None:
+        return rec.outlet.scale or ""
+    if not rec.source:
+        return ""
+    from fieldreport.sources.outlets import default_registry
+
+    o = default_registry().get(rec.source)
+    return o.scale if o is not None else ""
+
+
 def acled_row(rec: EventRecord, timestamp: int | None = None) -> dict:
     inters = sorted(i for i in (rec.inter1, rec.inter2) if i)
     interaction = "".join(str(i) for i in inters) if inters else ""
@@ -98,7 +110,7 @@ def acled_row(rec: EventRecord, timestamp: int | None = None) -> dict:
         "longitude": "" if rec.longitude is None else round(rec.longitude, 4),
         "geo_precision": rec.geo_precision or "",
         "source": rec.source or "",
-        "source_scale": "",
+        "source_scale": source_scale(rec),
         "notes": rec.notes,
         "fatalities": rec.fatalities,
         "tags": "; ".join(tags),
@@ -176,8 +188,14 @@ def records_table(records: Sequence[EventRecord]) -> pa.Table:
             ("materiel", pa.list_(pa.struct([("kind", pa.string()), ("count", pa.int32()), ("status", pa.string())]))),
             ("claims", pa.list_(pa.struct([("claimant", pa.string()), ("claimant_party", pa.bool_()),
                                            ("fields", pa.list_(pa.string())), ("start", pa.int32()),
-                                           ("end", pa.int32())]))),
-            ("source", pa.string()), ("notes", pa.string()), ("evidence", pa.string()),
+                                           ("end", pa.int32()), ("claimant_kind", pa.string()),
+                                           ("claimant_country", pa.string()), ("claimant_actor", pa.string()),
+                                           ("outlet", pa.string()), ("outlet_tied", pa.bool_())]))),
+            ("source", pa.string()),
+            ("outlet", pa.struct([("name", pa.string()), ("kind", pa.string()), ("country", pa.string()),
+                                  ("state", pa.string()), ("party", pa.string()), ("owner", pa.string()),
+                                  ("scale", pa.string())])),
+            ("notes", pa.string()), ("evidence", pa.string()),
             ("confidence", pa.float64()),
         ]
     )  # fmt: skip

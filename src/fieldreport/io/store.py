@@ -52,6 +52,7 @@ _SCALAR_FIELDS: list[tuple[str, str]] = [
     ("materiel", "JSON"),
     ("claims", "JSON"),
     ("source", "VARCHAR"),
+    ("outlet", "JSON"),
     ("notes", "VARCHAR"),
     ("evidence", "JSON"),
     ("confidence", "DOUBLE"),
@@ -96,9 +97,18 @@ class Store:
         self.con = duckdb.connect(self.path, read_only=read_only)
         if not read_only:
             self.con.execute(_DDL)
+            self._add_missing_columns()
             self.con.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
             )
+
+    def _add_missing_columns(self) -> None:
+        """A store made by an older fieldreport gains the record columns added since (as NULL)."""
+        have = {n for (n,) in self.con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'records'").fetchall()}
+        for name, typ in _SCALAR_FIELDS:
+            if name not in have:
+                self.con.execute(f'ALTER TABLE records ADD COLUMN "{name}" {typ.split()[0]}')
 
     def close(self) -> None:
         self.con.close()
@@ -183,7 +193,8 @@ class Store:
             cols = ", ".join(
                 f'CAST("{n}" AS DATE)' if t == "DATE" else f'"{n}"' for n, t in _SCALAR_FIELDS
             )
-            con.execute(f"INSERT INTO records SELECT {cols} FROM _new_records")
+            names = ", ".join(f'"{n}"' for n, _ in _SCALAR_FIELDS)
+            con.execute(f"INSERT INTO records ({names}) SELECT {cols} FROM _new_records")
             con.execute("INSERT INTO evidence SELECT * FROM _new_evidence")
             con.execute("COMMIT")
         except BaseException:
@@ -223,6 +234,7 @@ class Store:
             d = dict(zip(names, row))
             for key in ("materiel", "claims", "evidence"):
                 d[key] = json.loads(d[key]) if d[key] else ([] if key != "evidence" else {})
+            d["outlet"] = json.loads(d["outlet"]) if d.get("outlet") else None
             if d["event_date"] is not None:
                 d["event_date"] = d["event_date"].isoformat()
             out.append(EventRecord(**d))
