@@ -545,12 +545,36 @@ _NOT_SIDES = ("civilians", "protesters", "rioters", "unidentified")
 _STATE_ACTOR = re.compile(r"^(military|police) forces of |^government of ", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    """English country names and aliases (ACLED's spellings: "Russia", "Syria") to ISO3."""
+    from fieldreport.data import load_yaml
+
+    out: dict[str, str] = {}
+    for iso3, spec in (load_yaml("demonyms.yaml") or {}).items():
+        if isinstance(spec, dict):
+            for n in [spec.get("name"), *(spec.get("aliases") or [])]:
+                if isinstance(n, str):
+                    out[n.casefold()] = str(iso3)
+    return out
+
+
+def _state_of(name: str) -> str | None:
+    """The state of a state-forces actor name: "Military Forces of Russia (2000-)" -> RUS."""
+    m = re.search(r"\bof (?:the )?(.+?)(?: \(|$)", name)
+    if m:
+        found = _country_names().get(m.group(1).strip().casefold())
+        if found:
+            return found
+    return _actor_country(name)
+
+
 def _actor_sides(name: str | None) -> frozenset[str]:
     """The side key of an event's actor: its state for state forces, the group for any other armed actor."""
     if not name or name.strip().lower().startswith(_NOT_SIDES):
         return frozenset()
     if _STATE_ACTOR.search(name):
-        iso3 = _actor_country(name)
+        iso3 = _state_of(name)
         return frozenset({"state:" + iso3}) if iso3 else frozenset()
     return frozenset({"party:" + bare_actor(name)})
 
