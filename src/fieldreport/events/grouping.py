@@ -92,6 +92,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from fieldreport.schema.records import ClaimOut, EventRecord, OutletRef
+from fieldreport.schema.taxonomy import FAMILY
 from fieldreport.sources.outlets import bare_actor, combine_scales, default_registry, side_keys, tie_keys
 
 __all__ = [
@@ -103,8 +104,6 @@ __all__ = [
     "MatchConfig",
     "build_event",
     "consolidate",
-    "events_to_acled_rows",
-    "events_to_ucdp_rows",
     "pair_score",
 ]
 
@@ -262,14 +261,7 @@ class MatchConfig:
 
 
 #: Type families for blocking: records of different families are never compared.
-_FAMILY_BY_TYPE = {
-    "Battles": "armed",
-    "Explosions/Remote violence": "armed",
-    "Violence against civilians": "armed",
-    "Protests": "unrest",
-    "Riots": "unrest",
-    "Strategic developments": "strategic",
-}
+_FAMILY_BY_TYPE = FAMILY
 #: Sub-event types that live in another family than their event type's.
 _FAMILY_BY_SUB = {
     "Non-violent transfer of territory": "armed",
@@ -1273,124 +1265,3 @@ def consolidate(
     cons = Consolidator(config=config, decisions=decisions)
     cons.add(records)
     return cons.events()
-
-
-# ----------------------------------------------------------------------------------------------
-# Exports
-
-
-def _interaction(inter1: int | None, inter2: int | None) -> int | None:
-    if inter1 is None:
-        return None
-    if inter2 is None:
-        return inter1 * 10
-    lo, hi = sorted((inter1, inter2))
-    return lo * 10 + hi
-
-
-def events_to_acled_rows(events: Iterable[Event]) -> list[dict[str, Any]]:
-    """Events in ACLED's column shape (sources joined with "; ")."""
-    rows = []
-    for ev in events:
-        year = int(ev.event_date[:4]) if ev.event_date else None
-        rows.append(
-            {
-                "event_id_cnty": ev.event_id,
-                "event_date": ev.event_date,
-                "year": year,
-                "time_precision": ev.time_precision,
-                "event_type": ev.event_type,
-                "sub_event_type": ev.sub_event_type,
-                "actor1": ev.actor1 or "",
-                "assoc_actor_1": ev.assoc_actor_1 or "",
-                "inter1": ev.inter1,
-                "actor2": ev.actor2 or "",
-                "assoc_actor_2": ev.assoc_actor_2 or "",
-                "inter2": ev.inter2,
-                "interaction": _interaction(ev.inter1, ev.inter2),
-                "iso": ev.iso3 or "",
-                "country": ev.country or "",
-                "admin1": ev.admin1 or "",
-                "admin2": ev.admin2 or "",
-                "location": ev.location or "",
-                "latitude": ev.latitude,
-                "longitude": ev.longitude,
-                "geo_precision": ev.geo_precision,
-                "source": "; ".join(ev.sources),
-                "source_scale": ev.source_scale,
-                "number_of_sources": ev.number_of_sources,
-                "independent_sources": ev.independent_sources,
-                "notes": ev.notes,
-                "fatalities": ev.fatalities,
-                "tags": ev.corroboration,
-            }
-        )
-    return rows
-
-
-#: UCDP type_of_violence: 1 state-based, 2 non-state, 3 one-sided (against civilians).
-def _type_of_violence(ev: Event) -> int | None:
-    if ev.event_type == "Violence against civilians":
-        return 3
-    if ev.event_type in ("Battles", "Explosions/Remote violence"):
-        return 1 if 1 in (ev.inter1, ev.inter2) or 8 in (ev.inter1, ev.inter2) else 2
-    return None
-
-
-def _where_prec(ev: Event) -> int:
-    """UCDP where_prec: 1 exact place, 2 within ~25 km, 4 admin1, 6 country only."""
-    if ev.latitude is None or ev.geo_precision is None:
-        return 4 if ev.admin1 else 6
-    return {1: 1, 2: 2}.get(ev.geo_precision, 4)
-
-
-def _date_prec(ev: Event) -> int | None:
-    """UCDP date_prec: 1 the day, 2 a span of 2-6 days, 3 a week, 4 a month."""
-    if ev.time_precision is None:
-        return None
-    if ev.time_precision == 1:
-        if ev.date_start and ev.date_end and ev.date_start != ev.date_end:
-            return 2
-        return 1
-    return {2: 3, 3: 4}.get(ev.time_precision, 5)
-
-
-def events_to_ucdp_rows(events: Iterable[Event]) -> list[dict[str, Any]]:
-    """Events in UCDP GED's column shape (side_a/side_b, best/low/high, date_start/date_end ...)."""
-    rows = []
-    for ev in events:
-        start = ev.date_start or ev.event_date
-        end = ev.date_end or ev.event_date
-        if ev.time_precision and ev.time_precision > 1 and ev.event_date:
-            half = MatchConfig().precision_halfwidth_days[ev.time_precision - 1]
-            day = date.fromisoformat(ev.event_date[:10])
-            start = min(start or ev.event_date, (day - timedelta(days=half)).isoformat())
-            end = max(end or ev.event_date, (day + timedelta(days=half)).isoformat())
-        rows.append(
-            {
-                "id": ev.event_id,
-                "year": int(ev.event_date[:4]) if ev.event_date else None,
-                "type_of_violence": _type_of_violence(ev),
-                "side_a": ev.actor1 or "",
-                "side_b": ev.actor2 or "",
-                "number_of_sources": ev.number_of_sources,
-                "source_article": "; ".join(ev.article_ids),
-                "source_office": "; ".join(ev.sources),
-                "where_prec": _where_prec(ev),
-                "where_coordinates": ev.location or "",
-                "adm_1": ev.admin1 or "",
-                "adm_2": ev.admin2 or "",
-                "latitude": ev.latitude,
-                "longitude": ev.longitude,
-                "country": ev.country or "",
-                "date_prec": _date_prec(ev),
-                "date_start": start,
-                "date_end": end,
-                "best": ev.fatalities_best if ev.fatalities_best is not None else ev.fatalities,
-                "low": ev.fatalities_low if ev.fatalities_low is not None else ev.fatalities,
-                "high": ev.fatalities_high if ev.fatalities_high is not None else ev.fatalities,
-                "corroboration": ev.corroboration,
-                "independent_sources": ev.independent_sources,
-            }
-        )
-    return rows

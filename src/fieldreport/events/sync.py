@@ -8,17 +8,10 @@ the whole events those belong to); no article is parsed again.
 
 from __future__ import annotations
 
-import csv
-import json
-import sys
 from collections.abc import Iterable, Sequence
-from typing import IO
 
-from fieldreport.events.grouping import Consolidator, Decision, Event, consolidate, events_to_acled_rows, events_to_ucdp_rows
+from fieldreport.events.grouping import Consolidator, Decision, Event, consolidate
 from fieldreport.schema.records import EventRecord
-
-EVENT_FORMATS = ("acled-csv", "ucdp-csv", "geojson", "parquet", "jsonl")
-
 
 #: Records further apart in time than this never tell the same event (the matcher allows a few days).
 NEIGHBOURHOOD_DAYS = 7
@@ -63,46 +56,3 @@ def consolidate_records(records: Iterable[EventRecord]) -> list[Event]:
 
 def event_to_row(ev: Event) -> dict:
     return ev.contract_dict()
-
-
-def _events(items: Iterable[Event | dict]) -> list[Event]:
-    return [e if isinstance(e, Event) else Event.model_validate(e) for e in items]
-
-
-def export_events(items: Iterable[Event | dict], fmt: str, output: str) -> str:
-    events = _events(items)
-    if fmt == "parquet":
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        if output == "-":
-            raise ValueError("parquet is binary: give --output a file path")
-        rows = [e.model_dump(mode="json") for e in events]
-        pq.write_table(pa.Table.from_pylist(rows), output)
-        return f"{len(rows)} events written to {output}"
-    if fmt not in EVENT_FORMATS:
-        raise ValueError(f"unknown format {fmt!r} for events; choose one of {', '.join(EVENT_FORMATS)}")
-    fh: IO[str] = sys.stdout if output == "-" else open(output, "w", encoding="utf-8", newline="")
-    try:
-        if fmt in ("acled-csv", "ucdp-csv"):
-            rows = events_to_acled_rows(events) if fmt == "acled-csv" else events_to_ucdp_rows(events)
-            if rows:
-                w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
-                w.writeheader()
-                w.writerows(rows)
-        elif fmt == "jsonl":
-            for e in events:
-                fh.write(json.dumps(e.contract_dict(), ensure_ascii=False) + "\n")
-        elif fmt == "geojson":
-            feats = [
-                {"type": "Feature", "id": e.event_id,
-                 "geometry": {"type": "Point", "coordinates": [e.longitude, e.latitude]},
-                 "properties": e.model_dump(mode="json")}
-                for e in events if e.latitude is not None and e.longitude is not None
-            ]  # fmt: skip
-            json.dump({"type": "FeatureCollection", "features": feats}, fh, ensure_ascii=False)
-            fh.write("\n")
-    finally:
-        if fh is not sys.stdout:
-            fh.close()
-    return f"{len(events)} events" + ("" if output == "-" else f" written to {output}")
