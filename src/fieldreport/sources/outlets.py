@@ -315,10 +315,25 @@ class OutletRegistry:
     # -- look-ups ----------------------------------------------------------------------------------
 
     def get(self, name: str | None) -> Outlet | None:
-        """The outlet a name, an alias or a domain stands for (any case), else None."""
+        """The outlet a name, an alias or a domain stands for (any case), else None.
+
+        A name qualified the way coded data sets tell outlets apart, "Dawn (Pakistan)", "Daily Trust
+        (Nigeria)", is the outlet of that name based in that country (not one of the same name
+        elsewhere); another qualifier, "Human Rights Activists in Iran (HRA)", may be a short name."""
         if not name:
             return None
-        return self._by_key.get(_norm(name)) or self.from_url(name)
+        hit = self._by_key.get(_norm(name)) or self.from_url(name)
+        if hit is not None:
+            return hit
+        m = re.fullmatch(r"\s*(.+?)\s*\(([^()]+)\)\s*", name)
+        if m is None:
+            return None
+        bare, qual = m.group(1), m.group(2)
+        iso3 = _country_names().get(qual.strip().casefold())
+        found = self._by_key.get(_norm(bare))
+        if iso3 is not None:
+            return found if found is not None and iso3 in (found.country, found.state) else None
+        return found or self._by_key.get(_norm(qual))
 
     def from_url(self, url: str | None) -> Outlet | None:
         """The outlet of a URL (or bare host name): its domain, or a parent domain of it."""
@@ -408,6 +423,22 @@ class OutletRegistry:
             ranked.append((rank, o.name.casefold(), o))
         found = [o for *_k, o in sorted(ranked, key=lambda x: (x[0], x[1]))]
         return found[:limit] if limit else found
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    """English country names and their aliases (data/demonyms.yaml) to ISO3."""
+    out: dict[str, str] = {}
+    try:
+        raw = load_yaml("demonyms.yaml") or {}
+    except Exception:  # shared data of the actors and places; never fail a look-up on it
+        return out
+    for iso3, spec in raw.items():
+        if isinstance(spec, dict):
+            for n in [spec.get("name"), *(spec.get("aliases") or [])]:
+                if isinstance(n, str):
+                    out[n.casefold()] = str(iso3)
+    return out
 
 
 def _host(url: str | None) -> str | None:
