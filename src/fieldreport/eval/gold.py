@@ -18,6 +18,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from fieldreport.data import load_yaml
+from fieldreport.geo.distance import haversine_km
 from fieldreport.schema.records import EVENT_TYPES, Article, EventRecord
 
 PLOVER_EVENTFUL = {"ASSAULT", "FIGHT", "PROTEST"}
@@ -49,14 +50,6 @@ class Tally:
             k: {"value": round(self.right[k] / self.total[k], 4) if self.total[k] else 0.0, "n": self.total[k]}
             for k in self.total
         }
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    r = 6371.0088
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(math.sqrt(a))
 
 
 def parse_gold_date(value: str) -> date | None:

@@ -91,6 +91,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from fieldreport.geo.countries import iso3_of
+from fieldreport.geo.distance import haversine_km
 from fieldreport.schema.records import ClaimOut, EventRecord, OutletRef
 from fieldreport.schema.taxonomy import FAMILY
 from fieldreport.sources.outlets import bare_actor, combine_scales, default_registry, side_keys, tie_keys
@@ -291,7 +293,6 @@ _COMPATIBLE: dict[frozenset[str], float] = {
 _STRICT_TYPES = {"Strategic developments"}
 
 _YEARS = re.compile(r"\s*\(\d{4}-\d{0,4}\)\s*$")
-_EARTH_KM = 6371.0088
 
 
 def _family(rec: EventRecord) -> str:
@@ -304,13 +305,6 @@ def _norm_actor(name: str | None) -> str | None:
     return _YEARS.sub("", name).strip().casefold() or None
 
 
-def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
-
-
 @lru_cache(maxsize=4096)
 def _country_key(iso3: str | None, name: str | None) -> str | None:
     """One key per country whether a record gives its ISO3 code, its name, or both."""
@@ -318,13 +312,7 @@ def _country_key(iso3: str | None, name: str | None) -> str | None:
         return iso3.strip().upper()
     if not name or not name.strip():
         return None
-    try:
-        import pycountry
-
-        found = pycountry.countries.lookup(name.strip())
-        return str(found.alpha_3)
-    except (LookupError, ImportError):
-        return name.strip().casefold()
+    return iso3_of(name) or name.strip().casefold()
 
 
 _ACTOR_COUNTRY = (re.compile(r"\(([A-Z][A-Za-z .,'-]+)\)$"), re.compile(r"\bof (?:the )?([A-Z][A-Za-z .'-]+)$"))
@@ -339,12 +327,7 @@ def _actor_country(name: str | None) -> str | None:
     for pattern in _ACTOR_COUNTRY:
         m = pattern.search(bare)
         if m:
-            try:
-                import pycountry
-
-                return str(pycountry.countries.lookup(m.group(1).strip()).alpha_3)
-            except (LookupError, ImportError):
-                return None
+            return iso3_of(m.group(1))
     return None
 
 
@@ -448,7 +431,7 @@ def _place_score(a: _Rec, b: _Rec, cfg: MatchConfig) -> float:
         ga, gb = a.record.geonameid, b.record.geonameid
         if ga is not None and ga == gb:
             return 1.0
-        km = _haversine_km(a.lat, a.lon, b.lat, b.lon)  # type: ignore[arg-type]
+        km = haversine_km(a.lat, a.lon, b.lat, b.lon)  # type: ignore[arg-type]
         if km > cfg.max_km:
             return 0.0
         if km <= cfg.same_place_km:
@@ -561,14 +544,32 @@ def _state_of(name: str) -> str | None:
     return _actor_country(name)
 
 
+@lru_cache(maxsize=1)
+def _faction_suffixes() -> frozenset[str]:
+    """Suffixes of state forces that are de-facto authorities of their own (a unit with its own years in
+    actors_state.yaml, "Houthi"), not the state's forces."""
+    from fieldreport.data import load_yaml
+
+    units = (load_yaml("actors_state.yaml") or {}).get("units") or []
+    return frozenset(str(u["suffix"]).casefold() for u in units if isinstance(u, dict) and u.get("years"))
+
+
 def _actor_sides(name: str | None) -> frozenset[str]:
-    """The side key of an event's actor: its state for state forces, the group for any other armed actor."""
+    """The side keys of an event's actor: its state for state forces (and the unit, when one is named),
+    the faction alone for a faction's forces ("... Haftar Faction", "... Houthi"), the group for any
+    other armed actor."""
     if not name or name.strip().lower().startswith(_NOT_SIDES):
         return frozenset()
-    if _STATE_ACTOR.search(name):
-        iso3 = _state_of(name)
-        return frozenset({"state:" + iso3}) if iso3 else frozenset()
-    return frozenset({"party:" + bare_actor(name)})
+    if not _STATE_ACTOR.search(name):
+        return frozenset({"party:" + bare_actor(name)})
+    suffix = name.rsplit(")", 1)[1].strip().casefold() if ")" in name else ""
+    if suffix and (suffix in _faction_suffixes() or suffix.endswith("faction")):
+        return frozenset({"party:" + bare_actor(name)})
+    iso3 = _state_of(name)
+    keys = {"state:" + iso3} if iso3 else set()
+    if suffix:
+        keys.add("party:" + bare_actor(name))
+    return frozenset(keys)
 
 
 def _claim_sides(c: ClaimOut) -> frozenset[str]:
@@ -708,7 +709,7 @@ def build_event(records: Sequence[EventRecord]) -> Event:
     recs = sorted(records, key=lambda r: r.record_id)
     weight = {r.record_id: 1.0 + max(0.0, min(1.0, r.confidence)) for r in recs}
 
-    # type: vote on sub-event types, weighted by confidence
+    # the type: a vote on sub-event types, weighted by confidence
     sub = _vote((r.sub_event_type, weight[r.record_id]) for r in recs)
     etype = next(r.event_type for r in recs if r.sub_event_type == sub)
 
@@ -1162,7 +1163,7 @@ class Consolidator:
         if a.box and b.box:
             lat0, lat1 = min(a.box[0], b.box[0]), max(a.box[1], b.box[1])
             lon0, lon1 = min(a.box[2], b.box[2]), max(a.box[3], b.box[3])
-            if _haversine_km(lat0, lon0, lat1, lon1) > cfg.max_km:
+            if haversine_km(lat0, lon0, lat1, lon1) > cfg.max_km:
                 return False
         return True
 
