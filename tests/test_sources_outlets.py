@@ -110,6 +110,7 @@ def test_datelines(reg: OutletRegistry) -> None:
     assert reg.dateline("MOSCOW, May 3. /TASS/. The ministry said ...")[0] == "TASS"
     assert reg.dateline("Fighting resumed (2017) - a report ...") is None
     assert reg.dateline("x" * 200 + " (Reuters) - late") is None  # a dateline opens the article
+    assert reg.dateline("Read https://example.org/News/today first.") is None  # a URL's path is no dateline
 
 
 def test_an_articles_source(reg: OutletRegistry) -> None:

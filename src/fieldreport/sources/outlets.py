@@ -195,7 +195,8 @@ def side_keys(
     keys: set[str] = set()
     if claimant_country and (claimant_kind in STATE_CLAIMANTS or claimant_kind == "media"):
         keys.add("state:" + claimant_country)
-    if claimant_actor and claimant_kind not in STATE_CLAIMANTS:
+    if claimant_actor and (claimant_kind not in STATE_CLAIMANTS or not claimant_country):
+        # a group, or a body of a group's administration ("the Hamas-run health ministry")
         keys.add("party:" + bare_actor(claimant_actor))
     return frozenset(keys)
 
@@ -362,15 +363,15 @@ class OutletRegistry:
     def dateline(self, text: str) -> tuple[str, int, int] | None:
         """The outlet named in an article's dateline ("KYIV (Example Wire) -"): its words and offsets."""
         head = text[:DATELINE_CHARS]
-        for rx in _DATELINES:
-            m = rx.search(head)
-            if m is None:
-                continue
-            name = m.group(1).strip()
-            # a dateline names an outlet, not a date or a number ("(Jan 3)", "(2017)")
-            if re.search(r"\d", name) and self.get(name) is None:
-                continue
-            return name, m.start(1), m.start(1) + len(name)
+        for i, rx in enumerate(_DATELINES):
+            for m in rx.finditer(head):
+                name = m.group(1).strip()
+                known = self.get(name) is not None
+                # a dateline names an outlet, not a date or a number ("(Jan 3)", "(2017)"); the
+                # "/TASS/" form only for outlets the registry knows (a URL's path looks the same)
+                if not known and (i > 0 or re.search(r"\d", name)):
+                    continue
+                return name, m.start(1), m.start(1) + len(name)
         return None
 
     def for_article(
