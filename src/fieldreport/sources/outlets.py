@@ -247,6 +247,7 @@ class OutletRegistry:
     _rx_cs: re.Pattern[str] | None = field(default=None, repr=False)
     _rx_ci: re.Pattern[str] | None = field(default=None, repr=False)
     _by_surface: dict[str, Outlet] = field(default_factory=dict, repr=False)
+    _words: tuple[list[str], list[str]] = field(default=([], []), repr=False)
 
     def __post_init__(self) -> None:
         # later entries (user files) replace earlier ones of the same name
@@ -275,14 +276,19 @@ class OutletRegistry:
                 self._by_domain.setdefault(d, o)
                 self._by_key.setdefault(_norm(d), o)
 
+        self._words = (cs, ci)  # compiled on first use: look-ups by name need no regular expression
+
+    def _patterns(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
         def rx(words: list[str], flags: int) -> re.Pattern[str] | None:
             if not words:
                 return None
             alt = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
             return re.compile(r"(?<![\w.])(?:" + alt + r")(?![\w])", flags)
 
-        self._rx_cs = rx(cs, 0)
-        self._rx_ci = rx(ci, re.IGNORECASE)
+        if self._rx_cs is None and self._rx_ci is None:
+            self._rx_cs = rx(self._words[0], 0)
+            self._rx_ci = rx(self._words[1], re.IGNORECASE)
+        return self._rx_cs, self._rx_ci
 
     # -- loading -----------------------------------------------------------------------------------
 
@@ -291,7 +297,7 @@ class OutletRegistry:
         """The shipped registry plus user files (same schema as ``data/outlets.yaml``), read in order,
         then the file named by ``$FIELDREPORT_OUTLETS`` (when ``use_env``). An entry whose name is
         already known replaces the shipped one."""
-        raw = load_yaml("outlets.yaml")
+        raw = _shipped()
         entries = [Outlet.from_dict(d, "outlets.yaml") for d in raw["outlets"]]
         paths = [Path(p) for p in extra_paths or []]
         env = os.environ.get(ENV_OUTLETS) if use_env else None
@@ -351,7 +357,8 @@ class OutletRegistry:
     def find_in_text(self, text: str) -> Outlet | None:
         """The outlet named in some words ("Russia's state news agency TASS"): the longest name found."""
         best: tuple[int, Outlet] | None = None
-        for rx, fold in ((self._rx_cs, False), (self._rx_ci, True)):
+        rx_cs, rx_ci = self._patterns()
+        for rx, fold in ((rx_cs, False), (rx_ci, True)):
             if rx is None:
                 continue
             for m in rx.finditer(text):
@@ -424,6 +431,16 @@ class OutletRegistry:
             ranked.append((rank, o.name.casefold(), o))
         found = [o for *_k, o in sorted(ranked, key=lambda x: (x[0], x[1]))]
         return found[:limit] if limit else found
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> dict[str, Any]:
+    """data/outlets.yaml, read with libyaml when PyYAML has it (the file is large)."""
+    from importlib import resources
+
+    text = resources.files("fieldreport.data").joinpath("outlets.yaml").read_text(encoding="utf-8")
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
 
 
 @lru_cache(maxsize=1)
