@@ -20,7 +20,6 @@ the shipped registry.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ import yaml
 
 from fieldreport.data import load_yaml
 from fieldreport.schema.records import OutletRef
+from fieldreport.settings import ENV_OUTLETS, Settings
 
 __all__ = [
     "DEFAULT_SCALE",
@@ -49,7 +49,6 @@ __all__ = [
     "tied_to_claimant",
 ]
 
-ENV_OUTLETS = "FIELDREPORT_OUTLETS"
 
 #: The kinds of outlet, with the words `fieldreport outlets` shows for them.
 KIND_LABELS: dict[str, str] = {
@@ -300,7 +299,7 @@ class OutletRegistry:
         raw = _shipped()
         entries = [Outlet.from_dict(d, "outlets.yaml") for d in raw["outlets"]]
         paths = [Path(p) for p in extra_paths or []]
-        env = os.environ.get(ENV_OUTLETS) if use_env else None
+        env = Settings.from_env().outlets if use_env else None
         if env:
             paths.append(Path(env))
         for p in paths:
@@ -486,4 +485,4 @@ def _cached(paths: tuple[str, ...], env: str | None) -> OutletRegistry:
 
 def default_registry(extra_paths: Sequence[str | Path] | None = None) -> OutletRegistry:
     """The shipped registry with the user's files (and ``$FIELDREPORT_OUTLETS``), loaded once."""
-    return _cached(tuple(str(p) for p in extra_paths or ()), os.environ.get(ENV_OUTLETS) or None)
+    return _cached(tuple(str(p) for p in extra_paths or ()), Settings.from_env().outlets)
