@@ -62,6 +62,11 @@ ParseOpt = Annotated[bool, typer.Option(
     "--parse", help="Geoparse with spaCy's full pipeline (tagger and parser too): about half as fast, "
                     "same scores on LGL and GeoWebNews. Without it only the entity recogniser runs.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+OutletsOpt = Annotated[
+    Optional[str],
+    typer.Option("--outlets", help="An extra outlet YAML file of yours (schema: fieldreport/data/outlets.yaml); "
+                                   "$FIELDREPORT_OUTLETS is read too."),
+]
 WaitOpt = Annotated[Optional[float], typer.Option(
     "--wait", help="Seconds to wait while another fieldreport process uses the store, then give up "
                    "(exit 2). Default: wait as long as it takes.", min=0)]
@@ -190,13 +195,27 @@ def _output(output: str) -> Iterator:
         yield fh
 
 
-def _pipeline(model: str | None, actors_file: str | None = None):
+def _pipeline(model: str | None, actors_file: str | None = None, outlets_file: str | None = None):
     from fieldreport.text.nlp import ModelNotFound
     from fieldreport.assemble.pipeline import Pipeline
 
+    if outlets_file:
+        _registry(outlets_file)  # a bad file is a wrong command line: say so before any work
     try:
-        return Pipeline(model, actors_file=actors_file) if (model or actors_file) else Pipeline.default()
+        if model or actors_file or outlets_file:
+            return Pipeline(model, actors_file=actors_file, outlets_file=outlets_file)
+        return Pipeline.default()
     except ModelNotFound as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _registry(outlets_file: str | None):
+    from fieldreport.sources.outlets import default_registry
+
+    try:
+        return default_registry([outlets_file] if outlets_file else None)
+    except (FileNotFoundError, ValueError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
 
@@ -248,10 +267,11 @@ def extract(
     workers: WorkersOpt = 0,
     max_chars: MaxCharsOpt = DEFAULT_MAX_CHARS,
     quiet: QuietOpt = False,
+    outlets: OutletsOpt = None,
 ) -> None:
     """Articles in, one JSON line per event record out (the record contract)."""
     problems = _Problems()
-    pipe = _pipeline(model)
+    pipe = _pipeline(model, outlets_file=outlets)
     n_articles = n_records = 0
     with _output(output) as fh:
         for _art, recs in _run(pipe, _articles(input, problems, max_chars), workers, quiet, problems):
@@ -309,6 +329,7 @@ def ingest(
     force: Annotated[bool, typer.Option("--force", help="Extract again articles already stored unchanged.")] = False,
     wait: WaitOpt = None,
     quiet: QuietOpt = False,
+    outlets: OutletsOpt = None,
 ) -> None:
     """Extract records from articles and store them in DuckDB (re-ingesting replaces, never duplicates;
     articles stored unchanged are skipped); each batch is stored with its events, so Ctrl-C or a crash
@@ -321,7 +342,7 @@ def ingest(
     committed: dict = {"articles": 0, "records": 0}
     state = {"lock": None, "run": None, "stored": False}
     try:
-        pipe = _pipeline(model)
+        pipe = _pipeline(model, outlets_file=outlets)
         state["lock"] = WriterLock(path, wait, on_wait=_say, what="ingest")
         store = Store(path, brief=True, wait=wait, on_wait=_say)
         stored = {} if force else store.stored_hashes()
@@ -491,6 +512,7 @@ def events(
     quiet: QuietOpt = False,
     show_id: Annotated[Optional[str], typer.Option("--show", help="Show one stored event with its reports.")] = None,
     wait: WaitOpt = None,
+    outlets: OutletsOpt = None,
 ) -> None:
     """Merge the records that tell the same event: one JSON line per event. Without --input, the events
     the store holds (every analyst decision applied; the same events `export --events` writes)."""
@@ -511,7 +533,7 @@ def events(
                 out.print(f"- [bold]{rec.source or rec.article_id}[/bold] {rec.event_date}: {rec.notes}")
         return
     if input:
-        pipe = _pipeline(model)
+        pipe = _pipeline(model, outlets_file=outlets)
         records = []
         for _a, recs in _run(pipe, _articles(input, problems, max_chars), workers, quiet, problems):
             problems.count(len(recs))
@@ -644,6 +666,35 @@ def actors(
     for a in found:
         t.add_row(a.name, str(a.inter or ""), a.country or "", a.kind)
     out.print(t)
+
+
+@app.command(name="outlets")
+def outlets_(
+    query: Annotated[Optional[str], typer.Argument(help="Search names, aliases, domains, countries, kinds, owners.")] = None,
+    limit: Annotated[int, typer.Option(help="How many to list.")] = 30,
+    outlets_file: OutletsOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON Lines for machines.")] = False,
+) -> None:
+    """List or search the outlet registry: who publishes, what kind (wire agency, state media of which
+    state, party media, monitor ...), owner, ACLED source scale."""
+    reg = _registry(outlets_file)
+    found = reg.search(query, limit=limit)
+    if as_json:
+        for o in found:
+            row = {"name": o.name, "kind": o.kind, "country": o.country, "state": o.state, "party": o.party,
+                   "owner": o.owner, "scale": o.scale, "aliases": list(o.aliases), "domains": list(o.domains)}
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    total = len(reg.search(query)) if query else len(reg)
+    t = Table(title=(f"outlets matching {query!r}" if query else "outlets") + f" ({len(found)} of {total})")
+    for col in ("name", "kind", "country", "owner", "scale", "domains", "aliases"):
+        t.add_column(col, overflow="fold")
+    for o in found:
+        t.add_row(o.name, o.label, o.country or "", o.owner or "", o.scale, ", ".join(o.domains[:3]),
+                  ", ".join(o.aliases[:4]))  # fmt: skip
+    out.print(t)
+    if not found:
+        err.print(f"No outlet matches {query!r}; add yours with --outlets FILE (see fieldreport/data/outlets.yaml).")
 
 
 @app.command()

@@ -48,6 +48,7 @@ _SCALAR_FIELDS: list[tuple[str, str]] = [
     ("rank", "INTEGER"),
     *((c.name, sql_type(c)) for c in columns(EventRecord) if c.name not in _KEYS),
 ]
+_OPTIONAL_JSON = [n for n, t in _SCALAR_FIELDS if t == "JSON" and n not in ("materiel", "claims", "evidence")]
 _ARROW_SCHEMA = pa.schema(
     [("rank", pa.int32()), *arrow_schema(EventRecord, nested_as_json=True)]
 )
@@ -437,6 +438,8 @@ class Store:
             d = dict(zip(names, row))
             for key in ("materiel", "claims", "evidence"):
                 d[key] = json.loads(d[key]) if d[key] else ([] if key != "evidence" else {})
+            for key in _OPTIONAL_JSON:  # nested models that may be absent ("outlet")
+                d[key] = json.loads(d[key]) if d[key] else None
             if d["event_date"] is not None:
                 d["event_date"] = d["event_date"].isoformat()
             out.append(EventRecord(**d))
