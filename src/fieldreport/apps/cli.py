@@ -371,12 +371,12 @@ def export(
             if events:
                 from fieldreport.events.sync import export_events
 
-                msg = export_events(store.events(), format, output)
+                msg = export_events(store.events(), format, output, reviews=store.review_summary())
             else:
                 if format not in RECORD_FORMATS:
                     err.print(f"[red]error:[/red] unknown format {format!r}; choose one of {', '.join(RECORD_FORMATS)}")
                     raise typer.Exit(2)
-                msg = export_records(store.records(), format, output)
+                msg = export_records(store.records(), format, output, reviews=store.review_summary())
         except ValueError as exc:
             err.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(2) from exc
@@ -421,7 +421,8 @@ def events(
         from fieldreport.io.store import Store
 
         with Store(db, read_only=True) as store:
-            records = store.records()
+            rejected = store.rejected_ids()  # an analyst said these are no events
+            records = [r for r in store.records() if r.record_id not in rejected]
     with _output(output) as fh:
         for ev in consolidate_records(records):
             fh.write(json.dumps(event_to_row(ev), ensure_ascii=False, default=str) + "\n")
@@ -450,6 +451,31 @@ def decide(
             err.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(2) from exc
     err.print(f"Kept: {action} {' '.join(record_ids)}. {counts['events']} events ({counts['changed']} changed).")
+
+
+@app.command()
+def serve(
+    db: DbOpt = None,
+    host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    token: Annotated[Optional[str], typer.Option(help="Bearer token that reviews need [default: $FIELDREPORT_TOKEN, else a new one, printed].")] = None,
+) -> None:
+    """The analyst's desk: a map, a timeline and the events with their evidence in the browser, a JSON API
+    under /api (OpenAPI at /openapi.json), and review that sticks."""
+    from fieldreport.apps.server import StoreBusy, serve as run_server
+    from fieldreport.io.store import default_db_path
+
+    if not 0 < port < 65536:
+        err.print(f"[red]error:[/red] --port {port} is not a port (1-65535)")
+        raise typer.Exit(2)
+    try:
+        run_server(db or default_db_path(), host=host, port=port, token=token)
+    except StoreBusy as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    except OSError as exc:
+        err.print(f"[red]error:[/red] cannot serve on {host}:{port}: {exc.strerror or exc}")
+        raise typer.Exit(2) from exc
 
 
 @app.command(name="eval")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -25,7 +25,7 @@ ACLED_COLUMNS = [
     "fatalities", "tags", "timestamp",
     # fieldreport's own columns, after ACLED's
     "fatalities_low", "fatalities_best", "fatalities_high", "injured", "confidence", "record_id",
-    "article_id",
+    "article_id", "review_status", "reviewed_fields",
 ]  # fmt: skip
 
 _DISORDER = {
@@ -63,7 +63,7 @@ def _region(iso3: str | None) -> str:
     return ""
 
 
-def acled_row(rec: EventRecord, timestamp: int | None = None) -> dict:
+def acled_row(rec: EventRecord, timestamp: int | None = None, review: Mapping | None = None) -> dict:
     inters = sorted(i for i in (rec.inter1, rec.inter2) if i)
     interaction = "".join(str(i) for i in inters) if inters else ""
     tags = []
@@ -110,24 +110,34 @@ def acled_row(rec: EventRecord, timestamp: int | None = None) -> dict:
         "confidence": rec.confidence,
         "record_id": rec.record_id,
         "article_id": rec.article_id,
+        "review_status": (review or {}).get("status") or "",
+        "reviewed_fields": "; ".join((review or {}).get("reviewed_fields") or ()),
     }
 
 
-def write_acled_csv(records: Iterable[EventRecord], out: IO[str]) -> int:
+def write_acled_csv(records: Iterable[EventRecord], out: IO[str], reviews: Mapping | None = None) -> int:
     writer = csv.DictWriter(out, fieldnames=ACLED_COLUMNS, lineterminator="\n")
     writer.writeheader()
     n = 0
     ts = int(datetime.now(timezone.utc).timestamp())
     for rec in records:
-        writer.writerow(acled_row(rec, ts))
+        writer.writerow(acled_row(rec, ts, (reviews or {}).get(rec.record_id)))
         n += 1
     return n
 
 
-def geojson_feature(rec: EventRecord) -> dict | None:
+def _review_keys(rec: EventRecord, reviews: Mapping | None) -> dict:
+    """What an analyst did to the record, for the exports: its status and the fields they set."""
+    r = (reviews or {}).get(rec.record_id) or {}
+    return {"review_status": r.get("status"), "reviewed_fields": list(r.get("reviewed_fields") or ())}
+
+
+def geojson_feature(rec: EventRecord, reviews: Mapping | None = None) -> dict | None:
     if rec.latitude is None or rec.longitude is None:
         return None
     props = rec.model_dump()
+    if reviews is not None:
+        props.update(_review_keys(rec, reviews))
     return {
         "type": "Feature",
         "id": rec.record_id,
@@ -136,11 +146,11 @@ def geojson_feature(rec: EventRecord) -> dict | None:
     }
 
 
-def write_geojson(records: Iterable[EventRecord], out: IO[str]) -> tuple[int, int]:
+def write_geojson(records: Iterable[EventRecord], out: IO[str], reviews: Mapping | None = None) -> tuple[int, int]:
     """A FeatureCollection; records without coordinates are counted and left out (a point needs them)."""
     features, missing = [], 0
     for rec in records:
-        f = geojson_feature(rec)
+        f = geojson_feature(rec, reviews)
         if f is None:
             missing += 1
         else:
@@ -150,16 +160,19 @@ def write_geojson(records: Iterable[EventRecord], out: IO[str]) -> tuple[int, in
     return len(features), missing
 
 
-def write_jsonl(records: Iterable[EventRecord], out: IO[str]) -> int:
+def write_jsonl(records: Iterable[EventRecord], out: IO[str], reviews: Mapping | None = None) -> int:
     n = 0
     for rec in records:
-        out.write(rec.model_dump_json() + "\n")
+        if reviews is None:
+            out.write(rec.model_dump_json() + "\n")
+        else:
+            out.write(json.dumps({**rec.model_dump(), **_review_keys(rec, reviews)}, ensure_ascii=False) + "\n")
         n += 1
     return n
 
 
-def records_table(records: Sequence[EventRecord]) -> pa.Table:
-    rows = [rec.model_dump() for rec in records]
+def records_table(records: Sequence[EventRecord], reviews: Mapping | None = None) -> pa.Table:
+    rows = [{**rec.model_dump(), **_review_keys(rec, reviews)} for rec in records]
     for r in rows:  # nested, variable shapes: keep them typed where fixed, JSON where free-form
         r["evidence"] = json.dumps(r["evidence"])
     schema = pa.schema(
@@ -178,42 +191,54 @@ def records_table(records: Sequence[EventRecord]) -> pa.Table:
                                            ("fields", pa.list_(pa.string())), ("start", pa.int32()),
                                            ("end", pa.int32())]))),
             ("source", pa.string()), ("notes", pa.string()), ("evidence", pa.string()),
-            ("confidence", pa.float64()),
+            ("confidence", pa.float64()), ("review_status", pa.string()),
+            ("reviewed_fields", pa.list_(pa.string())),
         ]
     )  # fmt: skip
     return pa.Table.from_pylist(rows, schema=schema)
 
 
-def write_parquet(records: Sequence[EventRecord], path: str | Path) -> int:
-    table = records_table(list(records))
+def write_parquet(records: Sequence[EventRecord], path: str | Path, reviews: Mapping | None = None) -> int:
+    table = records_table(list(records), reviews)
     pq.write_table(table, str(path))
     return table.num_rows
 
 
-def export_records(records: Sequence[EventRecord], fmt: str, output: str) -> str:
-    """Write records in ``fmt`` to ``output`` (a path, or ``-`` for standard output). Returns a message."""
+def without_rejected(records: Iterable[EventRecord], reviews: Mapping | None) -> tuple[list[EventRecord], int]:
+    """The records an analyst did not reject, and how many were rejected."""
+    kept = [r for r in records if ((reviews or {}).get(r.record_id) or {}).get("status") != "rejected"]
+    return kept, (len(records) if isinstance(records, Sequence) else 0) - len(kept)
+
+
+def export_records(records: Sequence[EventRecord], fmt: str, output: str, reviews: Mapping | None = None) -> str:
+    """Write records in ``fmt`` to ``output`` (a path, or ``-`` for standard output). Returns a message.
+
+    With ``reviews`` (``Store.review_summary()``) the rows say which fields an analyst set and the
+    records an analyst rejected are left out."""
     import sys
 
+    records, n_rejected = without_rejected(list(records), reviews)
+    left_out = f" ({n_rejected} rejected by an analyst left out)" if n_rejected else ""
     if fmt == "parquet":
         if output == "-":
             raise ValueError("parquet is binary: give --output a file path")
-        n = write_parquet(records, output)
-        return f"{n} records written to {output}"
+        n = write_parquet(records, output, reviews)
+        return f"{n} records written to {output}{left_out}"
     buf: IO[str] = sys.stdout if output == "-" else open(output, "w", encoding="utf-8", newline="")
     try:
         if fmt == "acled-csv":
-            n = write_acled_csv(records, buf)
+            n = write_acled_csv(records, buf, reviews)
             msg = f"{n} records"
         elif fmt == "geojson":
-            n, missing = write_geojson(records, buf)
+            n, missing = write_geojson(records, buf, reviews)
             msg = f"{n} records" + (f" ({missing} without coordinates left out)" if missing else "")
         elif fmt == "jsonl":
-            msg = f"{write_jsonl(records, buf)} records"
+            msg = f"{write_jsonl(records, buf, reviews)} records"
         else:
             raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(RECORD_FORMATS)}")
     finally:
         if buf is not sys.stdout:
             buf.close()
-    return msg + ("" if output == "-" else f" written to {output}")
+    return msg + left_out + ("" if output == "-" else f" written to {output}")
 
 

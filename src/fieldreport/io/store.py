@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from fieldreport.io import reviews as _reviews
 from fieldreport.schema.records import Article, EventRecord
 
 ENV_DB = "FIELDREPORT_DB"
@@ -66,6 +67,8 @@ _ARROW_TYPES = {
     "JSON": pa.string(),
 }
 
+_COLUMN_TYPES = {n: t.split()[0] for n, t in _SCALAR_FIELDS}
+
 _DDL = f"""
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS articles (
@@ -96,6 +99,7 @@ class Store:
         self.con = duckdb.connect(self.path, read_only=read_only)
         if not read_only:
             self.con.execute(_DDL)
+            _reviews.ensure_table(self.con)
             self.con.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
             )
@@ -185,6 +189,8 @@ class Store:
             )
             con.execute(f"INSERT INTO records SELECT {cols} FROM _new_records")
             con.execute("INSERT INTO evidence SELECT * FROM _new_evidence")
+            # analysts' corrections win over the machine's values, on every re-ingest
+            _reviews.apply(con, _COLUMN_TYPES, "article_id IN (SELECT article_id FROM _new_articles)")
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -349,3 +355,37 @@ class Store:
 
     def decisions(self) -> list[dict]:
         return [json.loads(d) for (d,) in self.con.execute("SELECT data FROM decisions ORDER BY n").fetchall()]
+
+    # -- analysts' reviews (see fieldreport.io.reviews) ---------------------------------------------
+
+    def review(
+        self, record_id: str, *, field: str | None = None, value: object = None, status: str | None = None,
+        note: str = "", analyst: str | None = None,
+    ) -> list[dict]:
+        """Keep an analyst's review of one record (a corrected field, or confirmed/rejected) and apply
+        it to the stored record, in one transaction. Raises KeyError for an unknown record and
+        ``reviews.ReviewError`` for a review that cannot be kept."""
+        rec = self.record(record_id)
+        if rec is None:
+            raise KeyError(record_id)
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            rows = _reviews.add(con, rec, field=field, value=value, status=status, note=note, analyst=analyst)
+            _reviews.apply(con, _COLUMN_TYPES, "record_id = ?", [rec.record_id])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return rows
+
+    def review_history(self, record_id: str) -> list[dict]:
+        return _reviews.history(self.con, record_id)
+
+    def review_summary(self, record_ids: Sequence[str] | None = None) -> dict[str, dict]:
+        """record_id -> {"status", "reviewed_fields"} for the reviewed records among ``record_ids``."""
+        return _reviews.summary(self.con, record_ids)
+
+    def rejected_ids(self) -> set[str]:
+        """Records an analyst rejected: not events; events and exports leave them out."""
+        return _reviews.rejected(self.con)
