@@ -748,7 +748,7 @@ def create_app(db: str | Path, token: str) -> FastAPI:
                 raise HTTPException(422, str(exc)) from exc
         with desk.reader() as store:
             events = _event_ids_of(store, ids)
-        return {"action": body.action, "record_ids": ids, "events": events, **counts}
+        return {"action": body.action, "record_ids": ids, "event_of": events, "counts": counts}
 
     # -- the page -----------------------------------------------------------------------------------
 

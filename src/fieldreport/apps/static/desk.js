@@ -418,7 +418,7 @@ async function setStatus(rec, status) {
 
 async function decide(action, recordIds) {
   const res = await write("/api/decisions", { action, record_ids: recordIds, analyst: analyst() });
-  toast(`${action} kept: it holds on every re-ingest (${res.events} events in the store)`);
+  toast(`${action} kept: it holds on every re-ingest (${res.counts.events} events in the store)`);
   return res;
 }
 
@@ -521,7 +521,7 @@ async function showEvent(eventId) {
           const o = await api("/api/events/" + encodeURIComponent(other));
           const ids = [...new Set([...e.record_ids, ...o.event.record_ids])];
           const res = await decide("merge", ids);
-          location.hash = "#/event/" + res.events[ids[0]];
+          location.hash = "#/event/" + res.event_of[ids[0]];
         } catch (err) { toast(err.message, true); }
       } }, "merge"),
     ),
