@@ -26,8 +26,9 @@ def cli(*args: str, env: dict | None = None, timeout: float = 600) -> subprocess
     )
 
 
-def ingest(db: Path, articles: Path = ARTICLES) -> None:
-    done = cli("ingest", str(articles), "--db", str(db), "--quiet", "--workers", "1")
+def ingest(db: Path, articles: Path = ARTICLES, force: bool = False) -> None:
+    """`fieldreport ingest`; with ``force``, articles stored unchanged are extracted and written again."""
+    done = cli("ingest", str(articles), "--db", str(db), "--quiet", "--workers", "1", *(["--force"] if force else []))
     assert done.returncode == 0, done.stderr[-2000:]
 
 

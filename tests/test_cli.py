@@ -74,6 +74,9 @@ def test_ingest_twice_never_duplicates_then_show_and_export(tmp_path):
     assert "Records by type" in first.stdout
     second = runner.invoke(app, ["ingest", str(EXAMPLES), "--db", db, "--quiet"])
     assert second.exit_code == 0
+    assert "Skipped 15 articles stored unchanged" in second.output  # nothing parsed again
+    forced = runner.invoke(app, ["ingest", str(EXAMPLES), "--db", db, "--quiet", "--force"])
+    assert forced.exit_code == 0 and "Skipped" not in forced.output
     from fieldreport.io.store import Store
 
     with Store(db, read_only=True) as store:

@@ -165,7 +165,7 @@ def test_corrected_field_is_kept_with_history_and_wins_in_exports(http, server, 
 
     # exports say which fields were reviewed
     rows = list(csv.DictReader(io.StringIO(http.get("/api/export", params={"format": "acled-csv", "of": "records"}).text)))
-    mine = next(row for row in rows if row["record_id"] == rid)
+    mine = next(row for row in rows if row["event_id_cnty"] == rid)
     assert mine["fatalities"] == str(new) and "fatalities" in mine["reviewed_fields"].split("; ")
     events = list(csv.DictReader(io.StringIO(http.get("/api/export", params={"format": "acled-csv"}).text)))
     assert "fatalities" in next(e for e in events if e["event_id_cnty"] == http.get(f"/api/records/{rid}").json()["record"]["event_id"])["reviewed_fields"]
@@ -178,13 +178,17 @@ def test_corrected_field_is_kept_with_history_and_wins_in_exports(http, server, 
     # the CLI export reads the same store and says the same
     out = cli("export", "--db", str(db), "--format", "acled-csv")
     assert out.returncode == 0
-    assert "fatalities" in next(r for r in csv.DictReader(io.StringIO(out.stdout)) if r["record_id"] == rid)["reviewed_fields"]
+    assert "fatalities" in next(r for r in csv.DictReader(io.StringIO(out.stdout)) if r["event_id_cnty"] == rid)["reviewed_fields"]
 
-    # and a re-ingest of the same articles keeps the analyst's value
-    ingest(db)
-    after = http.get(f"/api/records/{rid}").json()
-    assert after["record"]["fatalities"] == new
-    assert len(after["reviews"]) == len(d["reviews"])
+    # and a re-ingest of the same articles keeps the analyst's value, also when they are extracted again
+    for force in (False, True):
+        ingest(db, force=force)
+        time.sleep(REFRESH_EVERY_S + 0.3)
+        after = http.get(f"/api/records/{rid}").json()
+        assert after["record"]["fatalities"] == new
+        assert len(after["reviews"]) == len(d["reviews"])
+        ev_after = http.get(f"/api/events/{after['record']['event_id']}").json()
+        assert rid in ev_after["event"]["record_ids"] and "fatalities" in ev_after["event"]["reviewed_fields"]
 
 
 def test_sub_event_type_brings_its_event_type(http):
@@ -217,7 +221,7 @@ def test_reject_confirm_and_decisions(http):
     assert http.get("/api/events").json()["total"] == total
     assert [x["record_id"] for x in http.get("/api/records", params={"status": "rejected"}).json()["items"]] == [a]
     rows = list(csv.DictReader(io.StringIO(http.get("/api/export", params={"format": "acled-csv", "of": "records"}).text)))
-    assert a not in {row["record_id"] for row in rows}
+    assert a not in {row["event_id_cnty"] for row in rows}
     r = http.post(f"/api/records/{a}/review", json={"status": "confirmed"}, headers=AUTH)
     assert r.json()["record"]["event_id"] is not None
     hist = http.get(f"/api/records/{a}/reviews").json()["items"]

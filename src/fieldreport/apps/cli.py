@@ -87,6 +87,7 @@ class _Problems:
     def __init__(self) -> None:
         self.skipped = 0
         self.warnings = 0
+        self.unchanged = 0  # articles a re-run found stored unchanged already
 
     def report(self, p: InputProblem) -> None:
         if p.skipped:
@@ -231,25 +232,36 @@ def ingest(
     workers: WorkersOpt = 0,
     batch: Annotated[int, typer.Option(help="Articles per transaction.")] = 200,
     max_chars: MaxCharsOpt = DEFAULT_MAX_CHARS,
+    force: Annotated[bool, typer.Option("--force", help="Extract again articles already stored unchanged.")] = False,
     quiet: QuietOpt = False,
 ) -> None:
-    """Extract records from articles and store them in DuckDB (re-ingesting replaces, never duplicates);
-    then merge them into events and show a summary."""
-    from fieldreport.io.store import Store
+    """Extract records from articles and store them in DuckDB (re-ingesting replaces, never duplicates;
+    articles stored unchanged are skipped); then merge them into events and show a summary."""
+    from fieldreport.io.store import Store, content_hash
 
     problems = _Problems()
     pipe = _pipeline(model)
     store = Store(db)
+    stored = {} if force else store.stored_hashes()
     seen: list[str] = []
 
+    def fresh():
+        for art in _articles(inputs, problems, max_chars):
+            if stored.get(art.id) is not None and stored[art.id] == content_hash(art):
+                problems.unchanged += 1
+                continue
+            yield art
+
     def tracked():
-        for art, recs in _run(pipe, _articles(inputs, problems, max_chars), workers, quiet):
+        for art, recs in _run(pipe, fresh(), workers, quiet):
             seen.append(art.id)
             yield art, recs
 
     n_articles, n_records = store.ingest_stream(tracked(), batch=batch)
     _consolidate_store(store, seen)
     err.print(f"Stored {n_articles} articles and {n_records} event records in {store.path}.")
+    if problems.unchanged:
+        err.print(f"Skipped {problems.unchanged} articles stored unchanged already (--force extracts them again).")
     _print_summary(store)
     store.close()
     problems.closing()
@@ -369,7 +381,7 @@ def export(
     with store:
         try:
             if events:
-                from fieldreport.events.sync import export_events
+                from fieldreport.io.export import export_events
 
                 msg = export_events(store.events(), format, output, reviews=store.review_summary())
             else:
@@ -486,6 +498,7 @@ def eval_(
     events_: Annotated[bool, typer.Option("--events", help="Score the grouping of reports into events (UCDP).")] = False,
     limit: Annotated[Optional[int], typer.Option(help="Score only the first N items of each file.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+    mistakes: Annotated[Optional[str], typer.Option("--mistakes", help="Write every wrong field (gold, ours, the text, our evidence) to this JSON Lines file (UCDP, ACLED, PLOVER).")] = None,
     model: ModelOpt = None,
     workers: WorkersOpt = 0,
     parse: ParseOpt = False,
@@ -498,14 +511,24 @@ def eval_(
         if not Path(f).exists():
             err.print(f"[red]error:[/red] {f}: no such file")
             raise typer.Exit(2)
-        try:
-            results.append(
-                run_eval(f, kind=kind, places_only=places_only, events=events_, limit=limit, model=model,
-                         workers=workers, parse=parse)
-            )
-        except ValueError as exc:
-            err.print(f"[red]error:[/red] {f}: {exc}")
-            raise typer.Exit(2) from exc
+    try:
+        wrong = open(mistakes, "w", encoding="utf-8") if mistakes else None
+    except OSError as exc:
+        err.print(f"[red]error:[/red] {mistakes}: cannot write ({exc.strerror})")
+        raise typer.Exit(2) from exc
+    try:
+        for f in files:
+            try:
+                results.append(
+                    run_eval(f, kind=kind, places_only=places_only, events=events_, limit=limit, model=model,
+                             workers=workers, parse=parse, mistakes=wrong)
+                )
+            except ValueError as exc:
+                err.print(f"[red]error:[/red] {f}: {exc}")
+                raise typer.Exit(2) from exc
+    finally:
+        if wrong is not None:
+            wrong.close()
     if as_json:
         sys.stdout.write(json.dumps(results, indent=2, default=str) + "\n")
         return

@@ -666,7 +666,7 @@ def create_app(db: str | Path, token: str) -> FastAPI:
         ] = "acled-csv",
         of: Annotated[Literal["events", "records"], Query(description="Export events or records.")] = "events",
     ) -> Response:
-        from fieldreport.events.sync import export_events
+        from fieldreport.io.export import export_events
         from fieldreport.io.export import export_records
 
         if of == "records" and format == "ucdp-csv":

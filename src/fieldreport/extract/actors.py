@@ -43,6 +43,8 @@ from spacy.tokens import Doc, Span, Token
 
 from fieldreport.data import load_yaml
 from fieldreport.schema.records import Actor, ActorMention
+from fieldreport.schema.taxonomy import EVENT_TYPES, sub_event_types_of
+from fieldreport.text.lexicon import SPEECH_LEMMAS
 from fieldreport.text.spans import doc_text
 
 ENV_ACTORS = "FIELDREPORT_ACTORS"
@@ -51,14 +53,8 @@ STATE_KINDS = ("military", "police", "government")
 _STATE_PREFIX = {"military": "Military Forces of", "police": "Police Forces of", "government": "Government of"}
 CIVILIAN_KINDS = frozenset({"civilians", "students", "journalists", "workers", "teachers"})
 _GROUP_KINDS = frozenset({"students", "journalists", "workers", "teachers"})
-_VIOLENT_TYPES = frozenset(
-    {
-        "Armed clash", "Government regains territory", "Non-state actor overtakes territory", "Chemical weapon",
-        "Air/drone strike", "Suicide bomb", "Shelling/artillery/missile attack", "Remote explosive/landmine/IED",
-        "Grenade", "Sexual violence", "Attack", "Abduction/forced disappearance",
-    }
-)  # fmt: skip
-_PROTEST_TYPES = frozenset({"Peaceful protest", "Protest with intervention", "Excessive force against protesters"})
+_VIOLENT_TYPES = sub_event_types_of("armed")
+_PROTEST_TYPES = frozenset(EVENT_TYPES["Protests"])
 _INTERVENTION_TYPES = frozenset({"Protest with intervention", "Excessive force against protesters"})
 _RIOT_TYPES = frozenset({"Violent demonstration", "Mob violence"})
 _REMOTE_TYPES = frozenset(
@@ -430,7 +426,7 @@ class ActorExtractor:
         self._not_ethnic = frozenset(w.lower() for w in cfg.get("not_ethnic") or [])
         self._claim_verbs = frozenset(cfg.get("claim_verbs") or [])
         self._claim_objects = frozenset(cfg.get("claim_objects") or [])
-        self._say_verbs = frozenset(cfg.get("say_verbs") or [])
+        self._say_verbs = SPEECH_LEMMAS
         self._blame_verbs = frozenset(cfg.get("blame_verbs") or [])
         linked = _alt(cfg.get("affiliated") or [])
         backed = _alt(cfg.get("backed") or [])

@@ -48,6 +48,7 @@ from fieldreport.geo.gazetteer import (
 )
 from fieldreport.geo.normalize import light_key, place_key
 from fieldreport.schema.records import PlaceMention
+from fieldreport.text.lexicon import SPEECH_FORMS
 from fieldreport.text.spans import dateline_end, doc_text
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -123,7 +124,7 @@ class _Rules:
             place_nouns=frozenset(r["place_nouns"]),
             precise_preps=frozenset(ev["precise"]),
             near_preps=frozenset(ev["near"]),
-            speech_verbs=frozenset(ev["speech_verbs"]),
+            speech_verbs=SPEECH_FORMS | frozenset(ev["speech_words_extra"]),
             admin1_words=frozenset(g["admin1_words"]),
             admin2_words=frozenset(g["admin2_words"]),
             non_settlement=frozenset(g["non_settlement_words"]),

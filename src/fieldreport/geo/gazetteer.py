@@ -37,6 +37,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from fieldreport.data import load_yaml
+from fieldreport.geo.distance import haversine_km  # noqa: F401 (used here and re-exported)
 from fieldreport.geo.normalize import is_latin_name, light_key, place_key
 from fieldreport.schema.records import Place
 
@@ -87,14 +88,6 @@ def inputs_hash() -> str:
         st = p.stat()
         h.update(f"{p.name}|{st.st_size}|{int(st.st_mtime)}".encode())
     return h.hexdigest()[:12]
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _box_middle(points: list[tuple[float, float]]) -> tuple[float, float]:

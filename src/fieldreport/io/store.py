@@ -6,6 +6,7 @@ transaction, so a crash mid-batch leaves the store as it was before the batch.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Iterable, Sequence
@@ -16,56 +17,24 @@ import duckdb
 import pyarrow as pa
 
 from fieldreport.io import reviews as _reviews
+from fieldreport.schema.columns import arrow_schema, columns, sql_type
 from fieldreport.schema.records import Article, EventRecord
 
 ENV_DB = "FIELDREPORT_DB"
 DEFAULT_DB = "fieldreport.duckdb"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: articles.content_hash (what a re-run compares to skip unchanged articles)
 
+#: The records table: the record's own fields (declared once, in EventRecord) plus the record's rank
+#: within its article. Nested fields (materiel, claims, evidence) are JSON.
+_KEYS = {"record_id": "VARCHAR PRIMARY KEY", "article_id": "VARCHAR NOT NULL"}
 _SCALAR_FIELDS: list[tuple[str, str]] = [
-    ("record_id", "VARCHAR PRIMARY KEY"),
-    ("article_id", "VARCHAR NOT NULL"),
+    *_KEYS.items(),
     ("rank", "INTEGER"),
-    ("event_date", "DATE"),
-    ("time_precision", "INTEGER"),
-    ("event_type", "VARCHAR"),
-    ("sub_event_type", "VARCHAR"),
-    ("actor1", "VARCHAR"),
-    ("assoc_actor_1", "VARCHAR"),
-    ("inter1", "INTEGER"),
-    ("actor2", "VARCHAR"),
-    ("assoc_actor_2", "VARCHAR"),
-    ("inter2", "INTEGER"),
-    ("country", "VARCHAR"),
-    ("iso3", "VARCHAR"),
-    ("admin1", "VARCHAR"),
-    ("admin2", "VARCHAR"),
-    ("location", "VARCHAR"),
-    ("latitude", "DOUBLE"),
-    ("longitude", "DOUBLE"),
-    ("geo_precision", "INTEGER"),
-    ("geonameid", "BIGINT"),
-    ("fatalities", "INTEGER"),
-    ("fatalities_low", "INTEGER"),
-    ("fatalities_best", "INTEGER"),
-    ("fatalities_high", "INTEGER"),
-    ("injured", "INTEGER"),
-    ("materiel", "JSON"),
-    ("claims", "JSON"),
-    ("source", "VARCHAR"),
-    ("notes", "VARCHAR"),
-    ("evidence", "JSON"),
-    ("confidence", "DOUBLE"),
+    *((c.name, sql_type(c)) for c in columns(EventRecord) if c.name not in _KEYS),
 ]
-
-_ARROW_TYPES = {
-    "VARCHAR": pa.string(),
-    "INTEGER": pa.int32(),
-    "BIGINT": pa.int64(),
-    "DOUBLE": pa.float64(),
-    "DATE": pa.string(),  # cast on insert
-    "JSON": pa.string(),
-}
+_ARROW_SCHEMA = pa.schema(
+    [("rank", pa.int32()), *arrow_schema(EventRecord, nested_as_json=True)]
+)
 
 _COLUMN_TYPES = {n: t.split()[0] for n, t in _SCALAR_FIELDS}
 
@@ -73,8 +42,9 @@ _DDL = f"""
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS articles (
     article_id VARCHAR PRIMARY KEY, title VARCHAR, published DATE, outlet VARCHAR, url VARCHAR,
-    language VARCHAR, text VARCHAR, n_records INTEGER, ingested_at TIMESTAMP
+    language VARCHAR, text VARCHAR, n_records INTEGER, ingested_at TIMESTAMP, content_hash VARCHAR
 );
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS content_hash VARCHAR;
 CREATE TABLE IF NOT EXISTS records ({", ".join(f'"{n}" {t}' for n, t in _SCALAR_FIELDS)});
 CREATE TABLE IF NOT EXISTS evidence (
     record_id VARCHAR, field VARCHAR, "start" INTEGER, "end" INTEGER, text VARCHAR
@@ -83,6 +53,16 @@ CREATE TABLE IF NOT EXISTS events (event_id VARCHAR PRIMARY KEY, data JSON);
 CREATE TABLE IF NOT EXISTS event_records (event_id VARCHAR, record_id VARCHAR PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS decisions (n INTEGER PRIMARY KEY, data JSON, made_at TIMESTAMP);
 """
+
+
+def content_hash(article: Article) -> str:
+    """A digest of everything about an article that its records depend on (text and metadata, not its id).
+
+    An article stored with the same id and the same hash is stored unchanged: a re-run skips it."""
+    parts = [article.text, article.title, article.published.isoformat() if article.published else None,
+             article.outlet, article.url, article.language]
+    blob = json.dumps(parts, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    return "sha256-" + hashlib.sha256(blob).hexdigest()[:32]
 
 
 def default_db_path() -> str:
@@ -99,10 +79,18 @@ class Store:
         self.con = duckdb.connect(self.path, read_only=read_only)
         if not read_only:
             self.con.execute(_DDL)
+            self._add_new_columns()
             _reviews.ensure_table(self.con)
             self.con.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
             )
+
+    def _add_new_columns(self) -> None:
+        """A store written by an older version lacks the record fields added since: add them (empty)."""
+        have = {r[0] for r in self.con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'records'").fetchall()}
+        for name, typ in _SCALAR_FIELDS:
+            if name not in have:
+                self.con.execute(f'ALTER TABLE records ADD COLUMN "{name}" {typ}')
 
     def close(self) -> None:
         self.con.close()
@@ -137,6 +125,7 @@ class Store:
                 "text": [a.text for a, _ in batch],
                 "n_records": pa.array([len(r) for _, r in batch], pa.int32()),
                 "ingested_at": [now] * len(batch),
+                "content_hash": [content_hash(a) for a, _ in batch],
             }
         )
         rows: dict[str, list] = {n: [] for n, _ in _SCALAR_FIELDS}
@@ -156,7 +145,7 @@ class Store:
                         ev_rows["end"].append(end)
                         ev_rows["text"].append(art.text[start:end])
         rec_table = pa.table(
-            {n: pa.array(rows[n], _ARROW_TYPES[t.split()[0]]) for n, t in _SCALAR_FIELDS}
+            {n: pa.array(rows[n], _ARROW_SCHEMA.field(n).type) for n, _ in _SCALAR_FIELDS}
         )
         ev_table = pa.table(
             {
@@ -181,13 +170,15 @@ class Store:
             con.execute("DELETE FROM records WHERE record_id IN (SELECT record_id FROM _new_records)")
             con.execute("DELETE FROM articles WHERE article_id IN (SELECT article_id FROM _new_articles)")
             con.execute(
-                "INSERT INTO articles SELECT article_id, title, CAST(published AS DATE), outlet, url, "
-                "language, text, n_records, ingested_at FROM _new_articles"
+                "INSERT INTO articles (article_id, title, published, outlet, url, language, text, n_records, "
+                "ingested_at, content_hash) SELECT article_id, title, CAST(published AS DATE), outlet, url, "
+                "language, text, n_records, ingested_at, content_hash FROM _new_articles"
             )
             cols = ", ".join(
                 f'CAST("{n}" AS DATE)' if t == "DATE" else f'"{n}"' for n, t in _SCALAR_FIELDS
             )
-            con.execute(f"INSERT INTO records SELECT {cols} FROM _new_records")
+            names = ", ".join(f'"{n}"' for n, _ in _SCALAR_FIELDS)
+            con.execute(f"INSERT INTO records ({names}) SELECT {cols} FROM _new_records")
             con.execute("INSERT INTO evidence SELECT * FROM _new_evidence")
             # analysts' corrections win over the machine's values, on every re-ingest
             _reviews.apply(con, _COLUMN_TYPES, "article_id IN (SELECT article_id FROM _new_articles)")
@@ -216,6 +207,41 @@ class Store:
             n_records += self.ingest(pending)
             n_articles += len(pending)
         return n_articles, n_records
+
+    # -- what is stored already (a re-run skips it) --------------------------------------------------
+
+    def unchanged(self, articles: Iterable[Article]) -> set[str]:
+        """The ids of those ``articles`` that are stored already with the same content (see
+        :func:`content_hash`): extracting them again would change nothing."""
+        pairs = [(a.id, content_hash(a)) for a in articles]
+        if not pairs:
+            return set()
+        rows = self.con.execute(
+            "SELECT a.article_id FROM articles a JOIN (SELECT unnest(?::VARCHAR[]) AS id, "
+            "unnest(?::VARCHAR[]) AS h) q ON a.article_id = q.id AND a.content_hash = q.h",
+            [[i for i, _ in pairs], [h for _, h in pairs]],
+        ).fetchall()
+        return {r[0] for r in rows}
+
+    def is_unchanged(self, article: Article) -> bool:
+        """True when ``article`` is stored already, with the same content."""
+        return article.id in self.unchanged([article])
+
+    def stored_hashes(self) -> dict[str, str | None]:
+        """Every stored article id with its content hash (None for articles stored before hashes were kept)."""
+        return dict(self.con.execute("SELECT article_id, content_hash FROM articles").fetchall())
+
+    def seen_urls(self, urls: Iterable[str]) -> dict[str, tuple[str, str | None]]:
+        """For each of ``urls`` already stored: (article id, content hash). Feeds and crawls ask this to
+        fetch a page once."""
+        urls = [u for u in urls if u]
+        if not urls:
+            return {}
+        rows = self.con.execute(
+            "SELECT url, article_id, content_hash FROM articles WHERE url IN (SELECT unnest(?::VARCHAR[]))",
+            [urls],
+        ).fetchall()
+        return {u: (i, h) for u, i, h in rows}
 
     # -- reading -----------------------------------------------------------------------------------
 
