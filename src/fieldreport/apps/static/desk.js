@@ -141,6 +141,10 @@ function initMap() {
   if (window.topojson) {
     fetch("/vendor/basemap.json").then((r) => (r.ok ? r.json() : Promise.reject(r))).then((topo) => {
       const countries = topojson.feature(topo, topo.objects.countries);
+      // Antarctica holds no events and, like the rings that cross the 180th meridian, would draw as a
+      // band across a flat map: drop it, and unwrap the crossing rings so they run on past 180°.
+      countries.features = countries.features.filter((f) => f.id !== "010");
+      for (const f of countries.features) unwrapRings(f.geometry);
       L.geoJSON(countries, {
         interactive: false,
         style: { color: "#7d8b99", weight: 0.7, fillColor: "#f4f1ea", fillOpacity: 1 },
@@ -155,6 +159,21 @@ function initMap() {
   const legend = $("#legend");
   for (const [t, c] of Object.entries(TYPE_COLOURS)) legend.append(h("div", {}, h("span", { class: "dot", style: { background: c } }), t));
   legend.append(h("div", { class: "muted" }, "size: fatalities"));
+}
+
+function unwrapRings(geometry) {
+  if (!geometry) return;
+  const polys = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.type === "MultiPolygon" ? geometry.coordinates : [];
+  for (const poly of polys) {
+    for (const ring of poly) {
+      let shift = 0;
+      for (let i = 1; i < ring.length; i++) {
+        const step = ring[i][0] + shift - ring[i - 1][0];
+        if (step > 180) shift -= 360; else if (step < -180) shift += 360;
+        ring[i] = [ring[i][0] + shift, ring[i][1]];
+      }
+    }
+  }
 }
 
 function drawMarkers(features) {
@@ -199,7 +218,7 @@ function drawTimeline(data) {
   const n = Math.round((day1 - day0) / 864e5) + 1;
   const bw = (W - 2 * pad) / n, gap = bw > 6 ? Math.min(bw * 0.25, bw - 14 > 0 ? bw - 14 : bw * 0.25) : 1;
   const max = Math.max(...data.days.map((d) => Object.values(d.counts).reduce((a, b) => a + b, 0)));
-  const y = (v) => (H - pad - 4) * v / max;
+  const top = 14, y = (v) => (H - pad - top) * v / max;
   const dayAt = (x) => new Date(day0 + Math.max(0, Math.min(n - 1, Math.floor((x - pad) / bw))) * 864e5).toISOString().slice(0, 10);
   const xOf = (iso) => pad + Math.round((Date.parse(iso) - day0) / 864e5) * bw;
   const from = $("#f-date_from").value, to = $("#f-date_to").value;
@@ -248,10 +267,10 @@ function renderTable(append) {
     const reviewed = e.reviewed_fields && e.reviewed_fields.length;
     const statuses = Object.values(e.review_status || {});
     body.append(h("tr", { "data-event": e.event_id, "data-type": e.event_type, onclick: () => { location.hash = "#/event/" + e.event_id; } },
-      h("td", {}, e.event_date || "?"),
+      h("td", { class: "when" }, e.event_date || "?"),
       h("td", {}, h("span", { class: "dot", style: { background: typeColour(e.event_type) } }), " ", e.sub_event_type),
       h("td", {}, where(e)),
-      h("td", {}, [e.actor1, e.actor2].filter(Boolean).join(" — ")),
+      h("td", { class: "actors", title: [e.actor1, e.actor2].filter(Boolean).join(" — ") }, [e.actor1, e.actor2].filter(Boolean).join(" — ")),
       h("td", { class: "num" }, e.fatalities),
       h("td", {}, h("span", { class: "badge " + corrClass(e.corroboration), title: e.corroboration }, `${e.number_of_sources} · ${shortCorr(e.corroboration)}`),
         reviewed ? [" ", h("span", { class: "badge reviewed", title: e.reviewed_fields.join(", ") }, "reviewed")] : null,
@@ -521,7 +540,8 @@ async function showEvent(eventId) {
           const o = await api("/api/events/" + encodeURIComponent(other));
           const ids = [...new Set([...e.record_ids, ...o.event.record_ids])];
           const res = await decide("merge", ids);
-          location.hash = "#/event/" + res.event_of[ids[0]];
+          const merged = res.event_of[ids[0]];
+          if (merged === currentEventId()) showEvent(merged); else location.hash = "#/event/" + merged;
         } catch (err) { toast(err.message, true); }
       } }, "merge"),
     ),
