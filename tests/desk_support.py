@@ -57,7 +57,9 @@ def free_port() -> int:
 class Server:
     """`fieldreport serve --db DB --port P [--token T]` in a subprocess, stopped on exit."""
 
-    def __init__(self, db: Path, token: str | None = "test-token", env: dict | None = None) -> None:
+    def __init__(
+        self, db: Path, token: str | None = "test-token", env: dict | None = None, ready: tuple[int, ...] = (200,)
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         args = [*FIELDREPORT, "serve", "--db", str(db), "--host", "127.0.0.1", "--port", str(self.port)]
@@ -74,7 +76,7 @@ class Server:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"fieldreport serve exited {self.proc.returncode}: {self.output()}")
             try:
-                if httpx.get(self.url + "/api", timeout=2).status_code == 200:
+                if httpx.get(self.url + "/api", timeout=2).status_code in ready:
                     break
             except httpx.HTTPError:
                 pass

@@ -249,6 +249,20 @@ def test_reads_go_on_while_another_process_holds_the_store(http, db):
     assert "x-fieldreport-store-busy" not in http.get("/api/events").headers
 
 
+def test_a_desk_started_while_an_ingest_holds_the_store_serves_once_it_lets_go(tmp_path_factory):
+    db = store_copy(tmp_path_factory.getbasetemp(), "api-held")
+    holder = duckdb.connect(str(db))
+    try:
+        with Server(db, env={"FIELDREPORT_WRITE_WAIT": "1"}, ready=(200, 503)) as s:
+            r = httpx.get(s.url + "/api/events")
+            assert r.status_code == 503 and "held by another process" in r.json()["error"]
+            holder.close()
+            time.sleep(REFRESH_EVERY_S + 0.3)
+            assert httpx.get(s.url + "/api/events").json()["total"] >= 4
+    finally:
+        holder.close()
+
+
 def test_token_from_environment_or_generated(tmp_path_factory):
     db = store_copy(tmp_path_factory.getbasetemp(), "api-token")
     with Server(db, token=None, env={"FIELDREPORT_TOKEN": "from-env"}) as s:

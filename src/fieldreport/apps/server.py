@@ -89,7 +89,10 @@ class Desk:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self._open_for_writing():
                 pass
-        self.refresh(force=True, wait=WRITE_WAIT_S)
+        try:
+            self.refresh(force=True, wait=5.0)
+        except StoreBusy:  # an ingest holds the store: serve 503 until it lets go, then its data
+            self.busy = True
 
     # -- snapshots --------------------------------------------------------------------------------
 
@@ -151,6 +154,8 @@ class Desk:
     @contextmanager
     def reader(self) -> Iterator[Store]:
         self.refresh()
+        if not self._snapshots:
+            raise StoreBusy(f"{self.path} is held by another process (an ingest?); try again when it is done")
         store = Store(self._snapshots[-1], read_only=True)
         try:
             yield store
@@ -181,11 +186,14 @@ class Desk:
     @contextmanager
     def writer(self) -> Iterator[Store]:
         with self._lock:
+            opened = False
             try:
                 with self._open_for_writing() as store:
+                    opened = True
                     yield store
             finally:
-                self.refresh(force=True, wait=WRITE_WAIT_S)
+                if opened:  # what was written is what the next read sees
+                    self.refresh(force=True, wait=WRITE_WAIT_S)
 
     def close(self) -> None:
         shutil.rmtree(self._dir, ignore_errors=True)
@@ -470,6 +478,10 @@ def create_app(db: str | Path, token: str) -> FastAPI:
     @app.exception_handler(StoreBusy)
     async def busy(request: Request, exc: StoreBusy):
         return _error(503, str(exc))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception):
+        return _error(500, f"the desk failed: {type(exc).__name__}: {exc}")
 
     @app.exception_handler(ReviewError)
     async def bad_review(request: Request, exc: ReviewError):
