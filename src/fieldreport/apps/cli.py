@@ -62,6 +62,9 @@ ParseOpt = Annotated[bool, typer.Option(
     "--parse", help="Geoparse with spaCy's full pipeline (tagger and parser too): about half as fast, "
                     "same scores on LGL and GeoWebNews. Without it only the entity recogniser runs.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+WaitOpt = Annotated[Optional[float], typer.Option(
+    "--wait", help="Seconds to wait while another fieldreport process uses the store, then give up "
+                   "(exit 2). Default: wait as long as it takes.", min=0)]
 
 
 def _version(value: bool) -> None:
@@ -84,10 +87,32 @@ def _main(
 
 
 class _Problems:
+    """What became of each input: coded (one record or more), no event, or skipped (with the reason
+    printed as it happens). ``closing`` ends every batch command with the sum."""
+
     def __init__(self) -> None:
         self.skipped = 0
         self.warnings = 0
         self.unchanged = 0  # articles a re-run found stored unchanged already
+        self.coded = 0
+        self.no_event = 0
+
+    def count(self, n_records: int) -> None:
+        if n_records:
+            self.coded += 1
+        else:
+            self.no_event += 1
+
+    def tally(self, coded: str = "coded", no_event: str = "no event") -> str:
+        skipped = self.skipped + self.unchanged
+        n = self.coded + self.no_event + skipped
+        why = []
+        if self.unchanged:
+            why.append(f"{self.unchanged:,} stored unchanged already")
+        if self.skipped:
+            why.append(f"{self.skipped:,} unreadable or unfit, named above")
+        return (f"in {n:,} = {coded} {self.coded:,} + {no_event} {self.no_event:,} + skipped {skipped:,}"
+                + (f" ({'; '.join(why)})" if why else ""))
 
     def report(self, p: InputProblem) -> None:
         if p.skipped:
@@ -100,11 +125,37 @@ class _Problems:
     def exit_code(self) -> int:
         return EXIT_SKIPPED if (self.skipped or self.warnings) else 0
 
-    def closing(self) -> None:
+    def closing(self, coded: str = "coded", no_event: str = "no event") -> None:
         if self.skipped or self.warnings:
             err.print(
                 f"{self.skipped} input(s) skipped, {self.warnings} warning(s); see the messages above.",
             )
+        err.print(self.tally(coded, no_event), soft_wrap=True)
+
+
+def _say(message: str) -> None:
+    err.print(f"[yellow]{message}[/yellow]", soft_wrap=True)
+
+
+def _open_store(db: str | None, wait: float | None, read_only: bool = True):
+    """The store for a reader (or a short writer): waits while another process holds it; a missing store
+    or one busy for longer than --wait is exit 2 with a message."""
+    from fieldreport.io.store import Store, StoreBusy
+
+    try:
+        return Store(db, read_only=read_only, wait=wait, on_wait=_say)
+    except FileNotFoundError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    except StoreBusy as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _count_articles(inputs: list[str], max_chars: int) -> int:
+    """How many articles the inputs hold (read again, not parsed; standard input is not read twice)."""
+    return sum(1 for item in iter_inputs([i for i in inputs if i != "-"], max_chars=max_chars)
+               if isinstance(item, Article))
 
 
 def _articles(inputs: list[str], problems: _Problems, max_chars: int) -> Iterator[Article]:
@@ -184,6 +235,7 @@ def extract(
     with _output(output) as fh:
         for _art, recs in _run(pipe, _articles(input, problems, max_chars), workers, quiet):
             n_articles += 1
+            problems.count(len(recs))
             for rec in recs:
                 fh.write(rec.model_dump_json() + "\n")
                 n_records += 1
@@ -213,6 +265,7 @@ def places(
     with _output(output) as fh, _progress(quiet) as progress:
         task = progress.add_task("geoparsing", total=len(arts))
         for art, mentions in pipe.places_many(arts, workers=_workers(workers), parse=parse):
+            problems.count(sum(1 for m in mentions if m.place is not None))
             for m in mentions:
                 if m.place is not None:
                     fh.write(json.dumps(mention_to_row(art.id, m), ensure_ascii=False) + "\n")
@@ -220,7 +273,7 @@ def places(
             progress.advance(task)
     if not quiet:
         err.print(f"{n} place mentions resolved.")
-    problems.closing()
+    problems.closing("with places", "no place")
     raise typer.Exit(problems.exit_code)
 
 
@@ -230,49 +283,71 @@ def ingest(
     db: DbOpt = None,
     model: ModelOpt = None,
     workers: WorkersOpt = 0,
-    batch: Annotated[int, typer.Option(help="Articles per transaction.")] = 200,
+    batch: Annotated[int, typer.Option(help="Articles per transaction.", min=1)] = 200,
     max_chars: MaxCharsOpt = DEFAULT_MAX_CHARS,
     force: Annotated[bool, typer.Option("--force", help="Extract again articles already stored unchanged.")] = False,
+    wait: WaitOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Extract records from articles and store them in DuckDB (re-ingesting replaces, never duplicates;
-    articles stored unchanged are skipped); then merge them into events and show a summary."""
-    from fieldreport.io.store import Store, content_hash
+    articles stored unchanged are skipped); each batch is stored with its events, so Ctrl-C or a crash
+    loses at most the batch in hand and a re-run goes on where it stopped."""
+    from fieldreport.events.sync import consolidate_store
+    from fieldreport.io.store import Store, StoreBusy, WriterLock, content_hash, default_db_path
 
     problems = _Problems()
-    pipe = _pipeline(model)
-    store = Store(db)
-    stored = {} if force else store.stored_hashes()
-    seen: list[str] = []
+    path = db or default_db_path()
+    committed: dict = {"articles": 0, "records": 0}
+    state = {"lock": None, "run": None, "stored": False}
+    try:
+        pipe = _pipeline(model)
+        state["lock"] = WriterLock(path, wait, on_wait=_say, what="ingest")
+        store = Store(path, brief=True, wait=wait, on_wait=_say)
+        stored = {} if force else store.stored_hashes()
+        store.release()
 
-    def fresh():
-        for art in _articles(inputs, problems, max_chars):
-            if stored.get(art.id) is not None and stored[art.id] == content_hash(art):
-                problems.unchanged += 1
-                continue
-            yield art
+        def fresh():
+            for art in _articles(inputs, problems, max_chars):
+                if stored.get(art.id) is not None and stored[art.id] == content_hash(art):
+                    problems.unchanged += 1
+                    continue
+                yield art
 
-    def tracked():
-        for art, recs in _run(pipe, fresh(), workers, quiet):
-            seen.append(art.id)
-            yield art, recs
+        def tracked():
+            for art, recs in state["run"]:
+                problems.count(len(recs))
+                yield art, recs
 
-    n_articles, n_records = store.ingest_stream(tracked(), batch=batch)
-    _consolidate_store(store, seen)
-    err.print(f"Stored {n_articles} articles and {n_records} event records in {store.path}.")
-    if problems.unchanged:
-        err.print(f"Skipped {problems.unchanged} articles stored unchanged already (--force extracts them again).")
-    _print_summary(store)
-    store.close()
+        state["run"] = _run(pipe, fresh(), workers, quiet)
+        store.ingest_stream(
+            tracked(), batch=batch, after=lambda ids: consolidate_store(store, ids), progress=committed
+        )
+        state["stored"] = True
+        state["lock"].release()
+        err.print(f"Stored {committed['articles']} articles and {committed['records']} event records in {path}.")
+        if problems.unchanged:
+            err.print(f"Skipped {problems.unchanged} articles stored unchanged already (--force extracts them again).")
+        with _open_store(path, wait) as reader:
+            _print_summary(reader)
+    except KeyboardInterrupt:
+        if state["run"] is not None:
+            state["run"].close()  # stops the worker processes
+        if state["lock"] is None:
+            err.print("Interrupted before anything was stored.")
+        else:
+            done = committed["articles"] + problems.unchanged
+            total = done if state["stored"] else max(_count_articles(inputs, max_chars), done)
+            err.print(f"Interrupted: stored {done:,} of {total:,} articles"
+                      + ("." if done == total else "; run again to go on."))
+        raise typer.Exit(130) from None
+    except StoreBusy as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    finally:
+        if state["lock"] is not None:
+            state["lock"].release()
     problems.closing()
     raise typer.Exit(problems.exit_code)
-
-
-def _consolidate_store(store, article_ids: list[str]) -> None:
-    """Merge the new records into the stored events; only their neighbourhood is regrouped."""
-    from fieldreport.events.sync import consolidate_store
-
-    consolidate_store(store, article_ids)
 
 
 def _print_summary(store) -> None:
@@ -309,25 +384,20 @@ def _print_summary(store) -> None:
 def show(
     record_id: Annotated[Optional[str], typer.Argument(help="A record id (or a unique prefix).")] = None,
     db: DbOpt = None,
+    wait: WaitOpt = None,
 ) -> None:
     """A summary of what the store holds, or one record with its evidence highlighted in the text."""
-    from fieldreport.io.store import Store
-
-    try:
-        store = Store(db, read_only=True)
-    except FileNotFoundError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
-    with store:
+    with _open_store(db, wait) as store:
         if record_id is None:
             _print_summary(store)
             return
-        rec = store.record(record_id)
-        if rec is None:
-            err.print(f"[red]error:[/red] no record {record_id!r} in {store.path} (or the prefix is ambiguous)")
-            raise typer.Exit(2)
+        try:
+            rec = store.record(store.resolve_record_id(record_id))
+        except LookupError as exc:
+            err.print(f"[red]error:[/red] {exc.args[0]}")
+            raise typer.Exit(2) from exc
         art = store.article(rec.article_id)
-        _print_record(rec, art)
+    _print_record(rec, art)
 
 
 _FIELD_STYLES = [
@@ -368,30 +438,27 @@ def export(
     output: OutputOpt = "-",
     db: DbOpt = None,
     events: Annotated[bool, typer.Option("--events", help="Export merged events instead of records.")] = False,
+    wait: WaitOpt = None,
 ) -> None:
     """Write the stored records (or events) in the field's formats."""
-    from fieldreport.io.export import RECORD_FORMATS, export_records
-    from fieldreport.io.store import Store
+    from fieldreport.events.sync import stored_events
+    from fieldreport.io.export import EVENT_FORMATS, RECORD_FORMATS, export_events, export_records
 
+    formats = EVENT_FORMATS if events else RECORD_FORMATS
+    if format not in formats:
+        err.print(f"[red]error:[/red] unknown format {format!r}; choose one of {', '.join(formats)}")
+        raise typer.Exit(2)
+    with _open_store(db, wait) as store:  # read, then let go of the store before writing
+        items = stored_events(store) if events else store.records()
+        reviews = store.review_summary()  # exports say which fields analysts set
     try:
-        store = Store(db, read_only=True)
-    except FileNotFoundError as exc:
+        msg = (
+            export_events(items, format, output, reviews=reviews) if events
+            else export_records(items, format, output, reviews=reviews)
+        )  # fmt: skip
+    except ValueError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
-    with store:
-        try:
-            if events:
-                from fieldreport.io.export import export_events
-
-                msg = export_events(store.events(), format, output, reviews=store.review_summary())
-            else:
-                if format not in RECORD_FORMATS:
-                    err.print(f"[red]error:[/red] unknown format {format!r}; choose one of {', '.join(RECORD_FORMATS)}")
-                    raise typer.Exit(2)
-                msg = export_records(store.records(), format, output, reviews=store.review_summary())
-        except ValueError as exc:
-            err.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(2) from exc
     if output != "-":
         err.print(msg)
 
@@ -406,39 +473,41 @@ def events(
     max_chars: MaxCharsOpt = DEFAULT_MAX_CHARS,
     quiet: QuietOpt = False,
     show_id: Annotated[Optional[str], typer.Option("--show", help="Show one stored event with its reports.")] = None,
+    wait: WaitOpt = None,
 ) -> None:
-    """Merge the records that tell the same event: one JSON line per event."""
-    from fieldreport.events.sync import consolidate_records, event_to_row
+    """Merge the records that tell the same event: one JSON line per event. Without --input, the events
+    the store holds (every analyst decision applied; the same events `export --events` writes)."""
+    from fieldreport.events.sync import consolidate_records, event_to_row, stored_events
 
     problems = _Problems()
     if show_id:
-        from fieldreport.io.store import Store
-
-        with Store(db, read_only=True) as store:
-            match = [e for e in store.events() if e["event_id"].startswith(show_id)]
-            if len(match) != 1:
-                err.print(f"[red]error:[/red] no single event {show_id!r} in {store.path}")
-                raise typer.Exit(2)
-            ev = match[0]
-            out.print_json(json.dumps(ev, default=str))
-            for rid in ev["record_ids"]:
-                rec = store.record(rid)
-                if rec:
-                    out.print(f"- [bold]{rec.source or rec.article_id}[/bold] {rec.event_date}: {rec.notes}")
+        with _open_store(db, wait) as store:
+            try:
+                ev = store.events("event_id = ?", [store.resolve_event_id(show_id)])[0]
+            except LookupError as exc:
+                err.print(f"[red]error:[/red] {exc.args[0]}")
+                raise typer.Exit(2) from exc
+            recs = [store.record(rid) for rid in ev["record_ids"]]
+        out.print_json(json.dumps(ev, default=str))
+        for rec in recs:
+            if rec:
+                out.print(f"- [bold]{rec.source or rec.article_id}[/bold] {rec.event_date}: {rec.notes}")
         return
     if input:
         pipe = _pipeline(model)
-        records = [r for _a, recs in _run(pipe, _articles(input, problems, max_chars), workers, quiet) for r in recs]
+        records = []
+        for _a, recs in _run(pipe, _articles(input, problems, max_chars), workers, quiet):
+            problems.count(len(recs))
+            records.extend(recs)
+        found = consolidate_records(records)
     else:
-        from fieldreport.io.store import Store
-
-        with Store(db, read_only=True) as store:
-            rejected = store.rejected_ids()  # an analyst said these are no events
-            records = [r for r in store.records() if r.record_id not in rejected]
+        with _open_store(db, wait) as store:
+            found = stored_events(store)
     with _output(output) as fh:
-        for ev in consolidate_records(records):
+        for ev in found:
             fh.write(json.dumps(event_to_row(ev), ensure_ascii=False, default=str) + "\n")
-    problems.closing()
+    if input:
+        problems.closing()
     raise typer.Exit(problems.exit_code)
 
 
@@ -448,21 +517,34 @@ def decide(
     record_ids: Annotated[list[str], typer.Argument(help="Two or more record ids.")],
     note: Annotated[str, typer.Option(help="Why, for the next analyst.")] = "",
     db: DbOpt = None,
+    wait: WaitOpt = None,
 ) -> None:
-    """Keep an analyst's decision about which records tell one event; it survives every re-ingest."""
+    """Keep an analyst's decision about which records tell one event; it survives every re-ingest.
+    Record ids may be shortened to any unique prefix, as `show` prints them."""
     from fieldreport.events.sync import record_decision
-    from fieldreport.io.store import Store
+    from fieldreport.io.store import Store, StoreBusy, WriterLock, default_db_path
 
     if action not in ("merge", "split") or len(record_ids) < 2:
         err.print("[red]error:[/red] say `merge` or `split` and name two or more record ids")
         raise typer.Exit(2)
-    with Store(db) as store:
-        try:
+    path = db or default_db_path()
+    if not Path(path).exists():
+        err.print(f"[red]error:[/red] no store at {path}; run `fieldreport ingest` first or name one with --db")
+        raise typer.Exit(2)
+    try:
+        lock = WriterLock(path, wait, on_wait=_say, what="decide")
+    except StoreBusy as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    try:
+        with Store(path, brief=True, wait=wait, on_wait=_say) as store:
             counts = record_decision(store, action, record_ids, note=note)
-        except ValueError as exc:
-            err.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(2) from exc
-    err.print(f"Kept: {action} {' '.join(record_ids)}. {counts['events']} events ({counts['changed']} changed).")
+    except (LookupError, ValueError, StoreBusy) as exc:
+        err.print(f"[red]error:[/red] {exc.args[0] if isinstance(exc, LookupError) else exc}")
+        raise typer.Exit(2) from exc
+    finally:
+        lock.release()
+    err.print(f"Kept: {action} {' '.join(counts['record_ids'])}. {counts['events']} events ({counts['changed']} changed).")
 
 
 @app.command()

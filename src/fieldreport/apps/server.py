@@ -30,7 +30,6 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import duckdb
 from fastapi import Body, Depends, FastAPI, Header, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
@@ -41,7 +40,7 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from fieldreport import __version__
 from fieldreport.io.reviews import REVIEWABLE_FIELDS, ReviewError
-from fieldreport.io.store import Store
+from fieldreport.io.store import Store, StoreBusy, WriterLock, connect
 from fieldreport.schema.records import EVENT_TYPES, EventRecord
 
 ENV_TOKEN = "FIELDREPORT_TOKEN"
@@ -58,13 +57,10 @@ REFRESH_EVERY_S = 1.0  # at most one snapshot per second while the store keeps c
 STATIC = Path(__file__).parent / "static"
 
 
-class StoreBusy(RuntimeError):
-    """The store is held by another process (an ingest) longer than the desk would wait."""
-
-
-def _is_lock_error(exc: BaseException) -> bool:
-    text = str(exc).lower()
-    return isinstance(exc, duckdb.Error) and ("lock" in text or "conflicting" in text)
+def _busy(path: Path, waited: float, what: str = "") -> StoreBusy:
+    return StoreBusy(
+        f"{path} is held by another process (an ingest?) after {waited:g} s{what}; try again when it is done"
+    )
 
 
 def _utcnow() -> str:
@@ -116,22 +112,13 @@ class Desk:
             sig = self._file_signature()
             if not force and sig == self._signature and self._snapshots:
                 return
-            deadline = time.monotonic() + wait
-            while True:
-                try:
-                    src = duckdb.connect(str(self.path), read_only=True)
-                    break
-                except duckdb.Error as exc:
-                    if not _is_lock_error(exc):
-                        raise
-                    if time.monotonic() >= deadline:
-                        self.busy = True
-                        if not self._snapshots:
-                            raise StoreBusy(
-                                f"{self.path} is held by another process (an ingest?); try again when it is done"
-                            ) from exc
-                        return
-                    time.sleep(0.2)
+            try:
+                src = connect(str(self.path), read_only=True, wait=wait)
+            except StoreBusy:
+                self.busy = True
+                if not self._snapshots:
+                    raise _busy(self.path, wait) from None
+                return
             try:  # a shared lock is held: no writer can change the files while they are copied
                 self._n += 1
                 snap = self._dir / f"snapshot-{self._n}.duckdb"
@@ -155,7 +142,7 @@ class Desk:
     def reader(self) -> Iterator[Store]:
         self.refresh()
         if not self._snapshots:
-            raise StoreBusy(f"{self.path} is held by another process (an ingest?); try again when it is done")
+            raise _busy(self.path, 0)
         store = Store(self._snapshots[-1], read_only=True)
         try:
             yield store
@@ -164,24 +151,23 @@ class Desk:
 
     @contextmanager
     def _open_for_writing(self) -> Iterator[Store]:
-        deadline = time.monotonic() + WRITE_WAIT_S
-        while True:
-            try:
-                store = Store(self.path)
-                break
-            except duckdb.Error as exc:
-                if not _is_lock_error(exc):
-                    raise
-                if time.monotonic() >= deadline:
-                    raise StoreBusy(
-                        f"{self.path} is held by another process (an ingest?) for more than "
-                        f"{WRITE_WAIT_S:.0f} s; the review was not kept: try again when it is done"
-                    ) from exc
-                time.sleep(0.25)
+        """The store for writing, as every writer takes it: the writer lock, then the file (each waited
+        for up to WRITE_WAIT_S seconds)."""
         try:
-            yield store
+            lock = WriterLock(str(self.path), wait=WRITE_WAIT_S, what="desk review")
+        except StoreBusy:
+            raise _busy(self.path, WRITE_WAIT_S, ": the review was not kept") from None
+        try:
+            try:
+                store = Store(self.path, wait=WRITE_WAIT_S)
+            except StoreBusy:
+                raise _busy(self.path, WRITE_WAIT_S, ": the review was not kept") from None
+            try:
+                yield store
+            finally:
+                store.close()
         finally:
-            store.close()
+            lock.release()
 
     @contextmanager
     def writer(self) -> Iterator[Store]:

@@ -541,7 +541,7 @@ def build_event(records: Sequence[EventRecord]) -> Event:
     recs = sorted(records, key=lambda r: r.record_id)
     weight = {r.record_id: 1.0 + max(0.0, min(1.0, r.confidence)) for r in recs}
 
-    # type: vote on sub-event types, weighted by confidence
+    # the type: a vote on sub-event types, weighted by confidence
     sub = _vote((r.sub_event_type, weight[r.record_id]) for r in recs)
     etype = next(r.event_type for r in recs if r.sub_event_type == sub)
 

@@ -40,7 +40,6 @@ __all__ = [
     "event_clause",
 ]
 
-CasualtyKind = Literal["killed", "injured", "captured", "missing", "displaced"]
 Victims = Literal["combatants", "civilians", "unknown"]
 
 

@@ -149,10 +149,16 @@ def article_from_mapping(
     return out
 
 
+EMPTY = "file is empty"
+
+
 def read_jsonl(stream: BinaryIO, source: str, max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[Item]:
+    """One article per JSON line. A stream with no line but blank ones is one problem: empty."""
+    anything = False
     for lineno, raw in enumerate(stream, start=1):
         if not raw.strip():
             continue
+        anything = True
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -167,6 +173,8 @@ def read_jsonl(stream: BinaryIO, source: str, max_chars: int = DEFAULT_MAX_CHARS
             yield InputProblem(source, lineno, f"expected a JSON object, got {type(obj).__name__}")
             continue
         yield from article_from_mapping(obj, source, lineno, max_chars)
+    if not anything:
+        yield InputProblem(source, None, EMPTY if source != "<stdin>" else "input is empty")
 
 
 def _decode_file(data: bytes, source: str) -> str | InputProblem:
@@ -180,6 +188,8 @@ def _decode_file(data: bytes, source: str) -> str | InputProblem:
 
 def read_text_file(data: bytes, source: str, max_chars: int = DEFAULT_MAX_CHARS) -> list[Item]:
     """One article per file. Optional YAML front matter gives id, title, published, outlet, url."""
+    if not data.strip():
+        return [InputProblem(source, None, EMPTY if source != "<stdin>" else "input is empty")]
     text = _decode_file(data, source)
     if isinstance(text, InputProblem):
         return [text]
@@ -202,6 +212,8 @@ def read_html(data: bytes, source: str, max_chars: int = DEFAULT_MAX_CHARS) -> l
     """The article body of an HTML page: <article> paragraphs, else all <p>, else the body text."""
     from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
+    if not data.strip():
+        return [InputProblem(source, None, EMPTY)]
     text = _decode_file(data, source)
     if isinstance(text, InputProblem):
         return [text]
@@ -260,18 +272,50 @@ def iter_inputs(inputs: Iterable[str], max_chars: int = DEFAULT_MAX_CHARS) -> It
             continue
         path = Path(name)
         if path.is_dir():
-            files = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
-                and not p.name.startswith(".")
-                and p.name.lower() != "readme.md"
-            )
-            if not files:
-                yield InputProblem(name, None, "directory holds no .jsonl, .txt, .md or .html files")
-            for p in files:
-                yield from _read_path(p, max_chars)
+            yield from _read_directory(path, max_chars)
         elif path.exists():
             yield from _read_path(path, max_chars)
         else:
             yield InputProblem(name, None, "no such file or directory")
+
+
+READ_SUFFIXES = JSONL_SUFFIXES | TEXT_SUFFIXES | HTML_SUFFIXES
+
+
+def unread_reason(path: Path) -> str | None:
+    """Why a file found in a directory is not read as articles, or None when it is."""
+    if path.name.startswith("."):
+        return "hidden file, not read"
+    if path.stem.lower() in ("readme", "license", "licence", "changelog") or path.name.lower() in ("readme", "license"):
+        return "a README or licence file, not read as an article"
+    if path.suffix.lower() not in READ_SUFFIXES:
+        kind = f"a {path.suffix} file" if path.suffix else "no file extension"
+        return (f"{kind}: not read; articles are .jsonl/.ndjson/.json, .txt/.md/.markdown/.text or "
+                ".html/.htm/.xhtml (rename it to read it)")
+    return None
+
+
+def _read_directory(path: Path, max_chars: int) -> Iterator[Item]:
+    """Every file under ``path`` (sorted, recursively): read, or named with the reason it is not.
+    A hidden folder is named once, not file by file."""
+    n_seen = 0
+    for p in sorted(path.rglob("*")):
+        n_seen += 1
+        rel = p.relative_to(path).parts
+        hidden_parent = next((i for i, part in enumerate(rel[:-1]) if part.startswith(".")), None)
+        if hidden_parent is not None:
+            continue  # named once, as the folder below
+        if p.is_dir():
+            if p.name.startswith("."):
+                yield InputProblem(str(p), None, "hidden folder, not read")
+            continue
+        if not p.is_file():
+            yield InputProblem(str(p), None, "not a regular file, not read")
+            continue
+        why = unread_reason(p)
+        if why:
+            yield InputProblem(str(p), None, why)
+            continue
+        yield from _read_path(p, max_chars)
+    if not n_seen:
+        yield InputProblem(str(path), None, "directory is empty")
