@@ -213,6 +213,7 @@ class Store:
             self._con = connect(self.path, self.read_only, self.wait, self.on_wait)
             if not self.read_only and not self._ready:
                 self._con.execute(_DDL)
+                self._add_new_columns(self._con)
                 _reviews.ensure_table(self._con)
                 self._con.execute(
                     "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
@@ -230,12 +231,14 @@ class Store:
             self._con.close()
             self._con = None
 
-    def _add_new_columns(self) -> None:
+    @staticmethod
+    def _add_new_columns(con) -> None:
         """A store written by an older version lacks the record fields added since: add them (empty)."""
-        have = {r[0] for r in self.con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'records'").fetchall()}
+        sql = "SELECT column_name FROM duckdb_columns() WHERE table_name = 'records'"
+        have = {r[0] for r in con.execute(sql).fetchall()}
         for name, typ in _SCALAR_FIELDS:
             if name not in have:
-                self.con.execute(f'ALTER TABLE records ADD COLUMN "{name}" {typ}')
+                con.execute(f'ALTER TABLE records ADD COLUMN "{name}" {typ}')
 
     def close(self) -> None:
         if self._con is not None:
@@ -365,7 +368,8 @@ class Store:
         cols = ", ".join(
             f'CAST("{n}" AS DATE)' if t == "DATE" else f'"{n}"' for n, t in _SCALAR_FIELDS
         )
-        con.execute(f"INSERT INTO records SELECT {cols} FROM _new_records")
+        names = ", ".join(f'"{n}"' for n, _ in _SCALAR_FIELDS)
+        con.execute(f"INSERT INTO records ({names}) SELECT {cols} FROM _new_records")
         con.execute("INSERT INTO evidence SELECT * FROM _new_evidence")
         # analysts' corrections win over the machine's values, on every re-ingest
         _reviews.apply(con, _COLUMN_TYPES, "article_id IN (SELECT article_id FROM _new_articles)")
