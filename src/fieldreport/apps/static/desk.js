@@ -306,7 +306,7 @@ async function loadTable(more) {
 async function refresh() {
   const p = filterParams();
   $("#timeline-clear").hidden = !($("#f-date_from").value || $("#f-date_to").value);
-  $("#export-link").href = "/api/export?format=acled-csv&" + p;
+  for (const a of document.querySelectorAll("#exports a")) a.href = `/api/export?format=${a.dataset.format}&${p}`;
   try {
     const [geo] = await Promise.all([api("/api/events.geojson?" + p), loadTable(false), loadTimeline()]);
     drawMarkers(geo.features);
