@@ -492,8 +492,12 @@ def export(
         raise typer.Exit(2)
     with _open_store(db, wait) as store:  # read, then let go of the store before writing
         items = stored_events(store) if events else store.records()
+        reviews = store.review_summary()  # exports say which fields analysts set
     try:
-        msg = export_events(items, format, output) if events else export_records(items, format, output)
+        msg = (
+            export_events(items, format, output, reviews=reviews) if events
+            else export_records(items, format, output, reviews=reviews)
+        )  # fmt: skip
     except ValueError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
@@ -584,6 +588,31 @@ def decide(
     finally:
         lock.release()
     err.print(f"Kept: {action} {' '.join(counts['record_ids'])}. {counts['events']} events ({counts['changed']} changed).")
+
+
+@app.command()
+def serve(
+    db: DbOpt = None,
+    host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    token: Annotated[Optional[str], typer.Option(help="Bearer token that reviews need [default: $FIELDREPORT_TOKEN, else a new one, printed].")] = None,
+) -> None:
+    """The analyst's desk: a map, a timeline and the events with their evidence in the browser, a JSON API
+    under /api (OpenAPI at /openapi.json), and review that sticks."""
+    from fieldreport.apps.server import StoreBusy, serve as run_server
+    from fieldreport.io.store import default_db_path
+
+    if not 0 < port < 65536:
+        err.print(f"[red]error:[/red] --port {port} is not a port (1-65535)")
+        raise typer.Exit(2)
+    try:
+        run_server(db or default_db_path(), host=host, port=port, token=token)
+    except StoreBusy as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    except OSError as exc:
+        err.print(f"[red]error:[/red] cannot serve on {host}:{port}: {exc.strerror or exc}")
+        raise typer.Exit(2) from exc
 
 
 @app.command(name="eval")
