@@ -11,7 +11,9 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn, MofNCompleteColumn, Progress, ProgressColumn, SpinnerColumn, TextColumn, TimeElapsedColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
@@ -114,12 +116,23 @@ def _articles(inputs: list[str], problems: _Problems, max_chars: int) -> Iterato
             yield item
 
 
+class _RateColumn(ProgressColumn):
+    """Items per second."""
+
+    def render(self, task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.1f}/s" if speed else "", style="progress.data.speed")
+
+
 def _progress(quiet: bool) -> Progress:
+    """One live display for a command's long steps (fetching, extracting, building the place index,
+    regrouping): counts, rate and time; silent with --quiet and when standard error is not a terminal."""
     return Progress(
+        SpinnerColumn(),
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("articles"),
+        _RateColumn(),
         TimeElapsedColumn(),
         console=err,
         transient=True,
@@ -157,10 +170,27 @@ def _workers(workers: int) -> int:
 
 def _run(pipe, articles, workers: int, quiet: bool) -> Iterator[tuple[Article, list[EventRecord]]]:
     with _progress(quiet) as progress:
-        task = progress.add_task("extracting", total=None)
-        for art, recs in pipe.extract_many(articles, workers=_workers(workers)):
-            progress.advance(task)
-            yield art, recs
+        yield from _extracting(pipe, articles, workers, progress)
+
+
+def _extracting(pipe, articles, workers: int, progress: Progress) -> Iterator[tuple[Article, list[EventRecord]]]:
+    _place_index(progress)
+    task = progress.add_task("extracting articles", total=None)
+    for art, recs in pipe.extract_many(articles, workers=_workers(workers)):
+        progress.advance(task)
+        yield art, recs
+    progress.update(task, visible=False)
+
+
+def _place_index(progress: Progress) -> None:
+    """Build the place index now if this is its first use, under a progress line of its own."""
+    from fieldreport.geo import gazetteer as gz
+
+    if (gz.cache_dir() / f"gazetteer-{gz.inputs_hash()}.pkl").exists():
+        return
+    task = progress.add_task("building the place index (first use only)", total=None)
+    gz.default_gazetteer()
+    progress.update(task, visible=False)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -223,37 +253,163 @@ def places(
     raise typer.Exit(problems.exit_code)
 
 
+FetchTimeoutOpt = Annotated[float, typer.Option("--timeout", help="Seconds to wait for a web server, per try.")]
+PerHostOpt = Annotated[int, typer.Option("--per-host", help="Requests at once to one web server.")]
+MaxBytesOpt = Annotated[int, typer.Option("--max-bytes", help="Refuse pages and feeds larger than this.")]
+
+
 @app.command()
 def ingest(
-    inputs: Annotated[list[str], typer.Argument(help="Files, directories or '-'.")],
+    inputs: Annotated[list[str], typer.Argument(
+        help="Files, directories, '-', URLs of feeds or pages, saved feeds (.xml/.rss/.atom), web archives (.warc/.warc.gz).")],
     db: DbOpt = None,
     model: ModelOpt = None,
     workers: WorkersOpt = 0,
     batch: Annotated[int, typer.Option(help="Articles per transaction.")] = 200,
     max_chars: MaxCharsOpt = DEFAULT_MAX_CHARS,
+    timeout: FetchTimeoutOpt = 20.0,
+    per_host: PerHostOpt = 2,
+    max_bytes: MaxBytesOpt = 5_000_000,
     quiet: QuietOpt = False,
 ) -> None:
-    """Extract records from articles and store them in DuckDB (re-ingesting replaces, never duplicates);
-    then merge them into events and show a summary."""
+    """Extract records from articles and store them in DuckDB, then merge them into events and show a
+    summary. What was stored before unchanged is skipped (and counted); a changed article replaces its
+    records, never duplicates them."""
+    from fieldreport.io.fetch import FetchSettings
     from fieldreport.io.store import Store
 
     problems = _Problems()
     pipe = _pipeline(model)
-    store = Store(db)
-    seen: list[str] = []
-
-    def tracked():
-        for art, recs in _run(pipe, _articles(inputs, problems, max_chars), workers, quiet):
-            seen.append(art.id)
-            yield art, recs
-
-    n_articles, n_records = store.ingest_stream(tracked(), batch=batch)
-    _consolidate_store(store, seen)
-    err.print(f"Stored {n_articles} articles and {n_records} event records in {store.path}.")
-    _print_summary(store)
-    store.close()
+    fetch = FetchSettings(timeout=timeout, per_host=per_host, max_bytes=max_bytes)
+    with Store(db) as store:
+        stats = _ingest_sources(store, pipe, inputs, problems, workers=workers, batch=batch, max_chars=max_chars,
+                                fetch=fetch, quiet=quiet)
+        err.print(_ingest_message(stats, store.path))
+        _print_summary(store)
     problems.closing()
     raise typer.Exit(problems.exit_code)
+
+
+def _ingest_sources(
+    store, pipe, inputs: list[str], problems: _Problems, *, workers: int, batch: int, max_chars: int, fetch, quiet: bool
+) -> dict:
+    """Read, extract, store, remember the URLs read and regroup the new records' events. Returns counts."""
+    from fieldreport.io.readers import Reader
+
+    new_ids: list[str] = []
+    with _progress(quiet) as progress, Reader(max_chars=max_chars, fetch=fetch, seen=store, progress=progress) as reader:
+
+        def articles() -> Iterator[Article]:
+            for item in reader.read(inputs):
+                if isinstance(item, InputProblem):
+                    problems.report(item)
+                else:
+                    yield item
+
+        def tracked():
+            for art, recs in _extracting(pipe, articles(), workers, progress):
+                new_ids.append(art.id)
+                yield art, recs
+
+        n_articles, n_records = store.ingest_stream(tracked(), batch=batch)
+        store.remember_urls(reader.remembered.values())
+        if new_ids:
+            task = progress.add_task(f"regrouping events around {len(new_ids)} new articles", total=None)
+            _consolidate_store(store, new_ids)
+            progress.update(task, visible=False)
+    return {"articles": n_articles, "records": n_records, "unchanged": reader.unchanged, "fetched": reader.fetched}
+
+
+def _ingest_message(stats: dict, path: str) -> str:
+    msg = f"Stored {stats['articles']} articles and {stats['records']} event records in {path}."
+    if stats["unchanged"]:
+        what = "item already stored unchanged" if stats["unchanged"] == 1 else "items already stored unchanged"
+        lead = "Nothing new: " if not stats["articles"] else ""
+        msg += f" {lead}skipped {stats['unchanged']} {what}."
+    return msg
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _interval(text: str) -> float:
+    """'90', '30s', '15m', '1h', '1h30m' -> seconds."""
+    import re
+
+    t = text.strip().lower()
+    if re.fullmatch(r"\d+(\.\d+)?", t):
+        return float(t)
+    parts = re.findall(r"(\d+(?:\.\d+)?)\s*([smhd])", t)
+    if not parts or re.sub(r"(\d+(?:\.\d+)?)\s*([smhd])", "", t).strip():
+        raise ValueError(f"--every {text!r}: give a duration such as 90s, 15m, 1h or 1h30m")
+    return sum(float(n) * _UNITS[u] for n, u in parts)
+
+
+@app.command()
+def watch(
+    feeds: Annotated[list[str], typer.Argument(help="URLs of RSS/Atom feeds (pages, files and archives work too).")],
+    every: Annotated[str, typer.Option("--every", help="Time between polls: 90s, 15m, 1h.")] = "15m",
+    once: Annotated[bool, typer.Option("--once", help="Poll once and stop.")] = False,
+    db: DbOpt = None,
+    model: ModelOpt = None,
+    workers: WorkersOpt = 0,
+    batch: Annotated[int, typer.Option(help="Articles per transaction.")] = 200,
+    max_chars: MaxCharsOpt = DEFAULT_MAX_CHARS,
+    timeout: FetchTimeoutOpt = 20.0,
+    per_host: PerHostOpt = 2,
+    max_bytes: MaxBytesOpt = 5_000_000,
+    quiet: QuietOpt = False,
+) -> None:
+    """Poll feeds, ingest the items not stored before, regroup events; one log line per poll.
+    Stops cleanly on Ctrl-C (a poll cut short leaves the store as it was before its last batch)."""
+    import signal
+    import time
+    from datetime import datetime
+
+    from fieldreport.io.fetch import FetchSettings
+    from fieldreport.io.store import Store
+
+    try:
+        interval = _interval(every)
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    pipe = _pipeline(model)
+    fetch = FetchSettings(timeout=timeout, per_host=per_host, max_bytes=max_bytes)
+
+    def _stop(signum, frame):  # a service manager's SIGTERM stops it like Ctrl-C
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, _stop)
+    polls = 0
+    exit_code = 0
+    store = Store(db)
+    try:
+        while True:
+            started = time.monotonic()
+            polls += 1
+            problems = _Problems()
+            stats = _ingest_sources(store, pipe, feeds, problems, workers=workers, batch=batch,
+                                    max_chars=max_chars, fetch=fetch, quiet=quiet)
+            n_events = store.summary()["events"]
+            stamp = datetime.now().astimezone().isoformat(timespec="seconds")
+            out.print(
+                f"{stamp} poll {polls}: {stats['articles']} new or changed articles, {stats['records']} records, "
+                f"{stats['unchanged']} already stored unchanged (skipped), "
+                f"{problems.skipped} skipped with problems; {n_events} events in {store.path}",
+                soft_wrap=True,
+            )
+            exit_code = problems.exit_code
+            if once:
+                break
+            time.sleep(max(0.0, interval - (time.monotonic() - started)))
+    except KeyboardInterrupt:
+        err.print(f"Stopped after {polls} poll{'s' if polls != 1 else ''}; the store is in {store.path}.")
+        exit_code = 0
+    finally:
+        store.close()
+        signal.signal(signal.SIGTERM, previous)
+    raise typer.Exit(exit_code if once else 0)
 
 
 def _consolidate_store(store, article_ids: list[str]) -> None:

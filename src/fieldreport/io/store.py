@@ -79,6 +79,10 @@ CREATE TABLE IF NOT EXISTS evidence (
 CREATE TABLE IF NOT EXISTS events (event_id VARCHAR PRIMARY KEY, data JSON);
 CREATE TABLE IF NOT EXISTS event_records (event_id VARCHAR, record_id VARCHAR PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS decisions (n INTEGER PRIMARY KEY, data JSON, made_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS seen_urls (
+    url VARCHAR PRIMARY KEY, article_id VARCHAR, content_hash VARCHAR, etag VARCHAR, last_modified VARCHAR,
+    stamp VARCHAR, outcome VARCHAR, first_seen TIMESTAMP, last_seen TIMESTAMP
+);
 """
 
 
@@ -349,3 +353,42 @@ class Store:
 
     def decisions(self) -> list[dict]:
         return [json.loads(d) for (d,) in self.con.execute("SELECT data FROM decisions ORDER BY n").fetchall()]
+
+    # -- URLs read (seen once) ---------------------------------------------------------------------
+
+    def seen_urls(self, urls: Sequence[str]) -> dict:
+        """What the store remembers of these (normalised) URLs: url -> readers.SeenEntry."""
+        from fieldreport.io.readers import SeenEntry
+
+        if not urls:
+            return {}
+        rows = self.con.execute(
+            "SELECT url, article_id, content_hash, etag, last_modified, stamp, outcome FROM seen_urls "
+            "WHERE url IN (SELECT unnest(?::VARCHAR[]))",
+            [list(urls)],
+        ).fetchall()
+        return {r[0]: SeenEntry(*r) for r in rows}
+
+    def remember_urls(self, entries: Iterable) -> int:
+        """Remember URLs read (readers.SeenEntry). Call it once their articles are stored, so that a
+        crash in between makes the next run read them again rather than miss them."""
+        rows = [[e.url, e.article_id, e.content_hash, e.etag, e.last_modified, e.stamp, e.outcome] for e in entries]
+        if not rows:
+            return 0
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for row in rows:
+                con.execute(
+                    "INSERT INTO seen_urls VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET "
+                    "article_id = excluded.article_id, content_hash = excluded.content_hash, etag = excluded.etag, "
+                    "last_modified = excluded.last_modified, stamp = excluded.stamp, outcome = excluded.outcome, "
+                    "last_seen = excluded.last_seen",
+                    [*row, now, now],
+                )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return len(rows)
