@@ -294,6 +294,20 @@ def test_language_is_identified_and_other_languages_named():
     from fieldreport.io.readers import english_problem
 
     assert "German" in english_problem(german, None)
+    others = {
+        "Portuguese": "Homens armados atacaram uma esquadra da polícia no norte do país na segunda-feira e mataram "
+                      "dois agentes, disse o governador.",
+        "Indonesian": "Orang-orang bersenjata menyerang sebuah pos polisi di utara negara itu pada hari Senin dan "
+                      "menewaskan dua petugas, kata gubernur.",
+        "Swahili": "Watu wenye silaha walishambulia kituo cha polisi kaskazini mwa nchi siku ya Jumatatu na kuwaua "
+                   "maafisa wawili, gavana alisema.",
+        "Arabic": "هاجم مسلحون مركزا للشرطة في شمال البلاد يوم الاثنين وقتلوا اثنين من رجال الشرطة، بحسب المحافظ.",
+    }
+    for name, text in others.items():
+        assert name in english_problem(text, None)
+    # an English note full of foreign place names stays English
+    assert english_problem("On 20 June 2024, in Ciudad Obregon, Sonora, armed men shot and killed a man in "
+                           "the Colonia Villa de los Alamos neighbourhood of San Juan del Rio.", None) is None
     assert english_problem(ls.STORIES[0].paragraphs[0], None) is None
     assert english_problem("Clashes in Goma.", None) is None  # too short to judge: let through
 
