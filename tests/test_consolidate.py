@@ -16,10 +16,9 @@ from fieldreport.events.grouping import (
     MatchConfig,
     build_event,
     consolidate,
-    events_to_acled_rows,
-    events_to_ucdp_rows,
     pair_score,
 )
+from fieldreport.io.export import events_to_acled_rows, events_to_ucdp_rows
 from fieldreport.eval.grouping import evaluate_events, score_grouping
 from fieldreport.schema.records import ClaimOut, EventRecord
 

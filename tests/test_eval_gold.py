@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import csv
+import json
 
+from typer.testing import CliRunner
+
+from fieldreport.apps.cli import app
 from fieldreport.eval import detect_kind, run_eval
 from fieldreport.eval.gold import admin1_matches, side_matches, weighted_f1
 
 from .conftest import shared_file
+
+runner = CliRunner()
 
 ACLED_ROWS = [
     {
@@ -74,3 +80,83 @@ def test_ucdp_scorer_on_a_slice_of_the_shared_file():
     m = res["metrics"]
     assert m["detected (a record from the headline)"]["value"] >= 0.6
     assert m["place found"]["value"] >= 0.5
+
+
+# ------------------------------------------------------------------------------------------------
+# Only the columns a gold file has are scored; --mistakes writes every wrong field.
+
+# Written for these tests: a file in the shape of an actors-and-types-only snapshot (no sub-event type,
+# no inter codes, no admin1), with one row whose actor1 is left empty and one non-conflict row.
+PARTIAL_ROWS = [
+    {
+        "event_id_cnty": "PRT1", "event_type": "Protests", "actor1": "Protesters (Kenya)", "sub_event_type": "",
+        "inter1": "",
+        "notes": "On 3 May 2023, some two hundred nurses marched peacefully through Kisumu to demand unpaid "
+                 "wages.",
+    },
+    {
+        "event_id_cnty": "PRT2", "event_type": "Battles", "actor1": "", "sub_event_type": "", "inter1": "",
+        "notes": "On 9 May 2023, soldiers of the Nigerien army fought gunmen for two hours near Tillaberi.",
+    },
+    {
+        "event_id_cnty": "PRT3", "event_type": "", "actor1": "", "sub_event_type": "", "inter1": "",
+        "notes": "On 11 May 2023, the two foreign ministers met in Geneva to discuss trade and visas.",
+    },
+]  # fmt: skip
+
+
+def _write_csv(path, rows):
+    with path.open("w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    return path
+
+
+def test_eval_scores_only_the_columns_the_gold_file_fills(tmp_path):
+    res = run_eval(str(_write_csv(tmp_path / "partial.csv", PARTIAL_ROWS)), workers=1)
+    m = res["metrics"]
+    # empty columns are not scored at all (they used to score 0)
+    for absent in ("sub_event_type", "inter1", "inter2", "actor2", "fatalities", "event_date", "admin1",
+                   "place within 25 km", "sub_event_type weighted F1"):  # fmt: skip
+        assert absent not in m, absent
+    assert m["detected"]["n"] == 2 and m["event_type"]["n"] == 2
+    assert m["actor1"]["n"] == 1  # the row with an empty actor1 is not scored for it
+    assert m["non-conflict rows left without a record"]["n"] == 1
+    assert m["event_type weighted F1"]["n"] == 3
+
+
+def test_eval_writes_every_wrong_field_as_json_lines(tmp_path):
+    rows = [dict(r) for r in PARTIAL_ROWS[:2]]
+    rows[0]["event_type"] = "Riots"  # a gold answer we cannot match: the mistake must be written
+    rows[0]["actor1"] = "Rioters (Kenya)"
+    gold = _write_csv(tmp_path / "gold.csv", rows)
+    out_file = tmp_path / "wrong.jsonl"
+    res = runner.invoke(app, ["eval", str(gold), "--mistakes", str(out_file), "--workers", "1"])
+    assert res.exit_code == 0, res.output
+    lines = [json.loads(x) for x in out_file.read_text().splitlines()]
+    by_field = {(x["id"], x["field"]): x for x in lines}
+    wrong_type = by_field[("PRT1", "event_type")]
+    assert wrong_type["gold"] == "Riots" and wrong_type["ours"] == "Protests"
+    assert wrong_type["text"] == rows[0]["notes"]
+    # our evidence for the field: offsets into the text, and the words they cover
+    assert wrong_type["evidence"] and all(
+        rows[0]["notes"][e["start"] : e["end"]] == e["words"] for e in wrong_type["evidence"]
+    )
+    assert by_field[("PRT1", "actor1")]["ours"] == "Protesters (Kenya)"
+    assert {x["field"] for x in lines} <= {"detected", "event_type", "actor1"}
+    assert not any(x["id"] == "PRT2" and x["field"] == "actor1" for x in lines)  # empty gold: not scored
+
+
+def test_eval_mistakes_file_that_cannot_be_written_is_a_clear_error(tmp_path):
+    gold = _write_csv(tmp_path / "gold.csv", PARTIAL_ROWS[:1])
+    res = runner.invoke(app, ["eval", str(gold), "--mistakes", str(tmp_path / "no" / "such" / "dir.jsonl")])
+    assert res.exit_code == 2
+    assert "dir.jsonl" in res.output
+
+
+def test_inter_codes_spelled_out_in_words_are_read():
+    from fieldreport.eval.gold import inter_code
+
+    assert inter_code("6") == 6 and inter_code("Protesters") == 6 and inter_code("State forces") == 1
+    assert inter_code("External/Other forces") == 8 and inter_code("") is None and inter_code("0") is None

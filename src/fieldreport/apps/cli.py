@@ -64,6 +64,9 @@ ParseOpt = Annotated[bool, typer.Option(
     "--parse", help="Geoparse with spaCy's full pipeline (tagger and parser too): about half as fast, "
                     "same scores on LGL and GeoWebNews. Without it only the entity recogniser runs.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+WaitOpt = Annotated[Optional[float], typer.Option(
+    "--wait", help="Seconds to wait while another fieldreport process uses the store, then give up "
+                   "(exit 2). Default: wait as long as it takes.", min=0)]
 
 
 def _version(value: bool) -> None:
@@ -86,9 +89,32 @@ def _main(
 
 
 class _Problems:
+    """What became of each input: coded (one record or more), no event, or skipped (with the reason
+    printed as it happens). ``closing`` ends every batch command with the sum."""
+
     def __init__(self) -> None:
         self.skipped = 0
         self.warnings = 0
+        self.unchanged = 0  # articles a re-run found stored unchanged already
+        self.coded = 0
+        self.no_event = 0
+
+    def count(self, n_records: int) -> None:
+        if n_records:
+            self.coded += 1
+        else:
+            self.no_event += 1
+
+    def tally(self, coded: str = "coded", no_event: str = "no event") -> str:
+        skipped = self.skipped + self.unchanged
+        n = self.coded + self.no_event + skipped
+        why = []
+        if self.unchanged:
+            why.append(f"{self.unchanged:,} stored unchanged already")
+        if self.skipped:
+            why.append(f"{self.skipped:,} unreadable or unfit, named above")
+        return (f"in {n:,} = {coded} {self.coded:,} + {no_event} {self.no_event:,} + skipped {skipped:,}"
+                + (f" ({'; '.join(why)})" if why else ""))
 
     def report(self, p: InputProblem) -> None:
         if p.skipped:
@@ -101,11 +127,41 @@ class _Problems:
     def exit_code(self) -> int:
         return EXIT_SKIPPED if (self.skipped or self.warnings) else 0
 
-    def closing(self) -> None:
+    def closing(self, coded: str = "coded", no_event: str = "no event") -> None:
         if self.skipped or self.warnings:
             err.print(
                 f"{self.skipped} input(s) skipped, {self.warnings} warning(s); see the messages above.",
             )
+        err.print(self.tally(coded, no_event), soft_wrap=True)
+
+
+def _say(message: str) -> None:
+    err.print(f"[yellow]{message}[/yellow]", soft_wrap=True)
+
+
+def _open_store(db: str | None, wait: float | None, read_only: bool = True):
+    """The store for a reader (or a short writer): waits while another process holds it; a missing store
+    or one busy for longer than --wait is exit 2 with a message."""
+    from fieldreport.io.store import Store, StoreBusy
+
+    try:
+        return Store(db, read_only=read_only, wait=wait, on_wait=_say)
+    except FileNotFoundError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    except StoreBusy as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _count_articles(inputs: list[str], max_chars: int) -> int:
+    """How many articles the local inputs hold (read again, not parsed). Standard input is not read twice,
+    and nothing is fetched again: feeds and URLs are left out of the count."""
+    from fieldreport.io.feeds import FEED_SUFFIXES
+    from fieldreport.io.fetch import is_url
+
+    local = [i for i in inputs if i != "-" and not is_url(i) and Path(i).suffix.lower() not in FEED_SUFFIXES]
+    return sum(1 for item in iter_inputs(local, max_chars=max_chars) if isinstance(item, Article))
 
 
 def _articles(inputs: list[str], problems: _Problems, max_chars: int) -> Iterator[Article]:
@@ -213,6 +269,7 @@ def extract(
     with _output(output) as fh:
         for _art, recs in _run(pipe, _articles(input, problems, max_chars), workers, quiet):
             n_articles += 1
+            problems.count(len(recs))
             for rec in recs:
                 fh.write(rec.model_dump_json() + "\n")
                 n_records += 1
@@ -242,6 +299,7 @@ def places(
     with _output(output) as fh, _progress(quiet) as progress:
         task = progress.add_task("geoparsing", total=len(arts))
         for art, mentions in pipe.places_many(arts, workers=_workers(workers), parse=parse):
+            problems.count(sum(1 for m in mentions if m.place is not None))
             for m in mentions:
                 if m.place is not None:
                     fh.write(json.dumps(mention_to_row(art.id, m), ensure_ascii=False) + "\n")
@@ -249,7 +307,7 @@ def places(
             progress.advance(task)
     if not quiet:
         err.print(f"{n} place mentions resolved.")
-    problems.closing()
+    problems.closing("with places", "no place")
     raise typer.Exit(problems.exit_code)
 
 
@@ -265,68 +323,107 @@ def ingest(
     db: DbOpt = None,
     model: ModelOpt = None,
     workers: WorkersOpt = 0,
-    batch: Annotated[int, typer.Option(help="Articles per transaction.")] = 200,
+    batch: Annotated[int, typer.Option(help="Articles per transaction.", min=1)] = 200,
     max_chars: MaxCharsOpt = DEFAULT_MAX_CHARS,
+    force: Annotated[bool, typer.Option("--force", help="Extract again articles already stored unchanged.")] = False,
     timeout: FetchTimeoutOpt = 20.0,
     per_host: PerHostOpt = 2,
     max_bytes: MaxBytesOpt = 5_000_000,
+    wait: WaitOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Extract records from articles and store them in DuckDB, then merge them into events and show a
-    summary. What was stored before unchanged is skipped (and counted); a changed article replaces its
-    records, never duplicates them."""
+    """Extract records from articles and store them in DuckDB (re-ingesting replaces, never duplicates;
+    articles stored unchanged are skipped, and so are feed items and pages read before unchanged); each
+    batch is stored with its events, so Ctrl-C or a crash loses at most the batch in hand and a re-run
+    goes on where it stopped."""
     from fieldreport.io.fetch import FetchSettings
-    from fieldreport.io.store import Store
+    from fieldreport.io.store import StoreBusy, WriterLock, default_db_path
 
     problems = _Problems()
-    pipe = _pipeline(model)
+    path = db or default_db_path()
+    committed: dict = {"articles": 0, "records": 0}
+    state: dict = {"lock": None, "run": None, "stored": False}
     fetch = FetchSettings(timeout=timeout, per_host=per_host, max_bytes=max_bytes)
-    with Store(db) as store:
-        stats = _ingest_sources(store, pipe, inputs, problems, workers=workers, batch=batch, max_chars=max_chars,
-                                fetch=fetch, quiet=quiet)
-        err.print(_ingest_message(stats, store.path))
-        _print_summary(store)
+    try:
+        pipe = _pipeline(model)
+        state["lock"] = WriterLock(path, wait, on_wait=_say, what="ingest")
+        _ingest_sources(path, pipe, inputs, problems, state, committed, workers=workers, batch=batch,
+                        max_chars=max_chars, fetch=fetch, force=force, wait=wait, quiet=quiet)
+        state["stored"] = True
+        state["lock"].release()
+        err.print(f"Stored {committed['articles']} articles and {committed['records']} event records in {path}.")
+        if problems.unchanged:
+            err.print(("Nothing new. " if not committed["articles"] else "")
+                      + f"Skipped {problems.unchanged} articles stored unchanged already (--force extracts them again).")
+        with _open_store(path, wait) as reader:
+            _print_summary(reader)
+    except KeyboardInterrupt:
+        if state["run"] is not None:
+            state["run"].close()  # stops the worker processes
+        if state["lock"] is None:
+            err.print("Interrupted before anything was stored.")
+        else:
+            done = committed["articles"] + problems.unchanged
+            total = done if state["stored"] else max(_count_articles(inputs, max_chars), done)
+            err.print(f"Interrupted: stored {done:,} of {total:,} articles"
+                      + ("." if done == total else "; run again to go on."))
+        raise typer.Exit(130) from None
+    except StoreBusy as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    finally:
+        if state["lock"] is not None:
+            state["lock"].release()
     problems.closing()
     raise typer.Exit(problems.exit_code)
 
 
 def _ingest_sources(
-    store, pipe, inputs: list[str], problems: _Problems, *, workers: int, batch: int, max_chars: int, fetch, quiet: bool
-) -> dict:
-    """Read, extract, store, remember the URLs read and regroup the new records' events. Returns counts."""
-    from fieldreport.io.readers import Reader
+    path: str, pipe, inputs: list[str], problems: _Problems, state: dict, committed: dict, *, workers: int,
+    batch: int, max_chars: int, fetch, force: bool, wait: float | None, quiet: bool,
+) -> None:
+    """Read the sources (fetching what is on the web), skip what is stored unchanged, extract, store each
+    batch with its events, then keep the fetch state of the URLs read. The caller holds the writer lock;
+    ``state["run"]`` is the extraction (closed on Ctrl-C); ``committed`` counts what is stored."""
+    from fieldreport.events.sync import consolidate_store
+    from fieldreport.io.readers import Reader, Seen
+    from fieldreport.io.store import Store
 
-    new_ids: list[str] = []
-    with _progress(quiet) as progress, Reader(max_chars=max_chars, fetch=fetch, seen=store, progress=progress) as reader:
+    store = Store(path, brief=True, wait=wait, on_wait=_say)
+    seen = Seen() if force else Seen(store.stored_hashes(), store.fetch_states())
+    store.release()
+    with _progress(quiet) as progress, Reader(max_chars=max_chars, fetch=fetch, seen=seen, progress=progress) as reader:
 
-        def articles() -> Iterator[Article]:
+        def fresh() -> Iterator[Article]:
             for item in reader.read(inputs):
                 if isinstance(item, InputProblem):
                     problems.report(item)
+                elif seen.stored_unchanged(item):
+                    problems.unchanged += 1
                 else:
                     yield item
 
         def tracked():
-            for art, recs in _extracting(pipe, articles(), workers, progress):
-                new_ids.append(art.id)
+            for art, recs in state["run"]:
+                problems.count(len(recs))
                 yield art, recs
 
-        n_articles, n_records = store.ingest_stream(tracked(), batch=batch)
-        store.remember_urls(reader.remembered.values())
-        if new_ids:
-            task = progress.add_task(f"regrouping events around {len(new_ids)} new articles", total=None)
-            _consolidate_store(store, new_ids)
-            progress.update(task, visible=False)
-    return {"articles": n_articles, "records": n_records, "unchanged": reader.unchanged, "fetched": reader.fetched}
+        regroup = None
 
+        def after(ids: list[str]) -> None:
+            nonlocal regroup
+            if regroup is None:
+                regroup = progress.add_task("regrouping events", total=None)
+            consolidate_store(store, ids)
+            progress.advance(regroup, len(ids))
 
-def _ingest_message(stats: dict, path: str) -> str:
-    msg = f"Stored {stats['articles']} articles and {stats['records']} event records in {path}."
-    if stats["unchanged"]:
-        what = "item already stored unchanged" if stats["unchanged"] == 1 else "items already stored unchanged"
-        lead = "Nothing new: " if not stats["articles"] else ""
-        msg += f" {lead}skipped {stats['unchanged']} {what}."
-    return msg
+        state["run"] = _extracting(pipe, fresh(), workers, progress)
+        store.ingest_stream(tracked(), batch=batch, after=after, progress=committed)
+        if regroup is not None:
+            progress.update(regroup, visible=False)
+        problems.unchanged += reader.unchanged
+        store.remember_fetches(reader.remembered.values())
+    store.close()
 
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -353,28 +450,30 @@ def watch(
     db: DbOpt = None,
     model: ModelOpt = None,
     workers: WorkersOpt = 0,
-    batch: Annotated[int, typer.Option(help="Articles per transaction.")] = 200,
+    batch: Annotated[int, typer.Option(help="Articles per transaction.", min=1)] = 200,
     max_chars: MaxCharsOpt = DEFAULT_MAX_CHARS,
     timeout: FetchTimeoutOpt = 20.0,
     per_host: PerHostOpt = 2,
     max_bytes: MaxBytesOpt = 5_000_000,
+    wait: WaitOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Poll feeds, ingest the items not stored before, regroup events; one log line per poll.
-    Stops cleanly on Ctrl-C (a poll cut short leaves the store as it was before its last batch)."""
+    """Poll feeds, ingest the items not stored before, regroup events; one log line per poll (on standard
+    output). Stops cleanly on Ctrl-C: a poll cut short keeps the batches it stored, with their events.
+    Between polls the store is free for other writers."""
     import signal
     import time
     from datetime import datetime
 
     from fieldreport.io.fetch import FetchSettings
-    from fieldreport.io.store import Store
+    from fieldreport.io.store import StoreBusy, WriterLock, default_db_path
 
     try:
         interval = _interval(every)
     except ValueError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
-    pipe = _pipeline(model)
+    path = db or default_db_path()
     fetch = FetchSettings(timeout=timeout, per_host=per_host, max_bytes=max_bytes)
 
     def _stop(signum, frame):  # a service manager's SIGTERM stops it like Ctrl-C
@@ -383,20 +482,26 @@ def watch(
     previous = signal.signal(signal.SIGTERM, _stop)
     polls = 0
     exit_code = 0
-    store = Store(db)
+    state: dict = {"lock": None, "run": None}
     try:
+        pipe = _pipeline(model)
         while True:
             started = time.monotonic()
             polls += 1
             problems = _Problems()
-            stats = _ingest_sources(store, pipe, feeds, problems, workers=workers, batch=batch,
-                                    max_chars=max_chars, fetch=fetch, quiet=quiet)
-            n_events = store.summary()["events"]
+            committed: dict = {"articles": 0, "records": 0}
+            state["lock"] = WriterLock(path, wait, on_wait=_say, what="watch")
+            _ingest_sources(path, pipe, feeds, problems, state, committed, workers=workers, batch=batch,
+                            max_chars=max_chars, fetch=fetch, force=False, wait=wait, quiet=quiet)
+            state["lock"].release()
+            state["lock"] = state["run"] = None
+            with _open_store(path, wait) as reader:
+                n_events = reader.summary()["events"]
             stamp = datetime.now().astimezone().isoformat(timespec="seconds")
             out.print(
-                f"{stamp} poll {polls}: {stats['articles']} new or changed articles, {stats['records']} records, "
-                f"{stats['unchanged']} already stored unchanged (skipped), "
-                f"{problems.skipped} skipped with problems; {n_events} events in {store.path}",
+                f"{stamp} poll {polls}: {committed['articles']} new or changed articles, "
+                f"{committed['records']} records, {problems.unchanged} already stored unchanged (skipped), "
+                f"{problems.skipped} skipped with problems; {n_events} events in {path}",
                 soft_wrap=True,
             )
             exit_code = problems.exit_code
@@ -404,19 +509,18 @@ def watch(
                 break
             time.sleep(max(0.0, interval - (time.monotonic() - started)))
     except KeyboardInterrupt:
-        err.print(f"Stopped after {polls} poll{'s' if polls != 1 else ''}; the store is in {store.path}.")
+        if state["run"] is not None:
+            state["run"].close()  # stops the worker processes
+        err.print(f"Stopped after {polls} poll{'s' if polls != 1 else ''}; the store is in {path}.")
         exit_code = 0
+    except StoreBusy as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        exit_code = 2
     finally:
-        store.close()
+        if state["lock"] is not None:
+            state["lock"].release()
         signal.signal(signal.SIGTERM, previous)
-    raise typer.Exit(exit_code if once else 0)
-
-
-def _consolidate_store(store, article_ids: list[str]) -> None:
-    """Merge the new records into the stored events; only their neighbourhood is regrouped."""
-    from fieldreport.events.sync import consolidate_store
-
-    consolidate_store(store, article_ids)
+    raise typer.Exit(exit_code if (once or exit_code == 2) else 0)
 
 
 def _print_summary(store) -> None:
@@ -453,25 +557,20 @@ def _print_summary(store) -> None:
 def show(
     record_id: Annotated[Optional[str], typer.Argument(help="A record id (or a unique prefix).")] = None,
     db: DbOpt = None,
+    wait: WaitOpt = None,
 ) -> None:
     """A summary of what the store holds, or one record with its evidence highlighted in the text."""
-    from fieldreport.io.store import Store
-
-    try:
-        store = Store(db, read_only=True)
-    except FileNotFoundError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
-    with store:
+    with _open_store(db, wait) as store:
         if record_id is None:
             _print_summary(store)
             return
-        rec = store.record(record_id)
-        if rec is None:
-            err.print(f"[red]error:[/red] no record {record_id!r} in {store.path} (or the prefix is ambiguous)")
-            raise typer.Exit(2)
+        try:
+            rec = store.record(store.resolve_record_id(record_id))
+        except LookupError as exc:
+            err.print(f"[red]error:[/red] {exc.args[0]}")
+            raise typer.Exit(2) from exc
         art = store.article(rec.article_id)
-        _print_record(rec, art)
+    _print_record(rec, art)
 
 
 _FIELD_STYLES = [
@@ -512,30 +611,23 @@ def export(
     output: OutputOpt = "-",
     db: DbOpt = None,
     events: Annotated[bool, typer.Option("--events", help="Export merged events instead of records.")] = False,
+    wait: WaitOpt = None,
 ) -> None:
     """Write the stored records (or events) in the field's formats."""
-    from fieldreport.io.export import RECORD_FORMATS, export_records
-    from fieldreport.io.store import Store
+    from fieldreport.events.sync import stored_events
+    from fieldreport.io.export import EVENT_FORMATS, RECORD_FORMATS, export_events, export_records
 
+    formats = EVENT_FORMATS if events else RECORD_FORMATS
+    if format not in formats:
+        err.print(f"[red]error:[/red] unknown format {format!r}; choose one of {', '.join(formats)}")
+        raise typer.Exit(2)
+    with _open_store(db, wait) as store:  # read, then let go of the store before writing
+        items = stored_events(store) if events else store.records()
     try:
-        store = Store(db, read_only=True)
-    except FileNotFoundError as exc:
+        msg = export_events(items, format, output) if events else export_records(items, format, output)
+    except ValueError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
-    with store:
-        try:
-            if events:
-                from fieldreport.events.sync import export_events
-
-                msg = export_events(store.events(), format, output)
-            else:
-                if format not in RECORD_FORMATS:
-                    err.print(f"[red]error:[/red] unknown format {format!r}; choose one of {', '.join(RECORD_FORMATS)}")
-                    raise typer.Exit(2)
-                msg = export_records(store.records(), format, output)
-        except ValueError as exc:
-            err.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(2) from exc
     if output != "-":
         err.print(msg)
 
@@ -550,38 +642,41 @@ def events(
     max_chars: MaxCharsOpt = DEFAULT_MAX_CHARS,
     quiet: QuietOpt = False,
     show_id: Annotated[Optional[str], typer.Option("--show", help="Show one stored event with its reports.")] = None,
+    wait: WaitOpt = None,
 ) -> None:
-    """Merge the records that tell the same event: one JSON line per event."""
-    from fieldreport.events.sync import consolidate_records, event_to_row
+    """Merge the records that tell the same event: one JSON line per event. Without --input, the events
+    the store holds (every analyst decision applied; the same events `export --events` writes)."""
+    from fieldreport.events.sync import consolidate_records, event_to_row, stored_events
 
     problems = _Problems()
     if show_id:
-        from fieldreport.io.store import Store
-
-        with Store(db, read_only=True) as store:
-            match = [e for e in store.events() if e["event_id"].startswith(show_id)]
-            if len(match) != 1:
-                err.print(f"[red]error:[/red] no single event {show_id!r} in {store.path}")
-                raise typer.Exit(2)
-            ev = match[0]
-            out.print_json(json.dumps(ev, default=str))
-            for rid in ev["record_ids"]:
-                rec = store.record(rid)
-                if rec:
-                    out.print(f"- [bold]{rec.source or rec.article_id}[/bold] {rec.event_date}: {rec.notes}")
+        with _open_store(db, wait) as store:
+            try:
+                ev = store.events("event_id = ?", [store.resolve_event_id(show_id)])[0]
+            except LookupError as exc:
+                err.print(f"[red]error:[/red] {exc.args[0]}")
+                raise typer.Exit(2) from exc
+            recs = [store.record(rid) for rid in ev["record_ids"]]
+        out.print_json(json.dumps(ev, default=str))
+        for rec in recs:
+            if rec:
+                out.print(f"- [bold]{rec.source or rec.article_id}[/bold] {rec.event_date}: {rec.notes}")
         return
     if input:
         pipe = _pipeline(model)
-        records = [r for _a, recs in _run(pipe, _articles(input, problems, max_chars), workers, quiet) for r in recs]
+        records = []
+        for _a, recs in _run(pipe, _articles(input, problems, max_chars), workers, quiet):
+            problems.count(len(recs))
+            records.extend(recs)
+        found = consolidate_records(records)
     else:
-        from fieldreport.io.store import Store
-
-        with Store(db, read_only=True) as store:
-            records = store.records()
+        with _open_store(db, wait) as store:
+            found = stored_events(store)
     with _output(output) as fh:
-        for ev in consolidate_records(records):
+        for ev in found:
             fh.write(json.dumps(event_to_row(ev), ensure_ascii=False, default=str) + "\n")
-    problems.closing()
+    if input:
+        problems.closing()
     raise typer.Exit(problems.exit_code)
 
 
@@ -591,21 +686,34 @@ def decide(
     record_ids: Annotated[list[str], typer.Argument(help="Two or more record ids.")],
     note: Annotated[str, typer.Option(help="Why, for the next analyst.")] = "",
     db: DbOpt = None,
+    wait: WaitOpt = None,
 ) -> None:
-    """Keep an analyst's decision about which records tell one event; it survives every re-ingest."""
+    """Keep an analyst's decision about which records tell one event; it survives every re-ingest.
+    Record ids may be shortened to any unique prefix, as `show` prints them."""
     from fieldreport.events.sync import record_decision
-    from fieldreport.io.store import Store
+    from fieldreport.io.store import Store, StoreBusy, WriterLock, default_db_path
 
     if action not in ("merge", "split") or len(record_ids) < 2:
         err.print("[red]error:[/red] say `merge` or `split` and name two or more record ids")
         raise typer.Exit(2)
-    with Store(db) as store:
-        try:
+    path = db or default_db_path()
+    if not Path(path).exists():
+        err.print(f"[red]error:[/red] no store at {path}; run `fieldreport ingest` first or name one with --db")
+        raise typer.Exit(2)
+    try:
+        lock = WriterLock(path, wait, on_wait=_say, what="decide")
+    except StoreBusy as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    try:
+        with Store(path, brief=True, wait=wait, on_wait=_say) as store:
             counts = record_decision(store, action, record_ids, note=note)
-        except ValueError as exc:
-            err.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(2) from exc
-    err.print(f"Kept: {action} {' '.join(record_ids)}. {counts['events']} events ({counts['changed']} changed).")
+    except (LookupError, ValueError, StoreBusy) as exc:
+        err.print(f"[red]error:[/red] {exc.args[0] if isinstance(exc, LookupError) else exc}")
+        raise typer.Exit(2) from exc
+    finally:
+        lock.release()
+    err.print(f"Kept: {action} {' '.join(counts['record_ids'])}. {counts['events']} events ({counts['changed']} changed).")
 
 
 @app.command(name="eval")
@@ -616,6 +724,7 @@ def eval_(
     events_: Annotated[bool, typer.Option("--events", help="Score the grouping of reports into events (UCDP).")] = False,
     limit: Annotated[Optional[int], typer.Option(help="Score only the first N items of each file.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+    mistakes: Annotated[Optional[str], typer.Option("--mistakes", help="Write every wrong field (gold, ours, the text, our evidence) to this JSON Lines file (UCDP, ACLED, PLOVER).")] = None,
     model: ModelOpt = None,
     workers: WorkersOpt = 0,
     parse: ParseOpt = False,
@@ -628,14 +737,24 @@ def eval_(
         if not Path(f).exists():
             err.print(f"[red]error:[/red] {f}: no such file")
             raise typer.Exit(2)
-        try:
-            results.append(
-                run_eval(f, kind=kind, places_only=places_only, events=events_, limit=limit, model=model,
-                         workers=workers, parse=parse)
-            )
-        except ValueError as exc:
-            err.print(f"[red]error:[/red] {f}: {exc}")
-            raise typer.Exit(2) from exc
+    try:
+        wrong = open(mistakes, "w", encoding="utf-8") if mistakes else None
+    except OSError as exc:
+        err.print(f"[red]error:[/red] {mistakes}: cannot write ({exc.strerror})")
+        raise typer.Exit(2) from exc
+    try:
+        for f in files:
+            try:
+                results.append(
+                    run_eval(f, kind=kind, places_only=places_only, events=events_, limit=limit, model=model,
+                             workers=workers, parse=parse, mistakes=wrong)
+                )
+            except ValueError as exc:
+                err.print(f"[red]error:[/red] {f}: {exc}")
+                raise typer.Exit(2) from exc
+    finally:
+        if wrong is not None:
+            wrong.close()
     if as_json:
         sys.stdout.write(json.dumps(results, indent=2, default=str) + "\n")
         return

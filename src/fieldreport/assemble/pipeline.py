@@ -158,7 +158,7 @@ class Pipeline:
         """Run ``work`` on each batch in ``workers`` forked processes; results in input order."""
         global _WORKER_PIPELINE
         _WORKER_PIPELINE = self
-        with mp.get_context("fork").Pool(workers) as pool:
+        with mp.get_context("fork").Pool(workers, initializer=_ignore_sigint) as pool:
             for done in pool.imap(work, batches):
                 yield from done
 
@@ -358,6 +358,13 @@ class Pipeline:
 
 
 _WORKER_PIPELINE: Pipeline | None = None
+
+
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them and says what was stored."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _worker_extract(batch: list[Article]) -> list[tuple[Article, list[EventRecord]]]:

@@ -35,8 +35,12 @@ def run_eval(
     model: str | None = None,
     workers: int = 1,
     parse: bool = False,
+    mistakes=None,
 ) -> dict:
     """Score one gold file. Returns {"file", "kind", "n", "metrics": {name: {"value", "n"}}, "notes"}.
+
+    ``mistakes``, an open text file, receives every wrong field of UCDP, ACLED and PLOVER gold as JSON
+    Lines (see :class:`fieldreport.eval.gold.Mistakes`).
 
     Geoparsing files are scored with the pipeline that ``fieldreport places`` runs (the entity
     recogniser alone, or the full one with ``parse``); event location always needs the parse."""
@@ -65,12 +69,13 @@ def run_eval(
         return {"file": path, "kind": kind, **_normalise(res)}
     from fieldreport.eval import gold
 
+    wrong = gold.Mistakes(mistakes, source=path)
     if kind == "ucdp":
-        res = gold.score_ucdp(path, limit=limit, model=model, places_only=places_only, workers=workers)
+        res = gold.score_ucdp(path, limit=limit, model=model, places_only=places_only, workers=workers, mistakes=wrong)
     elif kind == "acled":
-        res = gold.score_acled(path, limit=limit, model=model, places_only=places_only, workers=workers)
+        res = gold.score_acled(path, limit=limit, model=model, places_only=places_only, workers=workers, mistakes=wrong)
     elif kind == "plover":
-        res = gold.score_plover(path, limit=limit, model=model)
+        res = gold.score_plover(path, limit=limit, model=model, mistakes=wrong)
     else:
         raise ValueError(f"unknown kind {kind!r}")
     return {"file": path, "kind": kind, **res}

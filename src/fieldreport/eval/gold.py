@@ -18,11 +18,9 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from fieldreport.data import load_yaml
-from fieldreport.schema.records import Article, EventRecord
+from fieldreport.geo.distance import haversine_km
+from fieldreport.schema.records import EVENT_TYPES, Article, EventRecord
 
-ACLED_CONFLICT_TYPES = (
-    "Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots",
-)  # fmt: skip
 PLOVER_EVENTFUL = {"ASSAULT", "FIGHT", "PROTEST"}
 PLOVER_NON_EVENTS = {
     "AGREE", "DEMAND", "REJECT", "THREATEN", "DISAPPROVE", "SANCTION", "SUPPORT", "CONCEDE", "CONSULT",
@@ -52,14 +50,6 @@ class Tally:
             k: {"value": round(self.right[k] / self.total[k], 4) if self.total[k] else 0.0, "n": self.total[k]}
             for k in self.total
         }
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    r = 6371.0088
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(math.sqrt(a))
 
 
 def parse_gold_date(value: str) -> date | None:
@@ -169,24 +159,39 @@ def _ucdp_reports(path: str, limit: int | None) -> Iterator[tuple[dict, str, dat
 
 
 def score_ucdp(
-    path: str, limit: int | None = None, model: str | None = None, places_only: bool = False, workers: int = 1
+    path: str,
+    limit: int | None = None,
+    model: str | None = None,
+    places_only: bool = False,
+    workers: int = 1,
+    mistakes: Mistakes | None = None,
 ) -> dict:
+    mistakes = mistakes or Mistakes()
     reports = list(_ucdp_reports(path, limit))
     arts = [Article(id=f"u{i}", text=h, published=d) for i, (_row, h, d) in enumerate(reports)]
     t = Tally()
-    for (row, h, _d), (_art, recs) in zip(reports, _records(arts, model, workers)):
+    for (row, h, _d), (art, recs) in zip(reports, _records(arts, model, workers)):
+        gid = row.get("id") or art.id
         t.add("detected (a record from the headline)", bool(recs))
         # Many UCDP "headlines" are a bare place name or a report's title: nothing to detect.
         t.add("detected, headlines of 5+ words", bool(recs) if len(h.split()) >= 5 else None)
         if not recs:
+            mistakes.add(gid, "detected", True, None, h, None)
             continue
         rec = recs[0]
         glat, glon = _float(row.get("latitude")), _float(row.get("longitude"))
         if glat is not None and glon is not None:
             has = rec.latitude is not None
-            t.add("place within 25 km", has and haversine_km(rec.latitude, rec.longitude, glat, glon) <= 25)
+            ok = has and haversine_km(rec.latitude, rec.longitude, glat, glon) <= 25
+            t.add("place within 25 km", ok)
             t.add("place found", has)
-        t.add("admin1", admin1_matches(rec.admin1, row.get("adm_1")))
+            if not ok:
+                ours = (rec.latitude, rec.longitude) if has else None
+                mistakes.add(gid, "place within 25 km", (glat, glon), ours, h, rec, "location")
+        ok = admin1_matches(rec.admin1, row.get("adm_1"))
+        t.add("admin1", ok)
+        if ok is False:
+            mistakes.add(gid, "admin1", row.get("adm_1"), rec.admin1, h, rec)
         if places_only:
             continue
         actors = [(rec.actor1, rec.inter1), (rec.actor2, rec.inter2), (rec.assoc_actor_1, None), (rec.assoc_actor_2, None)]
@@ -195,15 +200,21 @@ def score_ucdp(
         t.add("side_a", a_ok)
         t.add("side_b", b_ok)
         t.add("both sides", a_ok and b_ok)
+        for side, ok in (("side_a", a_ok), ("side_b", b_ok)):
+            if not ok:
+                mistakes.add(gid, side, row[side], [rec.actor1, rec.actor2], h, rec, "actor1")
         best = _int(row.get("best"))
         if best is not None:
             pred = rec.fatalities_best if rec.fatalities_best is not None else rec.fatalities
             t.add("best deaths exact", pred == best)
+            if pred != best:
+                mistakes.add(gid, "best deaths", best, pred, h, rec, "fatalities")
         ds, de = parse_gold_date(row.get("date_start", "")), parse_gold_date(row.get("date_end", ""))
-        if ds and rec.event_date:
-            t.add("date within gold span", ds <= date.fromisoformat(rec.event_date) <= (de or ds))
-        elif ds:
-            t.add("date within gold span", False)
+        if ds:
+            ok = bool(rec.event_date) and ds <= date.fromisoformat(rec.event_date) <= (de or ds)
+            t.add("date within gold span", ok)
+            if not ok:
+                mistakes.add(gid, "event_date", f"{ds}..{de or ds}", rec.event_date, h, rec)
     return {
         "n": len(reports),
         "metrics": t.metrics(),
@@ -230,53 +241,188 @@ def _int(v: str | None) -> int | None:
 # ACLED
 
 
+#: The fields of an ACLED gold row that are scored, in the order they are reported, and the evidence
+#: key of a record that supports each.
+ACLED_FIELDS: tuple[tuple[str, str], ...] = (
+    ("event_type", "event_type"),
+    ("sub_event_type", "sub_event_type"),
+    ("actor1", "actor1"),
+    ("inter1", "inter1"),
+    ("actor2", "actor2"),
+    ("inter2", "inter2"),
+    ("fatalities", "fatalities"),
+    ("event_date", "event_date"),
+    ("place within 25 km", "location"),
+    ("admin1", "admin1"),
+)
+NON_CONFLICT = "non-conflict rows left without a record"
+
+
+class Mistakes:
+    """Every wrong field as one JSON line: the gold id, the field, the gold value, ours, the text and
+    the words our record gave as evidence for that field. ``None`` writes nothing."""
+
+    def __init__(self, fh=None, source: str = "") -> None:
+        self.fh = fh
+        self.source = source
+        self.count = 0
+
+    def add(
+        self, item_id: str, field: str, gold, ours, text: str, rec: EventRecord | None, evidence_key: str | None = None
+    ) -> None:
+        if self.fh is None:
+            return
+        spans = (rec.evidence.get(evidence_key or field, []) if rec is not None else [])
+        line = {
+            "file": self.source,
+            "id": item_id,
+            "field": field,
+            "gold": gold,
+            "ours": ours,
+            "text": text,
+            "evidence": [{"start": s, "end": e, "words": text[s:e]} for s, e in spans],
+            "record": None if rec is None else {
+                k: getattr(rec, k)
+                for k in ("event_type", "sub_event_type", "actor1", "actor2", "fatalities", "event_date", "location")
+            },
+        }
+        self.fh.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
+        self.count += 1
+
+
+#: ACLED's newer files spell the inter codes out ("State forces", "Protesters").
+INTER_NAMES = {
+    "state forces": 1, "rebel group": 2, "rebel groups": 2, "political militia": 3, "political militias": 3,
+    "identity militia": 4, "identity militias": 4, "rioters": 5, "protesters": 6, "civilians": 7,
+    "external/other forces": 8, "external/other force": 8, "other forces": 8,
+}  # fmt: skip
+
+
+def inter_code(value: str | None) -> int | None:
+    """An inter code from a number ("6") or ACLED's words for it ("Protesters")."""
+    v = (value or "").strip()
+    if not v:
+        return None
+    n = _int(v) if re.fullmatch(r"\d+(\.0)?", v) else INTER_NAMES.get(v.lower())
+    return n or None
+
+
+def _present_columns(rows: list[dict]) -> set[str]:
+    """Columns that hold a value in at least one row (an all-zero inter2 counts as absent)."""
+    return {
+        k for r in rows for k, v in r.items()
+        if k and v not in (None, "") and not (k.startswith("inter") and not inter_code(v))
+    }  # fmt: skip
+
+
+def _acled_gold(row: dict, name: str):
+    """The gold value of a scored field, or None when the row leaves it empty (not scored)."""
+    if name in ("event_type", "sub_event_type", "actor1", "actor2", "admin1"):
+        v = (row.get(name) or "").strip()
+        return (strip_years(v) if name.startswith("actor") else v) or None
+    if name in ("inter1", "inter2"):
+        v = inter_code(row.get(name))
+        return None if not v else v
+    if name == "fatalities":
+        v = _int(row.get(name))
+        return None if v is None or (name.startswith("inter") and v == 0) else v
+    if name == "event_date":
+        d = parse_gold_date(row.get("event_date", ""))
+        return d.isoformat() if d else None
+    if name == "place within 25 km":
+        lat, lon = _float(row.get("latitude")), _float(row.get("longitude"))
+        return None if lat is None or lon is None else (lat, lon)
+    return None
+
+
+def _acled_ours(rec: EventRecord | None, name: str):
+    if rec is None:
+        return None
+    if name.startswith("actor"):
+        return strip_years(getattr(rec, name)) or None
+    if name == "place within 25 km":
+        return None if rec.latitude is None else (round(rec.latitude, 4), round(rec.longitude, 4))
+    return getattr(rec, name)
+
+
+def _acled_right(name: str, gold, ours, rec: EventRecord | None) -> bool:
+    if rec is None or ours is None:
+        return False
+    if name == "place within 25 km":
+        return haversine_km(ours[0], ours[1], gold[0], gold[1]) <= 25
+    if name == "admin1":
+        return bool(admin1_matches(ours, gold))
+    return ours == gold
+
+
 def score_acled(
-    path: str, limit: int | None = None, model: str | None = None, places_only: bool = False, workers: int = 1
+    path: str,
+    limit: int | None = None,
+    model: str | None = None,
+    places_only: bool = False,
+    workers: int = 1,
+    mistakes: Mistakes | None = None,
 ) -> dict:
+    """Score an ACLED-style CSV: only the columns the file has, and in each row only the fields it fills.
+
+    A row whose event_type is empty or none of ACLED's six types (a disaster, diplomacy, crime...) is a
+    non-conflict row: the right answer is no record. When the file has no event_type column at all every
+    row is taken to be an event."""
     with open(path, newline="", encoding="utf-8") as fh:
         rows = [r for i, r in enumerate(csv.DictReader(fh)) if limit is None or i < limit]
+    mistakes = mistakes or Mistakes()
+    present = _present_columns(rows)
+    has_types = "event_type" in present
+    fields = [(n, k) for n, k in ACLED_FIELDS if (n if n != "place within 25 km" else "latitude") in present]
+    if places_only:
+        fields = [(n, k) for n, k in fields if n in ("place within 25 km", "admin1")]
     arts = [
         Article(id=r.get("event_id_cnty") or f"a{i}", text=r.get("notes") or "", published=None)
         for i, r in enumerate(rows)
     ]
     t = Tally()
-    pairs: list[tuple[str, str]] = []
-    for row, (_art, recs) in zip(rows, _records(arts, model, workers)):
+    sub_pairs: list[tuple[str, str]] = []
+    type_pairs: list[tuple[str, str]] = []
+    for row, (art, recs) in zip(rows, _records(arts, model, workers)):
         rec = recs[0] if recs else None
-        pairs.append((row.get("sub_event_type") or "none", rec.sub_event_type if rec else "none"))
-        if not row.get("event_type"):  # a non-conflict row: the right answer is no record at all
-            t.add("non-conflict rows left without a record", not recs)
+        gold_type = (row.get("event_type") or "").strip()
+        conflict = gold_type in EVENT_TYPES or not has_types
+        if has_types:
+            type_pairs.append((gold_type if conflict else "none", rec.event_type if rec else "none"))
+        if "sub_event_type" in present:
+            gold_sub = (row.get("sub_event_type") or "").strip() if conflict else "none"
+            sub_pairs.append((gold_sub or "none", rec.sub_event_type if rec else "none"))
+        if not conflict:  # the right answer is no record at all
+            t.add(NON_CONFLICT, not recs)
+            if recs:
+                mistakes.add(art.id, "record", None, rec.sub_event_type, art.text, rec, "sub_event_type")
             continue
         t.add("detected", bool(recs))
-        glat, glon = _float(row.get("latitude")), _float(row.get("longitude"))
-        if glat is not None and glon is not None:
-            t.add(
-                "place within 25 km",
-                rec is not None and rec.latitude is not None
-                and haversine_km(rec.latitude, rec.longitude, glat, glon) <= 25,
-            )
-        t.add("admin1", admin1_matches(rec.admin1 if rec else None, row.get("admin1")))
-        if places_only:
-            continue
-        t.add("event_type", rec is not None and rec.event_type == row.get("event_type"))
-        t.add("sub_event_type", rec is not None and rec.sub_event_type == row.get("sub_event_type"))
-        t.add("actor1", rec is not None and strip_years(rec.actor1) == strip_years(row.get("actor1")))
-        if row.get("actor2"):
-            t.add("actor2", rec is not None and strip_years(rec.actor2) == strip_years(row.get("actor2")))
-        t.add("inter1", rec is not None and str(rec.inter1 or "") == str(_int(row.get("inter1")) or ""))
-        if row.get("inter2") not in (None, "", "0"):
-            t.add("inter2", rec is not None and str(rec.inter2 or "") == str(_int(row.get("inter2")) or ""))
-        if row.get("fatalities") not in (None, ""):
-            t.add("fatalities", rec is not None and rec.fatalities == _int(row.get("fatalities")))
-        gd = parse_gold_date(row.get("event_date", ""))
-        if gd:
-            t.add("event_date", rec is not None and rec.event_date == gd.isoformat())
+        if not recs:
+            mistakes.add(art.id, "detected", gold_type or True, None, art.text, None)
+        for name, key in fields:
+            gold = _acled_gold(row, name)
+            if gold is None:  # empty in this row: not scored here
+                continue
+            ours = _acled_ours(rec, name)
+            ok = _acled_right(name, gold, ours, rec)
+            t.add(name, ok)
+            if not ok:
+                mistakes.add(art.id, name, gold, ours, art.text, rec, key)
     metrics = t.metrics()
-    metrics["sub_event_type weighted F1"] = {"value": round(weighted_f1(pairs), 4), "n": len(pairs)}
+    order = ["detected", *(n for n, _k in ACLED_FIELDS), NON_CONFLICT]
+    metrics = {k: metrics[k] for k in order if k in metrics}
+    if sub_pairs and not places_only:
+        metrics["sub_event_type weighted F1"] = {"value": round(weighted_f1(sub_pairs), 4), "n": len(sub_pairs)}
+    elif type_pairs and not places_only:
+        metrics["event_type weighted F1"] = {"value": round(weighted_f1(type_pairs), 4), "n": len(type_pairs)}
     return {
         "n": len(rows),
         "metrics": metrics,
-        "notes": ["input: each row's notes as one article; compared with the main record"],
+        "notes": [
+            "input: each row's notes as one article; compared with the main (first) record",
+            "scored: only the columns this file fills, and in each row only the fields it fills",
+        ],
     }
 
 
@@ -320,24 +466,35 @@ def _actor_country_ok(gold: list[dict], actor: str | None, rec_iso3: str | None)
     return any(n.lower() in actor.lower() for n in names)
 
 
-def score_plover(path: str, limit: int | None = None, model: str | None = None) -> dict:
+def score_plover(
+    path: str, limit: int | None = None, model: str | None = None, mistakes: Mistakes | None = None
+) -> dict:
+    mistakes = mistakes or Mistakes()
     data = [e for e in json.load(open(path, encoding="utf-8")) if e.get("text") and e.get("event") != "DOCUMENT"]
     if limit is not None:
         data = data[:limit]
     arts = [Article(id=e["id"], text=e["text"], published=None) for e in data]
     t = Tally()
-    for e, (_art, recs) in zip(data, _records(arts, model)):
+    for e, (art, recs) in zip(data, _records(arts, model)):
         ev = e["event"]
         if ev in PLOVER_EVENTFUL:
             t.add("violent/protest sentences with a record", bool(recs))
+            if not recs:
+                mistakes.add(art.id, "detected", ev, None, art.text, None)
             if recs:
                 t.add("actor1 country (source)", _actor_country_ok(e.get("source", []), recs[0].actor1, recs[0].iso3))
                 t.add("actor2 country (target)", _actor_country_ok(e.get("target", []), recs[0].actor2, recs[0].iso3))
         elif ev in PLOVER_NON_EVENTS:
             t.add("non-violent sentences left without a record", not recs)
+            if recs:
+                mistakes.add(art.id, "record", ev, recs[0].sub_event_type, art.text, recs[0], "sub_event_type")
         if "dead" in e:
             gold = int(e["dead"])
-            t.add("death count right", any(r.fatalities == gold for r in recs))
+            ok = any(r.fatalities == gold for r in recs)
+            t.add("death count right", ok)
+            if not ok:
+                mistakes.add(art.id, "fatalities", gold, [r.fatalities for r in recs], art.text,
+                             recs[0] if recs else None)
     return {
         "n": len(data),
         "metrics": t.metrics(),

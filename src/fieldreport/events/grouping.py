@@ -77,7 +77,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from fieldreport.geo.countries import iso3_of
+from fieldreport.geo.distance import haversine_km
 from fieldreport.schema.records import EventRecord
+from fieldreport.schema.taxonomy import FAMILY
 
 __all__ = [
     "CONTRACT_FIELDS",
@@ -88,8 +91,6 @@ __all__ = [
     "MatchConfig",
     "build_event",
     "consolidate",
-    "events_to_acled_rows",
-    "events_to_ucdp_rows",
     "pair_score",
 ]
 
@@ -240,14 +241,7 @@ class MatchConfig:
 
 
 #: Type families for blocking: records of different families are never compared.
-_FAMILY_BY_TYPE = {
-    "Battles": "armed",
-    "Explosions/Remote violence": "armed",
-    "Violence against civilians": "armed",
-    "Protests": "unrest",
-    "Riots": "unrest",
-    "Strategic developments": "strategic",
-}
+_FAMILY_BY_TYPE = FAMILY
 #: Sub-event types that live in another family than their event type's.
 _FAMILY_BY_SUB = {
     "Non-violent transfer of territory": "armed",
@@ -277,7 +271,6 @@ _COMPATIBLE: dict[frozenset[str], float] = {
 _STRICT_TYPES = {"Strategic developments"}
 
 _YEARS = re.compile(r"\s*\(\d{4}-\d{0,4}\)\s*$")
-_EARTH_KM = 6371.0088
 
 
 def _family(rec: EventRecord) -> str:
@@ -290,13 +283,6 @@ def _norm_actor(name: str | None) -> str | None:
     return _YEARS.sub("", name).strip().casefold() or None
 
 
-def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
-
-
 @lru_cache(maxsize=4096)
 def _country_key(iso3: str | None, name: str | None) -> str | None:
     """One key per country whether a record gives its ISO3 code, its name, or both."""
@@ -304,13 +290,7 @@ def _country_key(iso3: str | None, name: str | None) -> str | None:
         return iso3.strip().upper()
     if not name or not name.strip():
         return None
-    try:
-        import pycountry
-
-        found = pycountry.countries.lookup(name.strip())
-        return str(found.alpha_3)
-    except (LookupError, ImportError):
-        return name.strip().casefold()
+    return iso3_of(name) or name.strip().casefold()
 
 
 _ACTOR_COUNTRY = (re.compile(r"\(([A-Z][A-Za-z .,'-]+)\)$"), re.compile(r"\bof (?:the )?([A-Z][A-Za-z .'-]+)$"))
@@ -325,12 +305,7 @@ def _actor_country(name: str | None) -> str | None:
     for pattern in _ACTOR_COUNTRY:
         m = pattern.search(bare)
         if m:
-            try:
-                import pycountry
-
-                return str(pycountry.countries.lookup(m.group(1).strip()).alpha_3)
-            except (LookupError, ImportError):
-                return None
+            return iso3_of(m.group(1))
     return None
 
 
@@ -434,7 +409,7 @@ def _place_score(a: _Rec, b: _Rec, cfg: MatchConfig) -> float:
         ga, gb = a.record.geonameid, b.record.geonameid
         if ga is not None and ga == gb:
             return 1.0
-        km = _haversine_km(a.lat, a.lon, b.lat, b.lon)  # type: ignore[arg-type]
+        km = haversine_km(a.lat, a.lon, b.lat, b.lon)  # type: ignore[arg-type]
         if km > cfg.max_km:
             return 0.0
         if km <= cfg.same_place_km:
@@ -566,7 +541,7 @@ def build_event(records: Sequence[EventRecord]) -> Event:
     recs = sorted(records, key=lambda r: r.record_id)
     weight = {r.record_id: 1.0 + max(0.0, min(1.0, r.confidence)) for r in recs}
 
-    # type: vote on sub-event types, weighted by confidence
+    # the type: a vote on sub-event types, weighted by confidence
     sub = _vote((r.sub_event_type, weight[r.record_id]) for r in recs)
     etype = next(r.event_type for r in recs if r.sub_event_type == sub)
 
@@ -1009,7 +984,7 @@ class Consolidator:
         if a.box and b.box:
             lat0, lat1 = min(a.box[0], b.box[0]), max(a.box[1], b.box[1])
             lon0, lon1 = min(a.box[2], b.box[2]), max(a.box[3], b.box[3])
-            if _haversine_km(lat0, lon0, lat1, lon1) > cfg.max_km:
+            if haversine_km(lat0, lon0, lat1, lon1) > cfg.max_km:
                 return False
         return True
 
@@ -1112,121 +1087,3 @@ def consolidate(
     cons = Consolidator(config=config, decisions=decisions)
     cons.add(records)
     return cons.events()
-
-
-# ----------------------------------------------------------------------------------------------
-# Exports
-
-
-def _interaction(inter1: int | None, inter2: int | None) -> int | None:
-    if inter1 is None:
-        return None
-    if inter2 is None:
-        return inter1 * 10
-    lo, hi = sorted((inter1, inter2))
-    return lo * 10 + hi
-
-
-def events_to_acled_rows(events: Iterable[Event]) -> list[dict[str, Any]]:
-    """Events in ACLED's column shape (sources joined with "; ")."""
-    rows = []
-    for ev in events:
-        year = int(ev.event_date[:4]) if ev.event_date else None
-        rows.append(
-            {
-                "event_id_cnty": ev.event_id,
-                "event_date": ev.event_date,
-                "year": year,
-                "time_precision": ev.time_precision,
-                "event_type": ev.event_type,
-                "sub_event_type": ev.sub_event_type,
-                "actor1": ev.actor1 or "",
-                "assoc_actor_1": ev.assoc_actor_1 or "",
-                "inter1": ev.inter1,
-                "actor2": ev.actor2 or "",
-                "assoc_actor_2": ev.assoc_actor_2 or "",
-                "inter2": ev.inter2,
-                "interaction": _interaction(ev.inter1, ev.inter2),
-                "iso": ev.iso3 or "",
-                "country": ev.country or "",
-                "admin1": ev.admin1 or "",
-                "admin2": ev.admin2 or "",
-                "location": ev.location or "",
-                "latitude": ev.latitude,
-                "longitude": ev.longitude,
-                "geo_precision": ev.geo_precision,
-                "source": "; ".join(ev.sources),
-                "number_of_sources": ev.number_of_sources,
-                "notes": ev.notes,
-                "fatalities": ev.fatalities,
-                "tags": ev.corroboration,
-            }
-        )
-    return rows
-
-
-#: UCDP type_of_violence: 1 state-based, 2 non-state, 3 one-sided (against civilians).
-def _type_of_violence(ev: Event) -> int | None:
-    if ev.event_type == "Violence against civilians":
-        return 3
-    if ev.event_type in ("Battles", "Explosions/Remote violence"):
-        return 1 if 1 in (ev.inter1, ev.inter2) or 8 in (ev.inter1, ev.inter2) else 2
-    return None
-
-
-def _where_prec(ev: Event) -> int:
-    """UCDP where_prec: 1 exact place, 2 within ~25 km, 4 admin1, 6 country only."""
-    if ev.latitude is None or ev.geo_precision is None:
-        return 4 if ev.admin1 else 6
-    return {1: 1, 2: 2}.get(ev.geo_precision, 4)
-
-
-def _date_prec(ev: Event) -> int | None:
-    """UCDP date_prec: 1 the day, 2 a span of 2-6 days, 3 a week, 4 a month."""
-    if ev.time_precision is None:
-        return None
-    if ev.time_precision == 1:
-        if ev.date_start and ev.date_end and ev.date_start != ev.date_end:
-            return 2
-        return 1
-    return {2: 3, 3: 4}.get(ev.time_precision, 5)
-
-
-def events_to_ucdp_rows(events: Iterable[Event]) -> list[dict[str, Any]]:
-    """Events in UCDP GED's column shape (side_a/side_b, best/low/high, date_start/date_end ...)."""
-    rows = []
-    for ev in events:
-        start = ev.date_start or ev.event_date
-        end = ev.date_end or ev.event_date
-        if ev.time_precision and ev.time_precision > 1 and ev.event_date:
-            half = MatchConfig().precision_halfwidth_days[ev.time_precision - 1]
-            day = date.fromisoformat(ev.event_date[:10])
-            start = min(start or ev.event_date, (day - timedelta(days=half)).isoformat())
-            end = max(end or ev.event_date, (day + timedelta(days=half)).isoformat())
-        rows.append(
-            {
-                "id": ev.event_id,
-                "year": int(ev.event_date[:4]) if ev.event_date else None,
-                "type_of_violence": _type_of_violence(ev),
-                "side_a": ev.actor1 or "",
-                "side_b": ev.actor2 or "",
-                "number_of_sources": ev.number_of_sources,
-                "source_article": "; ".join(ev.article_ids),
-                "source_office": "; ".join(ev.sources),
-                "where_prec": _where_prec(ev),
-                "where_coordinates": ev.location or "",
-                "adm_1": ev.admin1 or "",
-                "adm_2": ev.admin2 or "",
-                "latitude": ev.latitude,
-                "longitude": ev.longitude,
-                "country": ev.country or "",
-                "date_prec": _date_prec(ev),
-                "date_start": start,
-                "date_end": end,
-                "best": ev.fatalities_best if ev.fatalities_best is not None else ev.fatalities,
-                "low": ev.fatalities_low if ev.fatalities_low is not None else ev.fatalities,
-                "high": ev.fatalities_high if ev.fatalities_high is not None else ev.fatalities,
-                "corroboration": ev.corroboration,
-            }
-        )
-    return rows

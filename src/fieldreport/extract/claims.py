@@ -22,6 +22,8 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from fieldreport.data import load_yaml
+from fieldreport.geo.countries import common_name
+from fieldreport.text.lexicon import SPEECH_LEMMAS
 from fieldreport.schema.records import ActorMention, Claim
 from fieldreport.text.spans import doc_text
 
@@ -95,7 +97,7 @@ def _cfg() -> _Cfg:
         (re.compile(r"(?<![\w.])" + re.escape(w) + r"(?![\w])"), iso3) for w, iso3 in words
     )
     return _Cfg(
-        reporting=frozenset(raw["reporting_lemmas"]),
+        reporting=SPEECH_LEMMAS | frozenset(raw["reporting_lemmas_extra"]),
         hedging_lemmas=frozenset(raw["hedging_lemmas"]),
         speaker_after=tuple(raw["speaker_after"]),
         speaker_nouns=frozenset(str(w).lower() for w in raw.get("speaker_nouns", [])),
@@ -158,18 +160,7 @@ def _country_of(text: str, mentions: Sequence[ActorMention]) -> str | None:
 
 
 def _country_name(iso3: str) -> str:
-    name = _cfg().names.get(iso3)
-    if name:
-        return name
-    try:
-        import pycountry
-
-        c = pycountry.countries.get(alpha_3=iso3)
-        if c is not None:
-            return str(getattr(c, "common_name", None) or c.name)
-    except Exception:
-        pass
-    return iso3
+    return _cfg().names.get(iso3) or common_name(iso3) or iso3
 
 
 def _clean(text: str) -> str:

@@ -27,6 +27,7 @@ from spacy.tokens import Doc, Token
 
 from fieldreport.data import load_yaml
 from fieldreport.schema.records import DateFinding
+from fieldreport.text.lexicon import SPEECH_LEMMAS
 from fieldreport.text.spans import dateline_end, doc_text
 
 __all__ = ["FALLBACK_PRECISION", "find_dates", "event_date", "resolve_weekday", "parse_date_text", "dateline_end"]
@@ -34,10 +35,8 @@ __all__ = ["FALLBACK_PRECISION", "find_dates", "event_date", "resolve_weekday", 
 #: Suggested ``time_precision`` for a record dated by its publication date only.
 FALLBACK_PRECISION = 2
 
-_REPORTING_LEMMAS = frozenset(
-    "say tell report announce claim state confirm add deny accuse allege publish post tweet write "
-    "declare insist warn note explain reveal release issue".split()
-)
+#: Verbs whose date is the day of a statement, not of the event: the verbs of saying and a few more.
+_REPORTING_LEMMAS = SPEECH_LEMMAS | frozenset(load_yaml("numbers_dates.yaml")["statement_lemmas_extra"])
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,9 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from fieldreport.data import load_yaml
-from fieldreport.schema.records import SUB_TO_EVENT_TYPE, EventCandidate
+from fieldreport.schema.records import EventCandidate
+from fieldreport.schema.taxonomy import ARMED_EVENT_TYPES, CONFLICT_EVENT_TYPES, FAMILY, SUB_TO_EVENT_TYPE
+from fieldreport.text.lexicon import SPEECH_LEMMAS
 from fieldreport.text.spans import doc_text
 
 __all__ = ["EventDetector", "TriggerDecision"]
@@ -41,17 +43,14 @@ _DASHES = frozenset({"-", "–", "—", "‐"})
 _GAP = "*"
 _GAP_MAX = 4
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-_VIOLENT_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
-_ABSORBING_TYPES = _VIOLENT_TYPES | {"Protests", "Riots"}
+_VIOLENT_TYPES = ARMED_EVENT_TYPES
+_ABSORBING_TYPES = CONFLICT_EVENT_TYPES
 # Event types that tell one story when a later sentence refers back to an earlier event
 # ("the protesters set fire to buses" after "thousands took to the streets").
-_FAMILY = {"Protests": "crowd", "Riots": "crowd", "Battles": "fight", "Explosions/Remote violence": "fight",
-           "Violence against civilians": "fight"}
+_FAMILY = {e: f for e, f in FAMILY.items() if f != "strategic"}
 # Two triggers of one of these event types in one sentence tell one event ("seized the town
 # after heavy fighting"; "air strikes and shelling pounded the town").
-_ONE_PER_SENTENCE_TYPES = frozenset(
-    {"Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots"}
-)
+_ONE_PER_SENTENCE_TYPES = CONFLICT_EVENT_TYPES
 
 # Words that make what follows them not (yet) an event. Checked on the words that govern a trigger.
 _IRREALIS_GOVERNORS = frozenset(
@@ -102,13 +101,15 @@ _HABITUAL_WORDS = frozenset(
      "repeated", "frequent", "regular", "recurring", "recurrent", "daily", "nightly", "constant",
      "persistent", "periodic", "sporadic", "previous", "former", "prior"}
 )
-_REPORTING_VERBS = frozenset(
-    {"say", "tell", "report", "announce", "confirm", "state", "add", "claim", "write", "post", "tweet",
-     "explain", "note", "allege", "insist", "acknowledge", "admit"}
-)
+_REPORTING_VERBS = SPEECH_LEMMAS | frozenset({"acknowledge", "admit"})
 # Sentences from this index on are the body of an article (0 is the lead, 1 its elaboration).
 _BODY_SENTENCE = 2
 _DEFINITE = frozenset({"the", "this", "that", "these", "those", "its", "their", "his", "her"})
+_LABEL_RE = re.compile(r"\s*([A-Za-z][A-Za-z /-]{1,45}?)\s*:\s")
+# Words that put a protest in the background of another event of its sentence ("houses were torched
+# amid the unrest that followed anti-government demonstrations").
+_CONTEXT_PREPS = frozenset({"amid", "amidst", "following", "after", "during"})
+_CONTEXT_PHRASES = ("in the context of", "in reaction to", "in response to", "in the wake of")
 
 
 # ------------------------------------------------------------------------------------------
@@ -469,8 +470,15 @@ def _verb_args(v: Token) -> tuple[list[Token], list[Token]]:
             for g in c.children:
                 if g.dep_ == "pobj":
                     obj.append(g)
+    # "shot and killed a farmer": the object of the second verb is the first one's too.
+    if not obj:
+        for c in v.children:
+            if c.dep_ == "conj" and c.pos_ == "VERB":
+                obj.extend(g for g in c.children if g.dep_ == "dobj")
     # Headline passive: "Soldier killed in east" (a past participle with no auxiliary or object).
-    if v.tag_ == "VBN" and subj and not any(c.dep_ in ("aux", "auxpass", "dobj") for c in v.children):
+    if v.tag_ == "VBN" and subj and not any(c.dep_ in ("aux", "auxpass", "dobj") for c in v.children) and not (
+        any(c.dep_ == "conj" and c.pos_ == "VERB" and c.tag_ == "VBD" for c in v.children)
+    ):
         subj, obj = [], subj + obj
     return subj, obj
 
@@ -741,6 +749,41 @@ def _background(h: Token, ctx: _DocContext) -> str | None:
     return None
 
 
+def _in_context_clause(h: Token) -> bool:
+    """True when the token sits under "amid", "following", "in the context of" and the like."""
+    t = h
+    for _ in range(6):
+        if t.head.i == t.i:
+            return False
+        parent = t.head
+        if t.dep_ in ("pobj", "pcomp") and parent.lower_ in _CONTEXT_PREPS:
+            return True
+        if t.dep_ == "pobj" and parent.dep_ == "prep":
+            words = " ".join(x.lower_ for x in parent.head.subtree if x.i <= parent.i)[-40:]
+            if any(words.endswith(p) for p in _CONTEXT_PHRASES):
+                return True
+        t = parent
+    return False
+
+
+def _lead_sentences(ctx: _DocContext) -> int:
+    """How many sentences the lead takes: the first paragraph (with the next one when the first is a
+    headline alone), or the first two sentences of a text with no paragraph breaks."""
+    text = ctx.doc.text
+    stripped = text.lstrip()
+    offset = len(text) - len(stripped)
+    brk = stripped.find("\n\n")
+    if brk < 0:
+        return 2
+    end = offset + brk
+    n = sum(1 for s in ctx.sents if s.start_char < end)
+    if n <= 1:
+        nxt = text.find("\n\n", end + 2)
+        end = nxt if nxt >= 0 else len(text)
+        n = sum(1 for s in ctx.sents if s.start_char < end)
+    return max(n, 1)
+
+
 def _separate_clauses(f: _Found, c: _Found, ctx: _DocContext) -> bool:
     """True when f and every member of c in f's sentence sit in different clauses naming different places."""
     fv = _clause_verb(f.head)
@@ -796,6 +839,11 @@ class EventDetector:
             for p in raw.get("patterns") or ():
                 pats.append((_pattern_tokens(p), idx))
         self._matcher = _Matcher(pats)
+        self._escalation: tuple[str, ...] = tuple(triggers.get("escalation") or ())
+        self._labels: dict[str, str] = {_norm_phrase(k): v for k, v in (triggers.get("labels") or {}).items()}
+        for sub in (*self._escalation, *self._labels.values()):
+            if sub not in SUB_TO_EVENT_TYPE:
+                raise ValueError(f"{sub!r} (escalation or labels) is not an ACLED sub-event type")
 
     @classmethod
     def default(cls) -> EventDetector:
@@ -807,7 +855,30 @@ class EventDetector:
     def detect(self, doc: Doc) -> list[EventCandidate]:
         """One candidate per event the article reports, main event first."""
         clusters, _, ctx = self._run(doc)
-        return [self._to_candidate(c, doc, ctx.sents[c.sent_idx]) for c in clusters]
+        out = [self._to_candidate(c, doc, ctx.sents[c.sent_idx]) for c in clusters]
+        labelled = self._label(doc, ctx)
+        if labelled is not None:
+            # The coder's label names the event the first sentence tells: it replaces that sentence's events.
+            out = [labelled] + [c for c in out if c.sentence_start != labelled.sentence_start]
+        return out
+
+    def _label(self, doc: Doc, ctx: _DocContext) -> EventCandidate | None:
+        """A coder's label at the very start of the text ("Looting: On 3 May ..."), as a candidate."""
+        if not self._labels or not ctx.sents:
+            return None
+        text = doc_text(doc)
+        m = _LABEL_RE.match(text)
+        if m is None:
+            return None
+        sub = self._labels.get(_norm_phrase(m.group(1)))
+        if sub is None:
+            return None
+        sent = ctx.sents[0]
+        return EventCandidate(
+            event_type=SUB_TO_EVENT_TYPE[sub], sub_event_type=sub, trigger_start=m.start(1),
+            trigger_end=m.end(1), sentence_start=sent.start_char, sentence_end=sent.end_char, score=0.9,
+            reason=f"coder's label {m.group(1)!r}",
+        )
 
     def explain(self, doc: Doc) -> list[TriggerDecision]:
         """Every trigger match with what became of it (event, merged, non-event, background, rejected)."""
@@ -855,6 +926,10 @@ class EventDetector:
                 continue
             trig, sub, why = result
             assert sub is not None
+            reason = self._grievance(head, sub)
+            if reason:
+                decisions.append(TriggerDecision(c_start, c_end, text, trig.name, sub, "nonevent", reason))
+                continue
             reason = _irrealis(head, trig.purpose_ok)
             if reason:
                 decisions.append(TriggerDecision(c_start, c_end, text, trig.name, sub, "nonevent", reason))
@@ -870,7 +945,9 @@ class EventDetector:
             found.append(f)
             decisions.append(TriggerDecision(c_start, c_end, text, trig.name, sub, "event", why))
 
+        found = self._drop_context_protests(found, decisions)
         clusters, dropped = self._collapse(found, ctx)
+        self._escalate(clusters)
         for m in dropped:
             for d in decisions:
                 if d.start == m.start and d.status == "event":
@@ -893,9 +970,81 @@ class EventDetector:
                 c.score += 0.05
             c.score += 0.01 * min(3, len(c.members) - 1)
             c.score = round(min(0.99, c.score), 3)
-        # Events of the lead sentence first, in the order told; then the rest by score.
-        clusters.sort(key=lambda c: (0, c.start) if c.sent_idx == 0 else (1, -c.score, c.start))
+        # The main event first: events of the lead sentence (a headline, or the first sentence) in the
+        # order told; then those of the rest of the lead paragraph by score; then the rest by score.
+        lead = _lead_sentences(ctx)
+
+        def rank(c: _Found) -> tuple:
+            first = min(m.sent_idx for m in c.members)
+            if first == 0:
+                return (0, 0.0, c.start)
+            return (1 if first < lead else 2, -c.score, c.start)
+
+        clusters.sort(key=rank)
         return clusters, decisions, ctx
+
+    def _grievance(self, h: Token, sub: str) -> str | None:
+        """Why a violent trigger is what a protest is about, not an event: "protest against the killing
+        of a student", "condemned the attack", "to commemorate those killed"."""
+        if SUB_TO_EVENT_TYPE[sub] == "Protests":
+            return None
+        grievance = self._lex.classes.get("grievance")
+        protest = self._lex.classes.get("protest")
+        t = h
+        for _ in range(6):
+            if t.head.i == t.i:
+                return None
+            parent = t.head
+            lem = parent.lemma_.lower()
+            if grievance is not None and t.dep_ in ("dobj", "pobj", "relcl", "acl", "compound", "nsubjpass") and (
+                lem in grievance.words
+            ):
+                return f"a protest's grievance: governed by {parent.text!r}"
+            if parent.lower_ in ("against", "over") and parent.dep_ == "prep" and protest is not None:
+                up = parent.head
+                if up.lemma_.lower() in protest.words or up.lemma_.lower() in ("stage", "hold", "strike", "demand"):
+                    return f"a protest's grievance: '{up.text} {parent.text} ...'"
+                sent = h.sent
+                if parent.lower_ == "against" and any(
+                    x.lemma_.lower() in protest.words and x.i != h.i for x in sent
+                ):
+                    return "a protest's grievance: 'against ...' in a sentence about a protest"
+            t = parent
+        return None
+
+    def _escalate(self, clusters: list[_Found]) -> None:
+        """A protest takes the worst thing told of it: the most severe sub-event type among the
+        triggers that joined it (intervention, force, protesters' violence)."""
+        if not self._escalation:
+            return
+        order = {sub: i for i, sub in enumerate(self._escalation)}
+        for c in clusters:
+            types = {m.event_type for m in c.members}
+            if "Protests" not in types or c.event_type not in ("Protests", "Riots"):
+                continue
+            if "Riots" in types:
+                c.sub = "Violent demonstration" if "Violent demonstration" in order else c.sub
+                continue
+            subs = [m.sub for m in c.members if m.sub in order]
+            if subs:
+                c.sub = min(subs, key=order.__getitem__)
+
+    @staticmethod
+    def _drop_context_protests(found: list[_Found], decisions: list[TriggerDecision]) -> list[_Found]:
+        """A protest named as the setting of another event of its sentence ("amid the demonstrations",
+        "following protests") is background when that sentence tells another event."""
+        out: list[_Found] = []
+        for f in found:
+            if f.event_type == "Protests" and _in_context_clause(f.head) and any(
+                g is not f and g.sent_idx == f.sent_idx and g.event_type != "Protests" for g in found
+            ):
+                for d in decisions:
+                    if d.start == f.start and d.status == "event":
+                        d.status = "background"
+                        d.reason = "background: a protest named as the setting of another event"
+                continue
+            out.append(f)
+        return out
 
     @staticmethod
     def _head(tokens: list[Token]) -> Token:

@@ -27,6 +27,7 @@ from spacy.tokens import Doc, Span, Token
 
 from fieldreport.data import load_yaml
 from fieldreport.schema.records import Casualties, Materiel
+from fieldreport.text.lexicon import SPEECH_LEMMAS
 from fieldreport.text.spans import doc_text
 
 __all__ = [
@@ -39,7 +40,6 @@ __all__ = [
     "event_clause",
 ]
 
-CasualtyKind = Literal["killed", "injured", "captured", "missing", "displaced"]
 Victims = Literal["combatants", "civilians", "unknown"]
 
 
@@ -830,7 +830,7 @@ def _figure_from_quantity(doc: Doc, sent: Span, span: Span, q: Quantity) -> _Fig
 _SELF_RE = re.compile(r"\s*,?\s*(?:besides|as well as|in addition to|along with|and)\s+(?:himself|herself)\b", re.IGNORECASE)
 
 
-_SPEAKER_VERBS = frozenset({"say", "tell", "report", "add", "confirm", "claim", "announce", "state", "tweet", "write"})
+_SPEAKER_VERBS = SPEECH_LEMMAS
 
 
 def _is_speaker(tok: Token) -> bool:

@@ -7,16 +7,15 @@ report it and go on with the rest of the batch. Nothing is dropped silently.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import re
 import sys
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import BinaryIO
 
 import yaml
 
@@ -141,10 +140,16 @@ def article_from_mapping(
     return out
 
 
+EMPTY = "file is empty"
+
+
 def read_jsonl(stream: BinaryIO, source: str, max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[Item]:
+    """One article per JSON line. A stream with no line but blank ones is one problem: empty."""
+    anything = False
     for lineno, raw in enumerate(stream, start=1):
         if not raw.strip():
             continue
+        anything = True
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -159,6 +164,8 @@ def read_jsonl(stream: BinaryIO, source: str, max_chars: int = DEFAULT_MAX_CHARS
             yield InputProblem(source, lineno, f"expected a JSON object, got {type(obj).__name__}")
             continue
         yield from article_from_mapping(obj, source, lineno, max_chars)
+    if not anything:
+        yield InputProblem(source, None, EMPTY if source != "<stdin>" else "input is empty")
 
 
 def _decode_file(data: bytes, source: str) -> str | InputProblem:
@@ -172,6 +179,8 @@ def _decode_file(data: bytes, source: str) -> str | InputProblem:
 
 def read_text_file(data: bytes, source: str, max_chars: int = DEFAULT_MAX_CHARS) -> list[Item]:
     """One article per file. Optional YAML front matter gives id, title, published, outlet, url."""
+    if not data.strip():
+        return [InputProblem(source, None, EMPTY if source != "<stdin>" else "input is empty")]
     text = _decode_file(data, source)
     if isinstance(text, InputProblem):
         return [text]
@@ -198,6 +207,8 @@ def read_html(
     A saved page keeps its file name as id unless ``article_id`` is given."""
     from fieldreport.io.pages import decode_html, read_page
 
+    if not data.strip():
+        return [InputProblem(source, None, EMPTY)]
     if b"\x00" in data[:8192]:
         return [InputProblem(source, None, "binary file (NUL bytes); expected an HTML page")]
     fields = read_page(decode_html(data, charset), url, hints)
@@ -223,28 +234,31 @@ def iter_inputs(inputs: Iterable[str], max_chars: int = DEFAULT_MAX_CHARS) -> It
 
 
 @dataclass(frozen=True)
-class SeenEntry:
-    """What the store remembers of one URL it has read."""
+class FetchState:
+    """What the store remembers of fetching one URL, beside the article it stored from it: the server's
+    validators (for a conditional request), the feed's stamp for the item, and whether the page was
+    skipped for good (not English)."""
 
     url: str  # normalised (fieldreport.io.fetch.normalize_url)
-    article_id: str | None = None
-    content_hash: str | None = None
     etag: str | None = None
     last_modified: str | None = None
     stamp: str | None = None  # the feed's updated/published time for the item when last read
     outcome: str = "stored"  # "stored", or "skipped: why"
 
 
-class SeenIndex(Protocol):
-    def seen_urls(self, urls: Sequence[str]) -> dict[str, SeenEntry]: ...
+@dataclass
+class Seen:
+    """What a run knows it has read before: the stored articles' content hashes (the store's "stored
+    unchanged" test, :func:`fieldreport.io.store.content_hash`) and the fetch states of URLs."""
 
+    hashes: dict[str, str | None] = field(default_factory=dict)
+    states: dict[str, FetchState] = field(default_factory=dict)
 
-def content_hash(article: Article) -> str:
-    """What an article's records depend on: its text and metadata. Same hash: nothing to redo."""
-    h = hashlib.sha1()
-    for part in (article.text, article.title, article.published, article.outlet, article.url):
-        h.update(str(part or "").encode("utf-8", "surrogatepass") + b"\x1f")
-    return h.hexdigest()
+    def stored_unchanged(self, article: Article) -> bool:
+        from fieldreport.io.store import content_hash
+
+        h = self.hashes.get(article.id)
+        return h is not None and h == content_hash(article)
 
 
 class _NoProgress:
@@ -261,24 +275,24 @@ class _NoProgress:
 class Reader:
     """Reads every kind of source the CLI takes, fetching URLs politely (one :class:`Fetcher` per run).
 
-    With ``seen`` (the store) a URL already stored unchanged is skipped and counted in ``unchanged``
-    instead of being read again: a feed item whose feed stamp is the same is not even fetched; a page
+    With ``seen`` a URL whose article is stored unchanged is skipped and counted in ``unchanged`` rather
+    than read again: a feed item whose feed stamp is the same as last time is not even fetched; a page
     is asked for conditionally (ETag, Last-Modified); a page whose article is the same is dropped.
-    ``remembered`` holds what the store should remember of each URL read, to be written once the
-    articles are stored (:meth:`fieldreport.io.store.Store.remember_urls`).
+    ``remembered`` holds the fetch state of each URL read, for the store to keep once the articles are
+    stored (:meth:`fieldreport.io.store.Store.remember_fetches`).
     ``progress`` is anything with rich's ``add_task``/``advance``/``update``."""
 
     def __init__(
-        self, max_chars: int = DEFAULT_MAX_CHARS, fetch: FetchSettings | None = None,
-        seen: SeenIndex | None = None, progress=None,
+        self, max_chars: int = DEFAULT_MAX_CHARS, fetch: FetchSettings | None = None, seen: Seen | None = None,
+        progress=None,
     ) -> None:
         self.max_chars = max_chars
         self.fetch_settings = fetch or FetchSettings()
-        self.seen = seen
+        self.seen = seen or Seen()
         self.progress = progress or _NoProgress()
         self.unchanged = 0
         self.fetched = 0
-        self.remembered: dict[str, SeenEntry] = {}
+        self.remembered: dict[str, FetchState] = {}
         self._fetcher: Fetcher | None = None
 
     @property
@@ -314,17 +328,35 @@ class Reader:
                 continue
             path = Path(name)
             if path.is_dir():
-                files = sorted(p for p in path.rglob("*") if _wanted(p))
-                if not files:
-                    yield InputProblem(
-                        name, None, "directory holds no .jsonl, .txt, .md, .html, feed or .warc files"
-                    )
-                for p in files:
-                    yield from self._read_path(p)
+                yield from self._read_directory(path)
             elif path.exists():
                 yield from self._read_path(path)
             else:
                 yield InputProblem(name, None, "no such file or directory")
+
+    def _read_directory(self, path: Path) -> Iterator[Item]:
+        """Every file under ``path`` (sorted, recursively): read, or named with the reason it is not.
+        A hidden folder is named once, not file by file."""
+        n_seen = 0
+        for p in sorted(path.rglob("*")):
+            n_seen += 1
+            rel = p.relative_to(path).parts
+            if any(part.startswith(".") for part in rel[:-1]):
+                continue  # named once, as the folder below
+            if p.is_dir():
+                if p.name.startswith("."):
+                    yield InputProblem(str(p), None, "hidden folder, not read")
+                continue
+            if not p.is_file():
+                yield InputProblem(str(p), None, "not a regular file, not read")
+                continue
+            why = unread_reason(p)
+            if why:
+                yield InputProblem(str(p), None, why)
+                continue
+            yield from self._read_path(p)
+        if not n_seen:
+            yield InputProblem(str(path), None, "directory is empty")
 
     def _read_path(self, path: Path) -> Iterator[Item]:
         source = str(path)
@@ -343,6 +375,9 @@ class Reader:
             yield InputProblem(source, None, f"cannot read: {exc.strerror or exc}")
             return
         if suffix in FEED_SUFFIXES:
+            if not data.strip():
+                yield InputProblem(source, None, EMPTY)
+                return
             try:
                 feed = parse_feed(data, source)
             except NotAFeed as exc:
@@ -356,12 +391,18 @@ class Reader:
 
     # -- the web ----------------------------------------------------------------------------------
 
-    def _seen(self, urls: Sequence[str]) -> dict[str, SeenEntry]:
-        return self.seen.seen_urls(list(urls)) if self.seen is not None and urls else {}
+    def _before(self, url: str) -> FetchState | None:
+        """What was remembered of fetching ``url``, when its article is still stored (or the page was
+        skipped for good): only then may a stamp or a 304 stand for reading it."""
+        state = self.seen.states.get(normalize_url(url))
+        if state is None:
+            return None
+        if state.outcome == "stored" and self.seen.hashes.get(url_article_id(url)) is None:
+            return None  # the article is gone from the store: read the page again
+        return state
 
     def _read_url(self, url: str) -> Iterator[Item]:
-        key = normalize_url(url)
-        before = self._seen([key]).get(key)
+        before = self._before(url)
         task = self.progress.add_task(f"fetching {url}", total=1)
         res = self.fetcher.get(
             url, etag=before.etag if before else None, last_modified=before.last_modified if before else None
@@ -372,9 +413,8 @@ class Reader:
             yield InputProblem(url, None, res.message)
             return
         self.fetched += 1
-        if res.not_modified:
-            assert before is not None
-            self._unchanged(before, res)
+        if res.not_modified and before is not None:
+            self._unchanged(url, before, res)
             return
         if looks_like_feed(res.body, res.content_type):
             try:
@@ -389,15 +429,11 @@ class Reader:
             yield InputProblem(url, None, f"neither a web page nor a feed (content type {res.content_type or 'unknown'})")
 
     def _read_feed(self, feed: Feed) -> Iterator[Item]:
-        if not feed.items:
-            return
-        keys = {item.url: normalize_url(item.url) for item in feed.items}
-        seen = self._seen(list(keys.values()))
-        todo: list[tuple[FeedItem, SeenEntry | None]] = []
+        todo: list[tuple[FeedItem, FetchState | None]] = []
         for item in feed.items:
-            before = seen.get(keys[item.url])
+            before = self._before(item.url)
             if before and item.stamp and before.stamp == item.stamp:
-                self.unchanged += 1  # the feed says the item has not changed since we read it
+                self.unchanged += 1  # the feed says the item has not changed since it was read
                 continue
             todo.append((item, before))
         if not todo:
@@ -412,9 +448,8 @@ class Reader:
                 continue
             self.fetched += 1
             hints = PageHints(title=item.title, published=item.published, outlet=feed.title)
-            if res.not_modified:
-                assert before is not None
-                self._unchanged(before, res, stamp=item.stamp)
+            if res.not_modified and before is not None:
+                self._unchanged(item.url, before, res, stamp=item.stamp)
             elif not looks_like_html(res.body, res.content_type):
                 yield InputProblem(item.url, None, f"not a web page (content type {res.content_type or 'unknown'})")
             else:
@@ -434,15 +469,13 @@ class Reader:
                         PageHints(title=item.title, published=item.published, outlet=rec.title), item.stamp
                     )
             else:
-                key = normalize_url(rec.url)
-                hint, stamp = hints.get(key, (None, None))
-                before = self._seen([key]).get(key)
-                yield from self._page(rec.url, rec.body, rec.charset, hint, before, None, stamp=stamp)
+                hint, stamp = hints.get(normalize_url(rec.url), (None, None))
+                yield from self._page(rec.url, rec.body, rec.charset, hint, self._before(rec.url), None, stamp=stamp)
                 self.progress.advance(task)
         self.progress.update(task, visible=False)
 
     def _page(
-        self, url: str, body: bytes, charset: str | None, hints: PageHints | None, before: SeenEntry | None,
+        self, url: str, body: bytes, charset: str | None, hints: PageHints | None, before: FetchState | None,
         res: Fetched | None, stamp: str | None = None,
     ) -> Iterator[Item]:
         key = normalize_url(url)
@@ -454,39 +487,39 @@ class Reader:
         if not arts:
             why = "; ".join(p.message for p in items if isinstance(p, InputProblem))
             if "English only" in why:  # a fact of the page, not a passing failure: remember it
-                self.remembered[key] = SeenEntry(key, None, None, etag, modified, stamp, f"skipped: {why}")
+                self.remembered[key] = FetchState(key, etag, modified, stamp, f"skipped: {why}")
             yield from items
             return
-        art = arts[0]
-        digest = content_hash(art)
-        if before and before.outcome == "stored" and before.content_hash == digest:
-            self._unchanged(before, res, stamp=stamp)
+        if self.seen.stored_unchanged(arts[0]):
+            self._unchanged(url, before or FetchState(key), res, stamp=stamp)
             return
-        self.remembered[key] = SeenEntry(key, art.id, digest, etag, modified, stamp, "stored")
+        self.remembered[key] = FetchState(key, etag, modified, stamp, "stored")
         yield from items
 
-    def _unchanged(self, before: SeenEntry, res: Fetched | None, stamp: str | None = None) -> None:
+    def _unchanged(self, url: str, before: FetchState, res: Fetched | None, stamp: str | None = None) -> None:
         self.unchanged += 1
-        self.remembered[before.url] = SeenEntry(
-            before.url, before.article_id, before.content_hash,
+        key = normalize_url(url)
+        self.remembered[key] = FetchState(
+            key,
             (res.etag if res and res.etag else before.etag),
             (res.last_modified if res and res.last_modified else before.last_modified),
             stamp or before.stamp, before.outcome,
         )  # fmt: skip
 
 
-def _wanted(p: Path) -> bool:
-    if not p.is_file() or p.name.startswith(".") or p.name.lower() == "readme.md":
-        return False
-    suffix = p.suffix.lower()
-    if suffix in TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | {".rss", ".atom"}:
-        return True
-    if p.name.lower().endswith(WARC_SUFFIXES):
-        return True
-    if suffix == ".xml":  # only feeds among XML files
-        try:
-            with p.open("rb") as fh:
-                return looks_like_feed(fh.read(2048))
-        except OSError:
-            return False
-    return False
+READ_SUFFIXES = JSONL_SUFFIXES | TEXT_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES
+
+
+def unread_reason(path: Path) -> str | None:
+    """Why a file found in a directory is not read as articles, or None when it is."""
+    if path.name.startswith("."):
+        return "hidden file, not read"
+    if path.stem.lower() in ("readme", "license", "licence", "changelog") or path.name.lower() in ("readme", "license"):
+        return "a README or licence file, not read as an article"
+    if path.name.lower().endswith(WARC_SUFFIXES):
+        return None
+    if path.suffix.lower() not in READ_SUFFIXES:
+        kind = f"a {path.suffix} file" if path.suffix else "no file extension"
+        return (f"{kind}: not read; articles are .jsonl/.ndjson/.json, .txt/.md/.markdown/.text, "
+                ".html/.htm/.xhtml, feeds (.rss/.atom/.xml) or web archives (.warc/.warc.gz) (rename it to read it)")
+    return None

@@ -9,47 +9,13 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-EVENT_TYPES: dict[str, tuple[str, ...]] = {
-    "Battles": (
-        "Armed clash",
-        "Government regains territory",
-        "Non-state actor overtakes territory",
-    ),
-    "Explosions/Remote violence": (
-        "Chemical weapon",
-        "Air/drone strike",
-        "Suicide bomb",
-        "Shelling/artillery/missile attack",
-        "Remote explosive/landmine/IED",
-        "Grenade",
-    ),
-    "Violence against civilians": (
-        "Sexual violence",
-        "Attack",
-        "Abduction/forced disappearance",
-    ),
-    "Protests": (
-        "Peaceful protest",
-        "Protest with intervention",
-        "Excessive force against protesters",
-    ),
-    "Riots": ("Violent demonstration", "Mob violence"),
-    "Strategic developments": (
-        "Agreement",
-        "Arrests",
-        "Change to group/activity",
-        "Disrupted weapons use",
-        "Headquarters or base established",
-        "Looting/property destruction",
-        "Non-violent transfer of territory",
-        "Other",
-    ),
-}
-SUB_TO_EVENT_TYPE: dict[str, str] = {s: e for e, subs in EVENT_TYPES.items() for s in subs}
+from fieldreport.schema.columns import StoredAsDate, Wide
+from fieldreport.schema.taxonomy import DISORDER_TYPE, EVENT_TYPES, SUB_TO_EVENT_TYPE  # noqa: F401 (re-exported)
+
 
 PlaceFeature = Literal["country", "admin1", "admin2", "city", "other"]
 
@@ -211,7 +177,7 @@ class ClaimOut(_Model):
 class EventRecord(_Model):
     article_id: str
     record_id: str
-    event_date: str | None = None
+    event_date: Annotated[str | None, StoredAsDate()] = None
     time_precision: int | None = None
     event_type: str
     sub_event_type: str
@@ -229,7 +195,7 @@ class EventRecord(_Model):
     latitude: float | None = None
     longitude: float | None = None
     geo_precision: int | None = None
-    geonameid: int | None = None
+    geonameid: Annotated[int | None, Wide()] = None
     fatalities: int = 0
     fatalities_low: int | None = None
     fatalities_best: int | None = None
