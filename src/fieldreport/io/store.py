@@ -70,6 +70,10 @@ CREATE TABLE IF NOT EXISTS evidence (
 CREATE TABLE IF NOT EXISTS events (event_id VARCHAR PRIMARY KEY, data JSON);
 CREATE TABLE IF NOT EXISTS event_records (event_id VARCHAR, record_id VARCHAR PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS decisions (n INTEGER PRIMARY KEY, data JSON, made_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS fetch_state (
+    url VARCHAR PRIMARY KEY, etag VARCHAR, last_modified VARCHAR, stamp VARCHAR, outcome VARCHAR,
+    first_seen TIMESTAMP, last_seen TIMESTAMP
+);
 """
 
 
@@ -618,3 +622,29 @@ class Store:
     def rejected_ids(self) -> set[str]:
         """Records an analyst rejected: not events; events and exports leave them out."""
         return _reviews.rejected(self.con)
+
+    # -- URLs fetched (beside the articles stored from them) -----------------------------------------
+
+    def fetch_states(self) -> dict:
+        """Every URL fetched before (normalised) -> readers.FetchState: the server's validators, the feed's
+        stamp for the item, and whether the page was stored or skipped for good."""
+        from fieldreport.io.readers import FetchState
+
+        rows = self.con.execute("SELECT url, etag, last_modified, stamp, outcome FROM fetch_state").fetchall()
+        return {r[0]: FetchState(*r) for r in rows}
+
+    def remember_fetches(self, states: Iterable) -> int:
+        """Keep the fetch states of URLs read (readers.FetchState). Call it once their articles are stored:
+        a crash in between makes the next run read them again rather than miss them."""
+        rows = [[s.url, s.etag, s.last_modified, s.stamp, s.outcome] for s in states]
+        if not rows:
+            return 0
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        with self.transaction():
+            self.con.executemany(
+                "INSERT INTO fetch_state VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET "
+                "etag = excluded.etag, last_modified = excluded.last_modified, stamp = excluded.stamp, "
+                "outcome = excluded.outcome, last_seen = excluded.last_seen",
+                [[*row, now, now] for row in rows],
+            )
+        return len(rows)
