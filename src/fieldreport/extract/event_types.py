@@ -1225,7 +1225,7 @@ class EventDetector:
         others = [m for m in c.members if m is not c]
         reason = f"{c.trigger.name} {doc_text(doc)[c.start:c.end]!r}: {c.why}"
         if others:
-            reason += "; also " + ", ".join(repr(doc_text(doc)[m.start:m.end]) for m in others[:4])
+            reason += "; also " + ", ".join(repr(doc_text(doc)[m.start:m.end]) for m in others[:6])
         return EventCandidate(
             event_type=c.event_type,
             sub_event_type=c.sub,
