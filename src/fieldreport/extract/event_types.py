@@ -258,6 +258,7 @@ class _Trigger:
     window: int
     purpose_ok: bool
     cases: tuple[_Case, ...]
+    yields: bool = False
 
 
 def _compile_trigger(raw: dict[str, Any], class_names: Iterable[str]) -> _Trigger:
@@ -283,6 +284,7 @@ def _compile_trigger(raw: dict[str, Any], class_names: Iterable[str]) -> _Trigge
         window=int(raw.get("window", 6)),
         purpose_ok=bool(raw.get("purpose_ok", False)),
         cases=tuple(cases),
+        yields=bool(raw.get("yields", False)),
     )
 
 
@@ -950,6 +952,7 @@ class EventDetector:
             decisions.append(TriggerDecision(c_start, c_end, text, trig.name, sub, "event", why))
 
         found = self._drop_context_protests(found, decisions)
+        found = self._drop_yielding(found, decisions)
         clusters, dropped = self._collapse(found, ctx)
         self._escalate(clusters)
         for m in dropped:
@@ -1032,6 +1035,22 @@ class EventDetector:
             subs = [m.sub for m in c.members if m.sub in order]
             if subs:
                 c.sub = min(subs, key=order.__getitem__)
+
+    @staticmethod
+    def _drop_yielding(found: list[_Found], decisions: list[TriggerDecision]) -> list[_Found]:
+        """Triggers that only set the scene (``yields``) give way to any other event of their sentence."""
+        out: list[_Found] = []
+        for f in found:
+            if f.trigger.yields and any(
+                g.sent_idx == f.sent_idx and not g.trigger.yields for g in found
+            ):
+                for d in decisions:
+                    if d.start == f.start and d.status == "event":
+                        d.status = "merged"
+                        d.reason = "the setting of another event of its sentence"
+                continue
+            out.append(f)
+        return out
 
     @staticmethod
     def _drop_context_protests(found: list[_Found], decisions: list[TriggerDecision]) -> list[_Found]:
