@@ -741,6 +741,10 @@ def _background(h: Token, ctx: _DocContext) -> str | None:
         if low in _BACKGROUND_WORDS:
             return f"background: {low!r}"
         if _YEAR_RE.match(low):
+            if tok.dep_ in ("nummod", "compound", "appos") and tok.head.pos_ in ("NOUN", "PROPN") and (
+                tok.head.lemma_.lower() not in _DURATION_NOUNS and tok.head.i < tok.i
+            ):
+                continue  # a year that names a thing ("the finance bill 2024", "Euro 2024"), not a time
             ent_text = tok.text
             for e in ctx.ents:
                 if e.start <= tok.i < e.end:
