@@ -62,6 +62,7 @@ _IRREALIS_GOVERNORS = frozenset(
     mock training ban postpone cancel schedule fail order permission permit allow would plot appeal
     request oppose swear allegation investigation probe inquiry""".split()
 )
+_PREVENTING_VERBS = frozenset({"thwart", "foil", "prevent", "avert", "frustrate", "abort", "preempt"})
 _MODAL_AUX = frozenset(
     {"will", "would", "could", "may", "might", "shall", "should", "must", "can", "wo", "ca"}
 )
@@ -570,6 +571,8 @@ def _irrealis(h: Token, purpose_ok: bool = False) -> str | None:
     steps = 0
     via = ""
     while True:
+        if via in ("nsubj", "nsubjpass") and t.lemma_.lower() in _PREVENTING_VERBS:
+            return f"prevented: {t.text!r}"  # "the attack was thwarted"
         if via in ("nsubj", "nsubjpass") and t.lemma_.lower() not in _EXISTENCE_VERBS:
             # "The attack could not be verified": the verb speaks about the report, not the event.
             return None
@@ -1001,6 +1004,11 @@ class EventDetector:
             return None
         grievance = self._lex.classes.get("grievance")
         protest = self._lex.classes.get("protest")
+        frames = self._lex.classes.get("claim_frame")
+        if frames is not None and h.dep_ == "pobj" and h.head.lower_ == "for" and (
+            h.head.head.lemma_.lower() in frames.words
+        ):
+            return f"a claim of responsibility: '{h.head.head.text} for ...'"
         t = h
         for _ in range(6):
             if t.head.i == t.i:
