@@ -131,7 +131,7 @@ class _Terms:
     """A compiled list of terms (see the header of triggers.yaml)."""
 
     words: frozenset[str] = frozenset()
-    phrases: tuple[str, ...] = ()  # padded with spaces: " tear gas "
+    phrases: tuple[tuple[str, str], ...] = ()  # (first word, phrase padded with spaces: " tear gas ")
     exact: frozenset[str] = frozenset()
     classes: tuple[str, ...] = ()
     labels: frozenset[str] = frozenset()
@@ -140,7 +140,7 @@ class _Terms:
     def compile(items: Iterable[Any], known_classes: Iterable[str] = ()) -> _Terms:
         known = set(known_classes)
         words: set[str] = set()
-        phrases: list[str] = []
+        phrases: list[tuple[str, str]] = []
         exact: set[str] = set()
         classes: list[str] = []
         labels: set[str] = set()
@@ -159,7 +159,7 @@ class _Terms:
             else:
                 norm = _norm_phrase(item)
                 if " " in norm:
-                    phrases.append(f" {norm} ")
+                    phrases.append((norm.split()[0], f" {norm} "))
                 else:
                     words.add(norm)
         return _Terms(frozenset(words), tuple(phrases), frozenset(exact), tuple(classes), frozenset(labels))
@@ -168,7 +168,7 @@ class _Terms:
 class _View:
     """A bag of tokens (a sentence, a window, a subject) to test term lists against."""
 
-    __slots__ = ("words", "lemma_str", "lower_str", "exact", "labels", "_lex", "_class_cache")
+    __slots__ = ("words", "parts", "lemma_str", "lower_str", "exact", "labels", "_lex", "_class_cache")
 
     def __init__(self, tokens: Sequence[Token], lex: _Lexicon) -> None:
         lemmas: list[str] = []
@@ -189,6 +189,7 @@ class _View:
         self.words = frozenset(lemmas) | frozenset(lowers)
         self.lemma_str = " " + _norm_phrase(" ".join(lemmas)) + " "
         self.lower_str = " " + _norm_phrase(" ".join(lowers)) + " "
+        self.parts = frozenset(self.lemma_str.split()) | frozenset(self.lower_str.split())
         self.exact = exact
         self.labels = labels
         self._lex = lex
@@ -201,8 +202,9 @@ class _View:
             return True
         if terms.labels and not terms.labels.isdisjoint(self.labels):
             return True
-        for p in terms.phrases:
-            if p in self.lemma_str or p in self.lower_str:
+        parts = self.parts
+        for first, p in terms.phrases:
+            if first in parts and (p in self.lemma_str or p in self.lower_str):
                 return True
         for c in terms.classes:
             if self.has_class(c):
@@ -762,6 +764,27 @@ def _background(h: Token, ctx: _DocContext) -> str | None:
     return None
 
 
+def armed_group_names(actors: dict[str, Any]) -> list[str]:
+    """Aliases (phrases) and acronyms ("=ACR", matched exactly) of the rebel groups and militias of an
+    actor dictionary: words that name a non-state armed side."""
+    out: list[str] = []
+    for a in (actors or {}).get("actors") or ():
+        if not isinstance(a, dict):
+            continue
+        inter, kind = a.get("inter"), a.get("kind")
+        if not (inter == 2 or (inter == 3 and kind == "militia")):
+            continue
+        for alias in a.get("aliases") or ():
+            alias = str(alias).strip()
+            if len(alias) >= 4 and " " in alias or alias[:1].isupper() and len(alias) >= 5:
+                out.append(alias.lower())
+        for acr in a.get("acronyms") or ():
+            acr = str(acr).strip()
+            if len(acr) >= 2:
+                out.append("=" + acr)
+    return out
+
+
 def _in_context_clause(h: Token) -> bool:
     """True when the token sits under "amid", "following", "in the context of" and the like."""
     t = h
@@ -860,8 +883,13 @@ class EventDetector:
 
     @classmethod
     def default(cls) -> EventDetector:
-        """The detector with fieldreport's packaged trigger rules and word classes."""
-        return cls(load_yaml("triggers.yaml"), load_yaml("events_lexicon.yaml"))
+        """The detector with fieldreport's packaged trigger rules and word classes; the names of the
+        armed groups in the actor dictionary (rebels and militias) join the ``@nonstate`` class."""
+        lexicon = load_yaml("events_lexicon.yaml")
+        extra = armed_group_names(load_yaml("actors.yaml"))
+        classes = lexicon.setdefault("classes", {})
+        classes["nonstate"] = list(classes.get("nonstate") or []) + extra
+        return cls(load_yaml("triggers.yaml"), lexicon)
 
     # -- public API ----------------------------------------------------------------------
 
@@ -1070,8 +1098,9 @@ class EventDetector:
         "following protests") is background when that sentence tells another event."""
         out: list[_Found] = []
         for f in found:
-            if f.event_type == "Protests" and _in_context_clause(f.head) and any(
-                g is not f and g.sent_idx == f.sent_idx and g.event_type != "Protests" for g in found
+            protest = f.event_type == "Protests" or f.trigger.name == "protest"
+            if protest and _in_context_clause(f.head) and any(
+                g is not f and g.sent_idx == f.sent_idx and g.trigger.name != "protest" for g in found
             ):
                 for d in decisions:
                     if d.start == f.start and d.status == "event":
