@@ -350,6 +350,7 @@ class Gazetteer:
         a2_pts: dict[tuple[str, str, str], list[tuple[float, float, int]]] = defaultdict(list)
         a2_pop: Counter = Counter()
         a1_row: dict[tuple[str, str], int] = {}
+        a1_town_alts: dict[tuple[str, str], list[str]] = defaultdict(list)
         a2_row: dict[tuple[str, str, str], int] = {}
         for c in cities.values():
             cc = c["countrycode"]
@@ -374,6 +375,9 @@ class Gazetteer:
                 cc_ix[cc], a1, a2, _good_alternates(c.get("alternatenames") or []),
             )
             country_pts[cc].append(pt)
+            if a1 and light_key(c["name"]) == light_key(a1):
+                # a province named after its capital shares the capital's spellings ("Idleb")
+                a1_town_alts[(cc, a1)] += _good_alternates(c.get("alternatenames") or [])
             if a1:
                 a1_pts[(cc, a1)].append((*pt, pop))
                 a1_pop[(cc, a1)] += pop
@@ -410,7 +414,8 @@ class Gazetteer:
         for (cc, a1), pts in a1_pts.items():
             lat, lon = _division_point(pts, how)
             bare = _bare(a1, a1_words)
-            alts = ([bare] if bare else []) + subdivision_names.get((cc, a1), []) + old_a1.get((cc, a1), [])
+            alts = ([bare] if bare else []) + subdivision_names.get((cc, a1), []) + old_a1.get((cc, a1), []) \
+                + a1_town_alts.get((cc, a1), [])
             gid = 0
             row = a1_row.get((cc, a1))
             if row is not None and divs is not None:
