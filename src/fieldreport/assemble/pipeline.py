@@ -203,6 +203,8 @@ class Pipeline:
                         scope.follow = (cand.sentence_end, after.end)
             else:
                 scope = _scope(doc, cand, sentence_starts, continuing)
+                if cand.sentence_start == sentence_starts[0]:
+                    scope.start = 0  # the lead before the first event's sentence tells that event
             seen_sentences.add(cand.sentence_start)
             rec = self._record(
                 article, doc, cand, scope, places, focus, actor_mentions, dates, claims, year,
@@ -317,6 +319,7 @@ class Pipeline:
         # One claim per claimant: the fields it covers for this event, its first span as the anchor and
         # every span of it as evidence.
         by_claimant: dict[str, ClaimOut] = {}
+        party_spans: list[tuple[int, int]] = []
         for c in claims:
             if c.end <= scope.start or c.start >= scope.end:
                 # Outside the event's scope a claim still counts when it covers the event's figures,
@@ -329,6 +332,8 @@ class Pipeline:
                 if not (_claim_covers(c, killed + injured_figs, materiel) or side_figures):
                     continue
             party = claims_x.is_party(c, actor_names, actor_countries)
+            if party:
+                party_spans.append((c.start, c.end))
             seen = by_claimant.get(c.claimant)
             start, end = _trim(article.text, c.start, c.end)
             if seen is None:
@@ -340,6 +345,15 @@ class Pipeline:
                 seen.claimant_party = seen.claimant_party or party
             ev.add("claims", c.start, c.end)
         own_claims = list(by_claimant.values())
+        if coding is None and party_spans:
+            # A side's own figure is a claim: when another source gives a figure too, that independent
+            # figure is the fatalities and the side's claim is the top of the range (UCDP's high).
+            claimed = [f for f in killed if any(a <= f.start and f.end <= b for a, b in party_spans)]
+            independent = [f for f in killed if f not in claimed]
+            if claimed and independent:
+                all_high = high
+                conservative, low, best, high = figures_x.summarise_fatalities(independent, text=doc.text)
+                high = max(high or 0, all_high or 0)
 
         inter1 = self.actors.inter_for(a1.actor, iso3) if a1 else None
         inter2 = self.actors.inter_for(a2.actor, iso3) if a2 else None
