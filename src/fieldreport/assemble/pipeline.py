@@ -20,12 +20,14 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from fieldreport.assemble import notes as notes_x
+from fieldreport.assemble.long_text import extract_long, is_long
 from fieldreport.extract import claims as claims_x
 from fieldreport.extract import figures as figures_x
 from fieldreport.extract import dates as dates_x
 from fieldreport.extract.actors import ActorDictionary, ActorExtractor, default_extractor
 from fieldreport.extract.event_types import EventDetector
 from fieldreport.extract.places import PlaceExtractor
+from fieldreport.sources.outlets import OutletRegistry, default_registry, tied_to_claimant
 from fieldreport.schema.records import (
     ActorMention,
     Article,
@@ -39,6 +41,7 @@ from fieldreport.schema.records import (
     PlaceMention,
 )
 from fieldreport.text.nlp import check_model, load_nlp, load_places_nlp
+from fieldreport.text.windows import pipe_texts
 
 #: How many sentences after its trigger's sentence an event's figures may be read from.
 SCOPE_SENTENCES = 3
@@ -74,9 +77,10 @@ class _Evidence:
 class Pipeline:
     """Loads resources once; ``extract(article)`` returns the article's event records, main event first."""
 
-    def __init__(self, model: str | None = None, actors_file: str | None = None) -> None:
+    def __init__(self, model: str | None = None, actors_file: str | None = None, outlets_file: str | None = None) -> None:
         self.model = model
         self.actors_file = actors_file
+        self.outlets_file = outlets_file
         check_model(model)  # fail now, with the install hint, when the model is missing
 
     # Resources load on first use: `fieldreport places` needs neither the event rules nor the actors.
@@ -99,6 +103,10 @@ class Pipeline:
     def places(self) -> PlaceExtractor:
         return PlaceExtractor.default()
 
+    @cached_property
+    def outlets(self) -> OutletRegistry:
+        return default_registry([self.outlets_file] if self.outlets_file else None)
+
     @classmethod
     @lru_cache(maxsize=2)
     def default(cls, model: str | None = None) -> "Pipeline":
@@ -116,6 +124,8 @@ class Pipeline:
     # -- public API --------------------------------------------------------------------------------
 
     def extract(self, article: Article) -> list[EventRecord]:
+        if is_long(article, self.nlp):  # read window by window: linear in length, no spaCy E088
+            return extract_long(article, self.nlp, self.process, _same_event)
         return self.process(article, self.nlp(article.text))
 
     def extract_many(
@@ -128,7 +138,7 @@ class Pipeline:
             for batch in batches:
                 yield from self._run_batch(batch)
             return
-        self.nlp, self.events, self.actors, self.places  # loaded before the fork, shared copy-on-write
+        self.nlp, self.events, self.actors, self.places, self.outlets  # loaded before the fork, shared copy-on-write
         yield from self._in_workers(_worker_extract, batches, workers)
 
     def places_nlp(self, parse: bool = False) -> Language:
@@ -140,7 +150,7 @@ class Pipeline:
         """Place mentions of a batch of articles, in one ``nlp.pipe`` call."""
         nlp = self.places_nlp(parse)
         return [(art, self.places.find(doc))
-                for art, doc in zip(articles, nlp.pipe([a.text for a in articles], batch_size=len(articles) or 1))]
+                for art, doc in zip(articles, pipe_texts(nlp, [a.text for a in articles]))]
 
     def places_many(
         self, articles: Iterable[Article], workers: int = 1, batch_size: int = 16, parse: bool = False
@@ -167,8 +177,10 @@ class Pipeline:
                 yield from done
 
     def _run_batch(self, batch: list[Article]) -> Iterator[tuple[Article, list[EventRecord]]]:
-        for art, doc in zip(batch, self.nlp.pipe([a.text for a in batch], batch_size=len(batch))):
-            yield art, self.process(art, doc)
+        short = [a for a in batch if not is_long(a, self.nlp)]
+        docs = iter(self.nlp.pipe([a.text for a in short], batch_size=len(short) or 1))
+        for art in batch:
+            yield art, (self.extract(art) if is_long(art, self.nlp) else self.process(art, next(docs)))
 
     # -- the core ----------------------------------------------------------------------------------
 
@@ -186,7 +198,8 @@ class Pipeline:
             if focus is not None:
                 actor_mentions = self.actors.find(doc, focus, year)
         dates = dates_x.find_dates(doc, article.published)
-        claims = claims_x.find_claims(doc, actor_mentions)
+        claims = claims_x.find_claims(doc, actor_mentions, outlets=self.outlets)
+        source = _Source(self.outlets, article)
         sentence_starts = sorted({c.sentence_start for c in candidates})
         continuing = _continuations(candidates, places, dates)
         shared = Counter(c.sentence_start for c in candidates)
@@ -208,7 +221,7 @@ class Pipeline:
             seen_sentences.add(cand.sentence_start)
             rec = self._record(
                 article, doc, cand, scope, places, focus, actor_mentions, dates, claims, year,
-                coding if not records else None,
+                coding if not records else None, source,
             )
             if rec is not None and not any(_same_event(rec, r) for r in records):
                 records.append(rec)
@@ -228,7 +241,9 @@ class Pipeline:
         claims: list[Claim],
         year: int | None,
         coding: figures_x.CodingStatement | None = None,
+        source: "_Source | None" = None,
     ) -> EventRecord | None:
+        source = source or _Source(self.outlets, article)
         ev = _Evidence(article.text)
         ev.add("event_type", cand.trigger_start, cand.trigger_end)
         ev.add("sub_event_type", cand.trigger_start, cand.trigger_end)
@@ -316,6 +331,12 @@ class Pipeline:
         # Says who
         actor_names = [m.actor.name for m in (a1, a2, s1, s2) if m is not None]
         actor_countries = [m.actor.country for m in (a1, a2, s1, s2) if m is not None]
+        military_event = cand.event_type in ("Battles", "Explosions/Remote violence")
+        # the attacker is unknown: no actor1, or no state force behind a strike only states make
+        attacker_missing = a1 is None or (
+            cand.sub_event_type in _STATE_WEAPONS
+            and not any(m.actor.kind in _STATE_FORCE_KINDS for m in (a1, a2, s1, s2) if m is not None)
+        )
         # One claim per claimant: the fields it covers for this event, its first span as the anchor and
         # every span of it as evidence.
         by_claimant: dict[str, ClaimOut] = {}
@@ -331,15 +352,21 @@ class Pipeline:
                 )
                 if not (_claim_covers(c, killed + injured_figs, materiel) or side_figures):
                     continue
-            party = claims_x.is_party(c, actor_names, actor_countries)
+            party = claims_x.is_party(
+                c, actor_names, actor_countries, own_forces=_state_forces(article.text, actor_mentions, scope, c),
+                attacker_missing=attacker_missing, military_event=military_event,
+            )  # fmt: skip
             if party:
                 party_spans.append((c.start, c.end))
             seen = by_claimant.get(c.claimant)
             start, end = _trim(article.text, c.start, c.end)
             if seen is None:
                 by_claimant[c.claimant] = ClaimOut(
-                    claimant=c.claimant, claimant_party=party, fields=sorted(set(c.fields)), start=start, end=end
-                )
+                    claimant=c.claimant, claimant_party=party, fields=sorted(set(c.fields)), start=start, end=end,
+                    claimant_kind=c.claimant_kind, claimant_country=c.claimant_country, claimant_actor=c.claimant_actor,
+                    outlet=source.name,
+                    outlet_tied=tied_to_claimant(source.outlet, c.claimant, c.claimant_kind, c.claimant_country, c.claimant_actor),
+                )  # fmt: skip
             else:
                 seen.fields = sorted(set(seen.fields) | set(c.fields))
                 seen.claimant_party = seen.claimant_party or party
@@ -355,6 +382,8 @@ class Pipeline:
                 conservative, low, best, high = figures_x.summarise_fatalities(independent, text=doc.text)
                 high = max(high or 0, all_high or 0)
 
+        if source.span is not None:
+            ev.add("source", *source.span)
         inter1 = self.actors.inter_for(a1.actor, iso3) if a1 else None
         inter2 = self.actors.inter_for(a2.actor, iso3) if a2 else None
         rec = EventRecord(
@@ -386,7 +415,8 @@ class Pipeline:
             injured=injured,
             materiel=[MaterielOut(kind=m.kind, count=m.count, status=m.status) for m in materiel],
             claims=own_claims,
-            source=article.outlet,
+            source=source.name,
+            outlet=source.outlet.ref() if source.outlet is not None else None,
             evidence=ev.spans,
         )
         rec.confidence = _confidence(cand, rec)
@@ -416,6 +446,37 @@ def _worker_extract(batch: list[Article]) -> list[tuple[Article, list[EventRecor
 def _worker_places(batch: list[Article], parse: bool) -> list[tuple[Article, list[PlaceMention]]]:
     assert _WORKER_PIPELINE is not None
     return _WORKER_PIPELINE.find_places(batch, parse)
+
+
+class _Source:
+    """Where an article comes from: its source name, registry entry, and the dateline words that say so."""
+
+    def __init__(self, registry: OutletRegistry, article: Article) -> None:
+        self.name, self.outlet = registry.for_article(article.outlet, article.url, article.text)
+        line = registry.dateline(article.text)
+        known = registry.get(line[0]) if line else None
+        said = (known.name if known else line[0]) if line else None
+        self.span = (line[1], line[2]) if line and said == self.name else None
+
+
+_STATE_FORCE_KINDS = frozenset({"military", "state", "police"})
+#: Sub-event types whose weapons (aircraft, artillery, missiles) are as a rule a state's.
+_STATE_WEAPONS = frozenset({"Air/drone strike", "Shelling/artillery/missile attack"})
+
+
+def _state_forces(text: str, mentions: list[ActorMention], scope: _Scope, claim: Claim) -> list[str]:
+    """Countries whose state forces the event's words or the claim's own words name (the words naming
+    the claimant itself left out: "the Russian defence ministry" names no Russian force)."""
+    at = text.find(claim.claimant_text, claim.start, claim.end) if claim.claimant_text else -1
+    speaker = (at, at + len(claim.claimant_text)) if at >= 0 else (-1, -1)
+    out = []
+    for m in mentions:
+        inside = scope.start <= m.start < scope.end or claim.start <= m.start < claim.end
+        if speaker[0] <= m.start < speaker[1]:
+            continue
+        if inside and m.actor.country and (m.actor.kind in _STATE_FORCE_KINDS or m.actor.inter == 1):
+            out.append(m.actor.country)
+    return out
 
 
 def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
