@@ -307,6 +307,8 @@ class Pipeline:
         figures: list[Casualties] = [
             f for lo, hi in scope.ranges() for f in figures_x.find_casualties(doc, lo, hi, trigger=trigger)
         ]
+        if cand.event_type in ("Protests", "Riots"):  # deaths that are the protest's grievance are not its toll
+            figures = [f for f in figures if not (f.kind == "killed" and figures_x.told_as_grievance(doc, f))]
         killed = [f for f in figures if f.kind == "killed"]
         injured_figs = [f for f in figures if f.kind == "injured"]
         conservative, low, best, high = figures_x.summarise_fatalities(killed, text=doc.text)

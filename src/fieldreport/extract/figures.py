@@ -41,6 +41,7 @@ __all__ = [
     "CodingStatement",
     "coding_statement",
     "coded_fatalities",
+    "told_as_grievance",
 ]
 
 Victims = Literal["combatants", "civilians", "unknown"]
@@ -510,6 +511,7 @@ def _own_object(verb: Token) -> bool:
     amounts = _core_words()
     return any(
         c.dep_ in ("dobj", "nsubjpass", "npadvmod", "attr", "oprd") or c.pos_ == "NUM" or (c.dep_ == "nsubj" and passive)
+        or (c.dep_ == "nsubj" and verb.dep_ == "conj")  # "..., and others wounded": its own victims
         or (c.dep_ in ("amod", "nsubj", "advmod") and c.lower_ in amounts)  # "and several wounded"
         for c in verb.children
     )
@@ -546,6 +548,8 @@ def _is_passive_like(verb: Token) -> bool:
         return True
     if phrase is not None and any(c.dep_ == "dobj" and c.lower_ in ("himself", "herself", "themselves") for c in verb.children):
         return True  # "the bomber blew himself up": the subject died (ACLED counts the attacker)
+    if phrase is not None and not has_object:
+        return True  # "nine fighters lost their lives", "one person sustained injuries"
     if has_object and not any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
         return False  # "militants killed between 3 and 10 people" (parsed as a reduced relative): active
     if (
@@ -705,6 +709,7 @@ class _Background:
     history: tuple[str, ...]
     since_openers: frozenset[str]
     past_perfect: bool
+    cause_heads: dict[str, frozenset[str]]
 
 
 @lru_cache(maxsize=1)
@@ -719,6 +724,7 @@ def _background_cfg() -> _Background:
         history=tuple(low("history_words")),
         since_openers=frozenset(low("since_openers")),
         past_perfect=bool(raw.get("past_perfect", True)),
+        cause_heads={str(k).lower(): frozenset(str(p).lower() for p in (v or [])) for k, v in raw.get("cause_heads", {}).items()},
     )
 
 
@@ -760,6 +766,10 @@ def _background_ranges(doc: Doc, sent: Span) -> list[tuple[int, int]]:
             ranges.append((tok.idx, end))
             break
         lemma = tok.lemma_.lower()
+        if lemma in cfg.cause_heads:
+            for c in tok.children:
+                if c.dep_ == "prep" and c.i > tok.i and c.lower_ in cfg.cause_heads[lemma]:
+                    ranges.append((c.idx, _end_char(c.subtree)))
         if lemma in cfg.grievance_heads or tok.lower_ in cfg.grievance_heads:
             for c in tok.children:
                 if c.i < tok.i:
@@ -781,8 +791,11 @@ def _history_verb(verb: Token) -> bool:
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     if cfg.past_perfect and any(a.lower_ == "had" for a in auxes) and not _reported(verb):
         return True  # ("they said they had killed 20": reported speech shifts the tense back; not history)
-    if cfg.past_perfect and any(a.lower_ == "have" for a in auxes) and any(a.lower_ == "to" for a in auxes):
-        return True  # "is believed to have murdered a colleague": before the event
+    if (
+        cfg.past_perfect and any(a.lower_ == "have" for a in auxes) and any(a.lower_ == "to" for a in auxes)
+        and not (verb.dep_ == "xcomp" and _speaking_verb(verb.head))
+    ):
+        return True  # "is believed to have murdered a colleague" ("claimed to have killed 18": the claim)
     perfect = any(a.lemma_ == "have" and a.lower_ in ("has", "have", "'ve", "'s") for a in auxes)
     if not perfect:
         return False
@@ -990,6 +1003,11 @@ def _figure_from_quantity(doc: Doc, sent: Span, span: Span, q: Quantity) -> _Fig
     kind: str | None = None
     # 1. the number counts a casualty noun: "15 deaths", "10 dead", "20 casualties", "two bodies"
     nk = _noun_kind(victim_noun) if victim_noun.i >= span.start else None
+    if nk in ("displaced", "captured"):
+        # "one refugee was killed", "two hostages died": a casualty verb says what happened to them
+        verb = _role_verb(doc, noun)
+        if verb is not None and (_verb_kind(doc, verb) or ("", None))[0] in ("killed", "injured", "killed_or_injured"):
+            nk = None
     if nk and nk not in ("unknown_victims",):
         kind = nk
         e = max(e, victim_noun.idx + len(victim_noun.text))
@@ -1012,13 +1030,13 @@ def _figure_from_quantity(doc: Doc, sent: Span, span: Span, q: Quantity) -> _Fig
             if kind is None:
                 # "12 people, including ... , were killed": the noun's own participle
                 for c in noun.children:
-                    if c.dep_ in ("acl", "amod", "relcl") and _verb_kind(doc, c):
+                    if c.dep_ in ("acl", "amod", "relcl") and _verb_kind(doc, c) and _is_passive_like(c):
                         kind = _verb_kind(doc, c)[0]  # type: ignore[index]
                         e = max(e, c.idx + len(c.text))
                         break
         else:
             for c in noun.children:
-                if c.dep_ in ("acl", "amod", "relcl", "appos") and _verb_kind(doc, c):
+                if c.dep_ in ("acl", "amod", "relcl", "appos") and _verb_kind(doc, c) and _is_passive_like(c):
                     kind = _verb_kind(doc, c)[0]  # type: ignore[index]
                     e = max(e, c.idx + len(c.text))
                     break
@@ -1036,10 +1054,7 @@ def _figure_from_quantity(doc: Doc, sent: Span, span: Span, q: Quantity) -> _Fig
     agent = noun
     if agent.dep_ == "pobj" and agent.head.lower_ == "of" and agent.head.head.dep_ in ("nsubj",):
         agent = agent.head.head
-    if (
-        kind is None and agent.dep_ == "nsubj" and agent.head.pos_ == "VERB" and not _is_passive_like(agent.head)
-        and _phrase_kind(doc, agent.head) is None
-    ):
+    if kind is None and agent.dep_ == "nsubj" and agent.head.pos_ == "VERB" and not _is_passive_like(agent.head):
         return None
     if kind is None:
         lk = _linear_kind(doc, span, sent)
@@ -1127,6 +1142,12 @@ def _figures_without_number(doc: Doc, sent: Span, lo: int, hi: int, used: set[in
                 continue
             if _materiel_kind_of(arg) is not None or _is_speaker(_root_conj(arg)) or _is_animal(arg):
                 continue
+            if arg.lower_ in _core_words() or any(_is_animal(o) for o in _of_objects(arg)):
+                continue  # "a number of cows": an amount (read by the quantity rules), or animals
+            if arg.dep_ == "conj" and arg.tag_ in ("NN", "NNP") and not any(
+                c.dep_ in ("det", "nummod", "poss") for c in arg.children
+            ):
+                continue  # "a journalist and former press club president": one person
             n = _count_without_number(arg)
             if n is None and kind == "killed" and arg.tag_ == "NN" and arg.pos_ == "NOUN" and arg.lemma_.lower() not in cfg.noun_kinds and arg.lemma_.lower() not in cfg.toll_nouns:
                 n = 1  # "opera singer killed": a singular noun killed is a person
@@ -1204,6 +1225,11 @@ def _count_without_number(arg: Token) -> int | None:
         return None
     person_noun = lemma in cfg.combatants or lemma in cfg.civilians or lemma in _PERSONS
     if arg.ent_type_ == "PERSON" and arg.pos_ == "PROPN":
+        return 1
+    if arg.ent_type_ == "NORP" and arg.pos_ in ("PROPN", "NOUN", "ADJ") and arg.dep_ in ("dobj", "nsubjpass", "nsubj"):
+        # "killed a Palestinian", "two Afghans were killed": a people's name stands for its members
+        if arg.tag_ in ("NNS", "NNPS") or arg.lower_.endswith("s"):
+            return None if any(c.lower_ in ("the", "their") for c in arg.children) else 2
         return 1
     if not person_noun:
         return None
@@ -1542,18 +1568,20 @@ def coding_statement(text: str) -> CodingStatement | None:
         return None  # the quick test: every pattern names fatalities or casualties
     sections, _ignore = _coding_cfg()
     for name in _CODING_SECTIONS:
+        found: list[CodingStatement] = []
         for pat in sections[name]:
-            m = pat.search(text)
-            if m is None:
-                continue
-            groups = m.groupdict()
-            value = _amount_value(groups.get("n"))
-            parts = _amount_value(groups.get("m"))
-            if name in ("this_event", "coded") and value is None:
-                continue
-            if name == "split" and not parts:
-                continue
-            return CodingStatement(kind=name, value=value, parts=parts, start=m.start(), end=m.end())  # type: ignore[arg-type]
+            for m in pat.finditer(text):
+                groups = m.groupdict()
+                value = _amount_value(groups.get("n"))
+                parts = _amount_value(groups.get("m"))
+                if name in ("this_event", "coded") and value is None:
+                    continue
+                if name == "split" and not parts:
+                    continue
+                found.append(CodingStatement(kind=name, value=value, parts=parts, start=m.start(), end=m.end()))  # type: ignore[arg-type]
+        if found:
+            # the last statement is the coder's final word ("40 split across 3 events and coded as 7")
+            return max(found, key=lambda c: (c.end, -c.start))
     return None
 
 
@@ -1582,3 +1610,26 @@ def _ignored_ranges(text: str) -> list[tuple[int, int]]:
     if "[" not in text:
         return []
     return [(m.start(), m.end()) for pat in ignore for m in pat.finditer(text)]
+
+
+def told_as_grievance(doc: Doc, fig: Casualties) -> bool:
+    """A death told the way a protest's grievance is told: a casualty noun with no stated number ("the
+    killing of the mayor", "the death of a boy", "many deaths"), or a casualty in a clause that
+    describes a noun ("relatives of two people who were killed by a car"). The pipeline drops such
+    figures from protest and riot records: what a protest is about is not its toll."""
+    span = doc.char_span(fig.start, fig.end, alignment_mode="expand")
+    if span is None:
+        return False
+    cfg = _config()
+    numbered = not _no_number(fig) and any(t.like_num or t.lower_ in cfg.units or t.lower_ in cfg.tens for t in span)
+    for t in span:
+        lemma = t.lemma_.lower()
+        if t.pos_ == "NOUN" and (cfg.noun_kinds.get(lemma) or cfg.noun_kinds.get(t.lower_)) in ("killed", "killed_or_injured"):
+            owned = any((c.dep_ == "prep" and c.lower_ == "of") or c.dep_ == "poss" for c in t.children)
+            if owned or (not numbered and t.tag_ == "NNS"):  # "the killing of X", "his death", "many deaths"
+                return True
+        if t.pos_ in ("VERB", "AUX") and (lemma in cfg.lemma_kinds or t.lower_ in cfg.forms):
+            root = _root_conj(t)
+            if root.dep_ in ("relcl", "acl") and root.head.pos_ in ("NOUN", "PROPN", "PRON") and _is_passive_like(t):
+                return True  # "two people who were killed by a car" (not "police who ... killed one")
+    return False
