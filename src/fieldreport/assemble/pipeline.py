@@ -307,6 +307,9 @@ class Pipeline:
         figures: list[Casualties] = [
             f for lo, hi in scope.ranges() for f in figures_x.find_casualties(doc, lo, hi, trigger=trigger)
         ]
+        if found is not None:  # a toll dated apart from the event belongs to another (earlier) event
+            day = found.date
+            figures = [f for f in figures if not figures_x.dated_apart(doc, f, dates, day)]
         if cand.event_type in ("Protests", "Riots"):  # deaths that are the protest's grievance are not its toll
             figures = [f for f in figures if not (f.kind == "killed" and figures_x.told_as_grievance(doc, f))]
         killed = [f for f in figures if f.kind == "killed"]

@@ -42,6 +42,7 @@ __all__ = [
     "coding_statement",
     "coded_fatalities",
     "told_as_grievance",
+    "dated_apart",
 ]
 
 Victims = Literal["combatants", "civilians", "unknown"]
@@ -793,7 +794,7 @@ def _history_verb(verb: Token) -> bool:
         return True  # ("they said they had killed 20": reported speech shifts the tense back; not history)
     if (
         cfg.past_perfect and any(a.lower_ == "have" for a in auxes) and any(a.lower_ == "to" for a in auxes)
-        and not (verb.dep_ == "xcomp" and _speaking_verb(verb.head))
+        and not (verb.dep_ == "xcomp" and verb.head.lemma_.lower() in _SPEAKER_VERBS)
     ):
         return True  # "is believed to have murdered a colleague" ("claimed to have killed 18": the claim)
     perfect = any(a.lemma_ == "have" and a.lower_ in ("has", "have", "'ve", "'s") for a in auxes)
@@ -820,7 +821,7 @@ def _reported(verb: Token) -> bool:
     for _ in range(3):
         if t.head == t:
             return False
-        if t.dep_ in ("ccomp", "conj", "xcomp") and _speaking_verb(t.head):
+        if t.dep_ in ("ccomp", "conj", "xcomp") and t.head.lemma_.lower() in _SPEAKER_VERBS:
             return True
         t = t.head
     return False
@@ -987,6 +988,8 @@ def _figure_from_quantity(doc: Doc, sent: Span, span: Span, q: Quantity) -> _Fig
         return None  # "no one was hurt"
     anchor = _quantity_head(doc, span)
     noun = _noun_of(anchor)
+    if noun is not anchor and any(c.lower_ == "no" for c in noun.children if c.i < noun.i and c.i >= span.end):
+        return None  # "3 injured and no fatalities": the number is not the noun's
     if noun.dep_ == "nsubj" and _speaking_verb(noun.head):
         return None  # "one of them said", "two officials told Reuters"
     objs = _of_objects(noun)
@@ -1579,6 +1582,15 @@ def coding_statement(text: str) -> CodingStatement | None:
                 if name == "split" and not parts:
                     continue
                 found.append(CodingStatement(kind=name, value=value, parts=parts, start=m.start(), end=m.end()))  # type: ignore[arg-type]
+        if found and name == "this_event":
+            # each part of a note coded to this event adds up ("2 fatalities coded to this event" in the
+            # Russian report, "8 fatalities coded to this event" in the Ukrainian one)
+            parts_found: list[CodingStatement] = []
+            for c in sorted(found, key=lambda c: (c.start, -c.end)):
+                if all(c.start >= p.end or c.end <= p.start for p in parts_found):
+                    parts_found.append(c)
+            total = sum(int(c.value or 0) for c in parts_found)
+            return CodingStatement(kind=name, value=total, start=parts_found[0].start, end=parts_found[-1].end)
         if found:
             # the last statement is the coder's final word ("40 split across 3 events and coded as 7")
             return max(found, key=lambda c: (c.end, -c.start))
@@ -1632,4 +1644,45 @@ def told_as_grievance(doc: Doc, fig: Casualties) -> bool:
             root = _root_conj(t)
             if root.dep_ in ("relcl", "acl") and root.head.pos_ in ("NOUN", "PROPN", "PRON") and _is_passive_like(t):
                 return True  # "two people who were killed by a car" (not "police who ... killed one")
+    return False
+
+
+def _clause_verb(tok: Token) -> Token:
+    v = tok
+    for _ in range(6):
+        if v.pos_ in ("VERB", "AUX") or v.head == v:
+            break
+        v = v.head
+    return _root_conj(v) if v.pos_ in ("VERB", "AUX") else v
+
+
+_YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")
+
+
+def dated_apart(doc: Doc, fig: Casualties, dates: Iterable[Any], event_day: Any) -> bool:
+    """The casualty's own clause carries a date other than the event's: another, earlier event
+    ("a family one of whose members was murdered on October 30", "where a site collapsed in 2021 and
+    killed 5 workers"). ``dates`` are the article's DateFindings, ``event_day`` the record's date."""
+    if event_day is None:
+        return False
+    span = doc.char_span(fig.start, fig.end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    verbs = {_clause_verb(t) for t in span if t.pos_ in ("VERB", "AUX", "NOUN", "ADJ")}
+    if not verbs:
+        return False
+    for d in dates:
+        dspan = doc.char_span(d.start, d.end, alignment_mode="expand")
+        if dspan is None or len(dspan) == 0 or _clause_verb(dspan.root) not in verbs:
+            continue
+        if d.precision == 1 and d.date < event_day:
+            return True  # (a later day is the event's outcome: "attacked ... and died on 19 January")
+        if d.precision > 1 and (d.date.year, d.date.month) != (event_day.year, event_day.month) and d.date < event_day:
+            return True
+    for v in verbs:  # "in 2021": a year of its own
+        for c in v.children:
+            if c.dep_ == "prep" and c.lower_ in ("in", "since", "during"):
+                for g in c.children:
+                    if _YEAR_RE.fullmatch(g.text) and int(g.text) < event_day.year:
+                        return True
     return False
