@@ -216,6 +216,8 @@ class Pipeline:
                         scope.follow = (cand.sentence_end, after.end)
             else:
                 scope = _scope(doc, cand, sentence_starts, continuing)
+                if cand.sentence_start == sentence_starts[0]:
+                    scope.start = 0  # the lead before the first event's sentence tells that event
             seen_sentences.add(cand.sentence_start)
             rec = self._record(
                 article, doc, cand, scope, places, focus, actor_mentions, dates, claims, year,
@@ -305,6 +307,11 @@ class Pipeline:
         figures: list[Casualties] = [
             f for lo, hi in scope.ranges() for f in figures_x.find_casualties(doc, lo, hi, trigger=trigger)
         ]
+        if found is not None:  # a toll dated apart from the event belongs to another (earlier) event
+            day = found.date
+            figures = [f for f in figures if not figures_x.dated_apart(doc, f, dates, day)]
+        if cand.event_type in ("Protests", "Riots"):  # deaths that are the protest's grievance are not its toll
+            figures = [f for f in figures if not (f.kind == "killed" and figures_x.told_as_grievance(doc, f))]
         killed = [f for f in figures if f.kind == "killed"]
         injured_figs = [f for f in figures if f.kind == "injured"]
         conservative, low, best, high = figures_x.summarise_fatalities(killed, text=doc.text)
@@ -338,6 +345,7 @@ class Pipeline:
         # One claim per claimant: the fields it covers for this event, its first span as the anchor and
         # every span of it as evidence.
         by_claimant: dict[str, ClaimOut] = {}
+        party_spans: list[tuple[int, int]] = []
         for c in claims:
             if c.end <= scope.start or c.start >= scope.end:
                 # Outside the event's scope a claim still counts when it covers the event's figures,
@@ -353,6 +361,8 @@ class Pipeline:
                 c, actor_names, actor_countries, own_forces=_state_forces(article.text, actor_mentions, scope, c),
                 attacker_missing=attacker_missing, military_event=military_event,
             )  # fmt: skip
+            if party:
+                party_spans.append((c.start, c.end))
             seen = by_claimant.get(c.claimant)
             start, end = _trim(article.text, c.start, c.end)
             if seen is None:
@@ -367,6 +377,15 @@ class Pipeline:
                 seen.claimant_party = seen.claimant_party or party
             ev.add("claims", c.start, c.end)
         own_claims = list(by_claimant.values())
+        if coding is None and party_spans:
+            # A side's own figure is a claim: when another source gives a figure too, that independent
+            # figure is the fatalities and the side's claim is the top of the range (UCDP's high).
+            claimed = [f for f in killed if any(a <= f.start and f.end <= b for a, b in party_spans)]
+            independent = [f for f in killed if f not in claimed]
+            if claimed and independent:
+                all_high = high
+                conservative, low, best, high = figures_x.summarise_fatalities(independent, text=doc.text)
+                high = max(high or 0, all_high or 0)
 
         if source.span is not None:
             ev.add("source", *source.span)

@@ -29,3 +29,21 @@ def dateline_end(text: str) -> int:
     """
     m = _DATELINE_RE.match(text)
     return m.end() if m else 0
+
+
+_TITLE_RE = re.compile(r"^[^\n]{1,200}\n\s*\n")
+_DATELINE_AT = re.compile(_DATELINE_RE.pattern.lstrip("^"))
+
+
+def dateline_span(text: str) -> tuple[int, int]:
+    """(start, end) of a wire dateline, also when a title line comes first ("Army retakes Kidal\n\n
+    BAMAKO, Nov 14 (Example Wire) - ..."); (0, 0) when there is none."""
+    end = dateline_end(text)
+    if end:
+        return 0, end
+    title = _TITLE_RE.match(text)
+    if title and not title.group().rstrip().endswith((".", "!", "?")):
+        m = _DATELINE_AT.match(text, title.end())
+        if m:
+            return title.end(), m.end()
+    return 0, 0
