@@ -315,6 +315,10 @@ def test_sides_disagree_and_an_independent_figure_splits_the_range() -> None:
     ev = build_event(both)
     assert ev.corroboration == "sides disagree" and ev.independent_sources == 0
     assert ev.fatalities_claimed == 60 and ev.fatalities_independent is None
+    one_report = _rec("d", "AFP", 4, [mod, gs], a1, a2)
+    one_report.fatalities_high = 60  # the wire tells both sides' tolls
+    ev = build_event([one_report])
+    assert ev.corroboration == "sides disagree" and ev.number_of_sources == 1
     monitor = _said("OHCHR", "un", None, False)
     ev = build_event([*both, _rec("c", "Associated Press", 2, [monitor], a1, a2)])
     assert ev.corroboration == "independent sources" and ev.independent_sources == 1
