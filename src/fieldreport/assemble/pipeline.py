@@ -20,6 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from fieldreport.assemble import notes as notes_x
+from fieldreport.assemble.long_text import extract_long, is_long
 from fieldreport.extract import claims as claims_x
 from fieldreport.extract import figures as figures_x
 from fieldreport.extract import dates as dates_x
@@ -40,6 +41,7 @@ from fieldreport.schema.records import (
     PlaceMention,
 )
 from fieldreport.text.nlp import check_model, load_nlp, load_places_nlp
+from fieldreport.text.windows import pipe_texts
 
 #: How many sentences after its trigger's sentence an event's figures may be read from.
 SCOPE_SENTENCES = 3
@@ -49,6 +51,10 @@ SCOPE_SENTENCES = 3
 class _Scope:
     start: int
     end: int
+    follow: tuple[int, int] | None = None  # the sentences after a shared sentence, for its first event
+
+    def ranges(self) -> list[tuple[int, int]]:
+        return [(self.start, self.end)] + ([self.follow] if self.follow else [])
 
 
 @dataclass
@@ -118,6 +124,8 @@ class Pipeline:
     # -- public API --------------------------------------------------------------------------------
 
     def extract(self, article: Article) -> list[EventRecord]:
+        if is_long(article, self.nlp):  # read window by window: linear in length, no spaCy E088
+            return extract_long(article, self.nlp, self.process, _same_event)
         return self.process(article, self.nlp(article.text))
 
     def extract_many(
@@ -142,7 +150,7 @@ class Pipeline:
         """Place mentions of a batch of articles, in one ``nlp.pipe`` call."""
         nlp = self.places_nlp(parse)
         return [(art, self.places.find(doc))
-                for art, doc in zip(articles, nlp.pipe([a.text for a in articles], batch_size=len(articles) or 1))]
+                for art, doc in zip(articles, pipe_texts(nlp, [a.text for a in articles]))]
 
     def places_many(
         self, articles: Iterable[Article], workers: int = 1, batch_size: int = 16, parse: bool = False
@@ -169,8 +177,10 @@ class Pipeline:
                 yield from done
 
     def _run_batch(self, batch: list[Article]) -> Iterator[tuple[Article, list[EventRecord]]]:
-        for art, doc in zip(batch, self.nlp.pipe([a.text for a in batch], batch_size=len(batch))):
-            yield art, self.process(art, doc)
+        short = [a for a in batch if not is_long(a, self.nlp)]
+        docs = iter(self.nlp.pipe([a.text for a in short], batch_size=len(short) or 1))
+        for art in batch:
+            yield art, (self.extract(art) if is_long(art, self.nlp) else self.process(art, next(docs)))
 
     # -- the core ----------------------------------------------------------------------------------
 
@@ -191,14 +201,26 @@ class Pipeline:
         claims = claims_x.find_claims(doc, actor_mentions, outlets=self.outlets)
         source = _Source(self.outlets, article)
         sentence_starts = sorted({c.sentence_start for c in candidates})
+        continuing = _continuations(candidates, places, dates)
         shared = Counter(c.sentence_start for c in candidates)
+        coding = figures_x.coding_statement(article.text)  # a coder's "fatalities coded as 3"
         records: list[EventRecord] = []
+        seen_sentences: set[int] = set()
         for cand in candidates:
             if shared[cand.sentence_start] > 1:  # two events told in one sentence: each gets its clause
                 scope = _Scope(*figures_x.event_clause(doc, cand.trigger_start, cand.trigger_end))
+                if cand.sentence_start not in seen_sentences:
+                    # the sentences that follow tell the outcome of the sentence's first (main) event
+                    after = _scope(doc, cand, sentence_starts, continuing)
+                    if after.end > cand.sentence_end:
+                        scope.follow = (cand.sentence_end, after.end)
             else:
-                scope = _scope(doc, cand, sentence_starts)
-            rec = self._record(article, doc, cand, scope, places, focus, actor_mentions, dates, claims, year, source)
+                scope = _scope(doc, cand, sentence_starts, continuing)
+            seen_sentences.add(cand.sentence_start)
+            rec = self._record(
+                article, doc, cand, scope, places, focus, actor_mentions, dates, claims, year,
+                coding if not records else None, source,
+            )
             if rec is not None and not any(_same_event(rec, r) for r in records):
                 records.append(rec)
         # Main event first: the detector orders by importance; confidence breaks no ties it made.
@@ -216,6 +238,7 @@ class Pipeline:
         dates: list,
         claims: list[Claim],
         year: int | None,
+        coding: figures_x.CodingStatement | None = None,
         source: "_Source | None" = None,
     ) -> EventRecord | None:
         source = source or _Source(self.outlets, article)
@@ -278,18 +301,28 @@ class Pipeline:
             event_date, precision = None, None
 
         # How many
-        figures: list[Casualties] = figures_x.find_casualties(doc, scope.start, scope.end)
+        trigger = (cand.trigger_start, cand.trigger_end)
+        figures: list[Casualties] = [
+            f for lo, hi in scope.ranges() for f in figures_x.find_casualties(doc, lo, hi, trigger=trigger)
+        ]
         killed = [f for f in figures if f.kind == "killed"]
         injured_figs = [f for f in figures if f.kind == "injured"]
         conservative, low, best, high = figures_x.summarise_fatalities(killed, text=doc.text)
         for f in killed:
             ev.add("fatalities", f.start, f.end)
+        if coding is not None:
+            # The note says how its fatalities were coded: follow it (the figures read stay the range).
+            conservative = figures_x.coded_fatalities(coding, figures, text=doc.text)
+            best = conservative
+            low = conservative if low is None else min(low, conservative)
+            high = conservative if high is None else max(high, conservative)
+            ev.add("fatalities", coding.start, coding.end)
         injured = None
         if injured_figs:
             injured = figures_x.summarise_fatalities(injured_figs, text=doc.text)[0]
             for f in injured_figs:
                 ev.add("injured", f.start, f.end)
-        materiel: list[Materiel] = figures_x.find_materiel(doc, scope.start, scope.end)
+        materiel: list[Materiel] = [m for lo, hi in scope.ranges() for m in figures_x.find_materiel(doc, lo, hi)]
         for m in materiel:
             ev.add("materiel", m.start, m.end)
 
@@ -443,20 +476,43 @@ def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield batch
 
 
-def _scope(doc: Doc, cand: EventCandidate, sentence_starts: list[int]) -> _Scope:
-    """From the trigger's sentence to the next event's sentence, at most SCOPE_SENTENCES sentences on."""
-    later = [s for s in sentence_starts if s > cand.sentence_start]
+def _scope(
+    doc: Doc, cand: EventCandidate, sentence_starts: list[int], continuing: frozenset[int] = frozenset()
+) -> _Scope:
+    """From the trigger's sentence to the next event's sentence, at most SCOPE_SENTENCES sentences on.
+
+    A later event sentence that names no place and no date of its own ("Police dispersed the crowd.")
+    goes on telling the same event: the scope runs through it, and counts its sentences afresh."""
+    later = [s for s in sentence_starts if s > cand.sentence_start and s not in continuing]
     limit = later[0] if later else len(doc.text)
     end = cand.sentence_end
     count = 0
     for sent in doc.sents:
         if sent.start_char < cand.sentence_end:
             continue
-        if sent.start_char >= limit or count >= SCOPE_SENTENCES:
+        if sent.start_char >= limit:
             break
+        if sent.start_char in continuing:
+            count = 0
+        elif count >= SCOPE_SENTENCES:
+            break
+        else:
+            count += 1
         end = sent.end_char
-        count += 1
     return _Scope(cand.sentence_start, max(end, cand.sentence_end))
+
+
+def _continuations(candidates: list[EventCandidate], places: list[PlaceMention], dates: list) -> frozenset[int]:
+    """Event sentences after the first that name no place and no date: they go on with the event told
+    before them (its intervention, its toll, its arrests), so figures after them are still that event's."""
+    spans = sorted({(c.sentence_start, c.sentence_end) for c in candidates})
+    out: set[int] = set()
+    for start, end in spans[1:]:
+        named = any(start <= m.start < end for m in places if not m.reason.startswith("demonym"))
+        dated = any(start <= d.start < end for d in dates)
+        if not named and not dated:
+            out.add(start)
+    return frozenset(out)
 
 
 def _known_place_near(doc: Doc, places: list[PlaceMention], unknown: PlaceMention) -> tuple[PlaceMention | None, int | None]:

@@ -108,6 +108,7 @@ class Casualties(_Model):
     qualifier: str | None = None  # "more than", "at least", "dozens", ...
     victims: Literal["combatants", "civilians", "unknown"] = "unknown"
     part_of: int | None = None  # index of the figure this one is a part of ("including 3 children")
+    group: str | None = None  # the victim group ("soldier", "robber"); None for "people", "the toll"
     start: int
     end: int
 
