@@ -96,6 +96,8 @@ def test_names_aliases_and_domains_find_one_outlet(reg: OutletRegistry) -> None:
     assert reg.from_url("https://arabic.rt.com/middle_east/1") is rt  # a sub-domain
     assert reg.from_url("https://example.org/rt.com") is None  # the path is no domain
     assert reg.get("Example Wire") is None
+    assert reg.get("TASS news agency") is reg.get("TASS") and reg.get("Al Jazeera TV").name == "Al Jazeera"
+    assert reg.get("News") is None and reg.get("Steppe Wire Daily") is None
 
 
 def test_outlets_named_in_running_text(reg: OutletRegistry) -> None:
