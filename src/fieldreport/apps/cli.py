@@ -880,7 +880,9 @@ def actors(
 def outlets_(
     query: Annotated[Optional[str], typer.Argument(help="Search names, aliases, domains, countries, kinds, owners.")] = None,
     limit: Annotated[int, typer.Option(help="How many to list.")] = 30,
-    outlets_file: OutletsOpt = None,
+    outlets_file: Annotated[Optional[str], typer.Option(
+        "--outlets", "--file", help="An extra outlet YAML file of yours (schema: fieldreport/data/outlets.yaml); "
+                                    "$FIELDREPORT_OUTLETS is read too.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON Lines for machines.")] = False,
 ) -> None:
     """List or search the outlet registry: who publishes, what kind (wire agency, state media of which

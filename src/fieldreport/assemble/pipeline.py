@@ -357,9 +357,13 @@ class Pipeline:
                 )
                 if not (_claim_covers(c, killed + injured_figs, materiel) or side_figures):
                     continue
+            home = _home_state(c, source, iso3, (a1, a2, s1, s2))
+            if home is not None:
+                c = claims_x.attribute_to(c, home)
             party = claims_x.is_party(
                 c, actor_names, actor_countries, own_forces=_state_forces(article.text, actor_mentions, scope, c),
                 attacker_missing=attacker_missing, military_event=military_event,
+                speaks_of_own_forces=claims_x.names_own_forces(article.text[c.start : c.end]),
             )  # fmt: skip
             if party:
                 party_spans.append((c.start, c.end))
@@ -465,6 +469,29 @@ class _Source:
 
 
 _STATE_FORCE_KINDS = frozenset({"military", "state", "police"})
+_DOMESTIC_SCALES = frozenset({"Local", "Subnational", "National"})
+
+
+def _home_state(claim: Claim, source: "_Source", iso3: str | None, roles) -> str | None:
+    """The state of a state body named without one ("the Defence Ministry said", "police said"): a
+    military speaks for the one state whose forces act in the event, else for the state whose media
+    relay it; police and a government for the country where it happened, when the outlet is that
+    country's own (its state's media, or domestic media) or that state's forces act in the event."""
+    if claim.claimant_country or claim.claimant_kind not in ("government", "military", "police"):
+        return None
+    o = source.outlet
+    outlet_state = o.state if o is not None and o.kind in ("state", "official") else None
+    domestic = o.country if o is not None and o.kind in ("public", "private", "local") and o.scale in _DOMESTIC_SCALES else None
+    states = {m.actor.country for m in roles if m is not None and m.actor.kind in _STATE_FORCE_KINDS and m.actor.country}
+    if claim.claimant_kind == "military":
+        if len(states) == 1:
+            return next(iter(states))
+        return outlet_state if outlet_state and (not states or outlet_state in states) else None
+    if claim.claimant_kind == "police" and iso3:
+        return iso3
+    if iso3 and (iso3 in (outlet_state, domestic) or iso3 in states):
+        return iso3
+    return None
 #: Sub-event types whose weapons (aircraft, artillery, missiles) are as a rule a state's.
 _STATE_WEAPONS = frozenset({"Air/drone strike", "Shelling/artillery/missile attack"})
 
