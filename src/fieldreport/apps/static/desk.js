@@ -187,7 +187,8 @@ function drawMarkers(features) {
       fillColor: typeColour(p.event_type), color: "#222", weight: 1, fillOpacity: 0.8,
       className: "event-marker",
     });
-    m.bindTooltip(`${p.event_date || "undated"} · ${p.sub_event_type} · ${p.location || p.country || ""} · ${p.fatalities} killed`);
+    // an element, not a string: Leaflet would read a string as HTML, and place names can come from the text
+    m.bindTooltip(h("span", {}, `${p.event_date || "undated"} · ${p.sub_event_type} · ${p.location || p.country || ""} · ${p.fatalities} killed`));
     m.on("click", () => { location.hash = "#/event/" + p.event_id; });
     markers.push(m);
   }
