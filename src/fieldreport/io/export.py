@@ -30,7 +30,7 @@ ACLED_COLUMNS = [
     "fatalities", "tags", "timestamp",
     # fieldreport's own columns, after ACLED's
     "fatalities_low", "fatalities_best", "fatalities_high", "injured", "confidence",
-    "number_of_sources", "corroboration", "record_ids", "article_ids",
+    "number_of_sources", "independent_sources", "corroboration", "record_ids", "article_ids",
     # what analysts did (fieldreport.io.reviews): confirmed/rejected, and the fields they set
     "review_status", "reviewed_fields",
 ]  # fmt: skip
@@ -60,6 +60,18 @@ def _region(iso3: str | None) -> str:
         if c.get("iso3") == iso3:
             return names.get(c.get("continentcode", ""), "")
     return ""
+
+
+def source_scale(rec: EventRecord) -> str:
+    """ACLED's source scale of a record's outlet, from the outlet registry ("" when unknown)."""
+    if rec.outlet is not None:
+        return rec.outlet.scale or ""
+    if not rec.source:
+        return ""
+    from fieldreport.sources.outlets import default_registry
+
+    o = default_registry().get(rec.source)
+    return o.scale if o is not None else ""
 
 
 def interaction(inter1: int | None, inter2: int | None) -> int | str:
@@ -105,6 +117,7 @@ def acled_row(item: EventRecord | Event, timestamp: int | None = None, reviews: 
         row_id, record_ids, article_ids, sources, n_sources, corroboration = (
             item.record_id, [item.record_id], [item.article_id], [item.source] if item.source else [], 1, "",
         )  # fmt: skip
+        scale, independent = source_scale(item), ""
         tags = [f"claimed by {c.claimant}" + (" (a side)" if c.claimant_party else "") for c in item.claims]
         tags += [f"materiel: {m.count if m.count is not None else '?'} {m.kind} {m.status}" for m in item.materiel]
     else:
@@ -112,6 +125,7 @@ def acled_row(item: EventRecord | Event, timestamp: int | None = None, reviews: 
             item.event_id, item.record_ids, item.article_ids, item.sources, item.number_of_sources,
             item.corroboration,
         )  # fmt: skip
+        scale, independent = item.source_scale, item.independent_sources
         tags = [f"claimed by {c}" for c in item.claimants]
     return {
         "event_id_cnty": row_id,
@@ -140,7 +154,7 @@ def acled_row(item: EventRecord | Event, timestamp: int | None = None, reviews: 
         "longitude": "" if item.longitude is None else round(item.longitude, 4),
         "geo_precision": _blank(item.geo_precision),
         "source": "; ".join(sources),
-        "source_scale": "",
+        "source_scale": scale,
         "notes": item.notes,
         "fatalities": item.fatalities,
         "tags": "; ".join(tags),
@@ -151,6 +165,7 @@ def acled_row(item: EventRecord | Event, timestamp: int | None = None, reviews: 
         "injured": _blank(item.injured),
         "confidence": item.confidence,
         "number_of_sources": n_sources,
+        "independent_sources": independent,
         "corroboration": corroboration,
         "record_ids": "; ".join(record_ids),
         "article_ids": "; ".join(article_ids),
@@ -304,6 +319,7 @@ UCDP_COLUMNS = [
     "id", "year", "type_of_violence", "side_a", "side_b", "number_of_sources", "source_article",
     "source_office", "where_prec", "where_coordinates", "adm_1", "adm_2", "latitude", "longitude",
     "country", "date_prec", "date_start", "date_end", "best", "low", "high", "corroboration",
+    "independent_sources",
 ]  # fmt: skip
 
 
@@ -342,6 +358,7 @@ def events_to_ucdp_rows(events: Iterable[Event]) -> list[dict[str, Any]]:
                 "low": ev.fatalities_low if ev.fatalities_low is not None else ev.fatalities,
                 "high": ev.fatalities_high if ev.fatalities_high is not None else ev.fatalities,
                 "corroboration": ev.corroboration,
+                "independent_sources": ev.independent_sources,
             }
         )
     return rows

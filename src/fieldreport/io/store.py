@@ -49,6 +49,7 @@ _SCALAR_FIELDS: list[tuple[str, str]] = [
     ("rank", "INTEGER"),
     *((c.name, sql_type(c)) for c in columns(EventRecord) if c.name not in _KEYS),
 ]
+_OPTIONAL_JSON = [n for n, t in _SCALAR_FIELDS if t == "JSON" and n not in ("materiel", "claims", "evidence")]
 _ARROW_SCHEMA = pa.schema(
     [("rank", pa.int32()), *arrow_schema(EventRecord, nested_as_json=True)]
 )
@@ -69,6 +70,10 @@ CREATE TABLE IF NOT EXISTS evidence (
 CREATE TABLE IF NOT EXISTS events (event_id VARCHAR PRIMARY KEY, data JSON);
 CREATE TABLE IF NOT EXISTS event_records (event_id VARCHAR, record_id VARCHAR PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS decisions (n INTEGER PRIMARY KEY, data JSON, made_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS fetch_state (
+    url VARCHAR PRIMARY KEY, etag VARCHAR, last_modified VARCHAR, stamp VARCHAR, outcome VARCHAR,
+    first_seen TIMESTAMP, last_seen TIMESTAMP
+);
 """
 
 
@@ -443,6 +448,8 @@ class Store:
             d = dict(zip(names, row))
             for key in ("materiel", "claims", "evidence"):
                 d[key] = json.loads(d[key]) if d[key] else ([] if key != "evidence" else {})
+            for key in _OPTIONAL_JSON:  # nested models that may be absent ("outlet")
+                d[key] = json.loads(d[key]) if d[key] else None
             if d["event_date"] is not None:
                 d["event_date"] = d["event_date"].isoformat()
             out.append(EventRecord(**d))
@@ -615,3 +622,29 @@ class Store:
     def rejected_ids(self) -> set[str]:
         """Records an analyst rejected: not events; events and exports leave them out."""
         return _reviews.rejected(self.con)
+
+    # -- URLs fetched (beside the articles stored from them) -----------------------------------------
+
+    def fetch_states(self) -> dict:
+        """Every URL fetched before (normalised) -> readers.FetchState: the server's validators, the feed's
+        stamp for the item, and whether the page was stored or skipped for good."""
+        from fieldreport.io.readers import FetchState
+
+        rows = self.con.execute("SELECT url, etag, last_modified, stamp, outcome FROM fetch_state").fetchall()
+        return {r[0]: FetchState(*r) for r in rows}
+
+    def remember_fetches(self, states: Iterable) -> int:
+        """Keep the fetch states of URLs read (readers.FetchState). Call it once their articles are stored:
+        a crash in between makes the next run read them again rather than miss them."""
+        rows = [[s.url, s.etag, s.last_modified, s.stamp, s.outcome] for s in states]
+        if not rows:
+            return 0
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        with self.transaction():
+            self.con.executemany(
+                "INSERT INTO fetch_state VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET "
+                "etag = excluded.etag, last_modified = excluded.last_modified, stamp = excluded.stamp, "
+                "outcome = excluded.outcome, last_seen = excluded.last_seen",
+                [[*row, now, now] for row in rows],
+            )
+        return len(rows)
