@@ -30,6 +30,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import duckdb
 from fastapi import Body, Depends, FastAPI, Header, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
@@ -81,10 +82,15 @@ class Desk:
         self._checked = 0.0
         self.snapshot_at: str | None = None
         self.busy = False  # the last attempt to copy found the store held by another process
-        if not self.path.exists():  # a new desk over an empty store
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self._open_for_writing():
+        self._anchor = None  # a connection kept open to the current snapshot: each request's open is then instant
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:  # a new store is created; one written by an older version gains the columns added since
+            with self._open_for_writing(wait=3.0):
                 pass
+        except StoreBusy:
+            pass  # an ingest is writing: it brings the store up to date itself
+        except Exception as exc:  # a file we may not write: reading still works, reviews will say why not
+            print(f"note: {self.path} is read-only for the desk ({exc})", file=sys.stderr, flush=True)
         try:
             self.refresh(force=True, wait=5.0)
         except StoreBusy:  # an ingest holds the store: serve 503 until it lets go, then its data
@@ -130,6 +136,9 @@ class Desk:
             finally:
                 src.close()
             self._snapshots.append(snap)
+            anchor, self._anchor = self._anchor, duckdb.connect(str(snap), read_only=True)
+            if anchor is not None:
+                anchor.close()
             for old in self._snapshots[:-2]:  # a request may still read the one before
                 for p in (old, Path(str(old) + ".wal")):
                     p.unlink(missing_ok=True)
@@ -150,18 +159,18 @@ class Desk:
             store.close()
 
     @contextmanager
-    def _open_for_writing(self) -> Iterator[Store]:
+    def _open_for_writing(self, wait: float = WRITE_WAIT_S) -> Iterator[Store]:
         """The store for writing, as every writer takes it: the writer lock, then the file (each waited
-        for up to WRITE_WAIT_S seconds)."""
+        for up to ``wait`` seconds)."""
         try:
-            lock = WriterLock(str(self.path), wait=WRITE_WAIT_S, what="desk review")
+            lock = WriterLock(str(self.path), wait=wait, what="desk review")
         except StoreBusy:
-            raise _busy(self.path, WRITE_WAIT_S, ": the review was not kept") from None
+            raise _busy(self.path, wait, ": the review was not kept") from None
         try:
             try:
-                store = Store(self.path, wait=WRITE_WAIT_S)
+                store = Store(self.path, wait=wait)
             except StoreBusy:
-                raise _busy(self.path, WRITE_WAIT_S, ": the review was not kept") from None
+                raise _busy(self.path, wait, ": the review was not kept") from None
             try:
                 yield store
             finally:
@@ -182,6 +191,8 @@ class Desk:
                     self.refresh(force=True, wait=WRITE_WAIT_S)
 
     def close(self) -> None:
+        if self._anchor is not None:
+            self._anchor.close()
         shutil.rmtree(self._dir, ignore_errors=True)
 
 
