@@ -105,6 +105,8 @@ function readTokenFromHash() {
 function renderTokenState() {
   const el = $("#token-state");
   el.textContent = "";
+  el.append(h("input", { id: "analyst", size: 9, placeholder: "your name", title: "Your name, kept with every review you make",
+    value: localStorage.getItem(ANALYST_KEY) || "", onchange: (ev) => localStorage.setItem(ANALYST_KEY, ev.target.value.trim()) }), " ");
   if (token()) {
     el.append("review: on ", h("button", { type: "button", onclick: () => { localStorage.removeItem(TOKEN_KEY); renderTokenState(); } }, "forget token"));
   } else {
