@@ -720,7 +720,7 @@ def events(
             problems.count(len(recs))
             records.extend(recs)
         found = consolidate_records(records)
-    else:
+    else:  # the stored events, written as `export --events -f jsonl` writes them (analysts' fields named)
         with _open_store(db, wait) as store:
             found = stored_events(store)
             reviews = store.review_summary()

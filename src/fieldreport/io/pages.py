@@ -74,6 +74,8 @@ def read_page(html: str | bytes, url: str | None, hints: PageHints | None = None
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
     text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
+    # trafilatura writes one paragraph a line; articles keep a blank line between paragraphs
+    text = "\n\n".join(line.strip() for line in text.splitlines() if line.strip())
     meta = doc if doc is not None else None
 
     def field(name: str) -> str | None:
