@@ -695,9 +695,11 @@ def events(
 ) -> None:
     """Merge the records that tell the same event: one JSON line per event. Without --input, the events
     the store holds (every analyst decision applied; the same events `export --events` writes)."""
-    from fieldreport.events.sync import consolidate_records, event_to_row, stored_events
+    from fieldreport.events.sync import consolidate_records, stored_events
+    from fieldreport.io.export import event_line
 
     problems = _Problems()
+    reviews = None  # what analysts did, for the store's events
     if show_id:
         with _open_store(db, wait) as store:
             try:
@@ -719,15 +721,12 @@ def events(
             records.extend(recs)
         found = consolidate_records(records)
     else:  # the stored events, written as `export --events -f jsonl` writes them (analysts' fields named)
-        from fieldreport.io.export import export_events
-
         with _open_store(db, wait) as store:
-            found, reviews = stored_events(store), store.review_summary()
-        export_events(found, "jsonl", output, reviews=reviews)
-        raise typer.Exit(problems.exit_code)
+            found = stored_events(store)
+            reviews = store.review_summary()
     with _output(output) as fh:
         for ev in found:
-            fh.write(json.dumps(event_to_row(ev), ensure_ascii=False, default=str) + "\n")
+            fh.write(json.dumps(event_line(ev, reviews), ensure_ascii=False, default=str) + "\n")
     if input:
         problems.closing()
     raise typer.Exit(problems.exit_code)
