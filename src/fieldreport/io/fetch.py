@@ -161,8 +161,15 @@ class Fetcher:
 
     def get(self, url: str, etag: str | None = None, last_modified: str | None = None) -> Fetched | FetchFailure:
         """GET one URL (following redirects, each checked against robots.txt). With ``etag`` or
-        ``last_modified`` the request is conditional and may come back ``not_modified``."""
-        if not is_url(url):
+        ``last_modified`` the request is conditional and may come back ``not_modified``. Never raises for
+        a bad URL or a bad answer: that is a FetchFailure naming the URL."""
+        try:
+            return self._get(url, etag, last_modified)
+        except (httpx.HTTPError, httpx.InvalidURL, ValueError, UnicodeError) as exc:
+            return FetchFailure(url, f"{exc.__class__.__name__}: {exc}")
+
+    def _get(self, url: str, etag: str | None, last_modified: str | None) -> Fetched | FetchFailure:
+        if not is_url(url) or not urlsplit(url).netloc:
             return FetchFailure(url, "not an http(s) URL")
         headers = {}
         if etag:
@@ -326,6 +333,9 @@ class Fetcher:
             rp.parse(text.splitlines())
         elif isinstance(res, FetchFailure) and res.message.startswith("HTTP 4"):
             rp.parse([])  # missing: everything is allowed
+        elif isinstance(res, FetchFailure) and not res.message.startswith("HTTP"):
+            host.robots_problem = res.message  # the host cannot be reached at all: say so plainly
+            return
         else:
             msg = res.message if isinstance(res, FetchFailure) else "unreadable"
             host.robots_problem = f"robots.txt of {_host(url)} could not be read ({msg}), so nothing there is fetched"
