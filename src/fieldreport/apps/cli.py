@@ -64,6 +64,11 @@ ParseOpt = Annotated[bool, typer.Option(
     "--parse", help="Geoparse with spaCy's full pipeline (tagger and parser too): about half as fast, "
                     "same scores on LGL and GeoWebNews. Without it only the entity recogniser runs.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+OutletsOpt = Annotated[
+    Optional[str],
+    typer.Option("--outlets", help="An extra outlet YAML file of yours (schema: fieldreport/data/outlets.yaml); "
+                                   "$FIELDREPORT_OUTLETS is read too."),
+]
 WaitOpt = Annotated[Optional[float], typer.Option(
     "--wait", help="Seconds to wait while another fieldreport process uses the store, then give up "
                    "(exit 2). Default: wait as long as it takes.", min=0)]
@@ -207,13 +212,27 @@ def _output(output: str) -> Iterator:
         yield fh
 
 
-def _pipeline(model: str | None, actors_file: str | None = None):
+def _pipeline(model: str | None, actors_file: str | None = None, outlets_file: str | None = None):
     from fieldreport.text.nlp import ModelNotFound
     from fieldreport.assemble.pipeline import Pipeline
 
+    if outlets_file:
+        _registry(outlets_file)  # a bad file is a wrong command line: say so before any work
     try:
-        return Pipeline(model, actors_file=actors_file) if (model or actors_file) else Pipeline.default()
+        if model or actors_file or outlets_file:
+            return Pipeline(model, actors_file=actors_file, outlets_file=outlets_file)
+        return Pipeline.default()
     except ModelNotFound as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _registry(outlets_file: str | None):
+    from fieldreport.sources.outlets import default_registry
+
+    try:
+        return default_registry([outlets_file] if outlets_file else None)
+    except (FileNotFoundError, ValueError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
 
@@ -224,16 +243,22 @@ def _workers(workers: int) -> int:
     return workers if workers > 0 else default_workers()
 
 
-def _run(pipe, articles, workers: int, quiet: bool) -> Iterator[tuple[Article, list[EventRecord]]]:
+def _run(
+    pipe, articles, workers: int, quiet: bool, problems: _Problems | None = None
+) -> Iterator[tuple[Article, list[EventRecord]]]:
     with _progress(quiet) as progress:
-        yield from _extracting(pipe, articles, workers, progress)
+        yield from _extracting(pipe, articles, workers, progress, problems)
 
 
-def _extracting(pipe, articles, workers: int, progress: Progress) -> Iterator[tuple[Article, list[EventRecord]]]:
+def _extracting(
+    pipe, articles, workers: int, progress: Progress, problems: _Problems | None = None
+) -> Iterator[tuple[Article, list[EventRecord]]]:
     _place_index(progress)
     task = progress.add_task("extracting articles", total=None)
     for art, recs in pipe.extract_many(articles, workers=_workers(workers)):
         progress.advance(task)
+        if problems is not None:
+            _warn_undated(problems, art, recs)
         yield art, recs
     progress.update(task, visible=False)
 
@@ -249,6 +274,23 @@ def _place_index(progress: Progress) -> None:
     progress.update(task, visible=False)
 
 
+def _warn_undated(problems: _Problems, art: Article, recs: list[EventRecord]) -> None:
+    """A record with no date is written (event_date null) and named on standard error, never silently."""
+    for rec in recs:
+        if rec.event_date is None:
+            problems.report(
+                InputProblem(
+                    source=f"article {art.id}",
+                    line=None,
+                    message=(
+                        f"record {rec.record_id} ({rec.sub_event_type}) has no event date: the text names "
+                        "no date and the article has no `published` date to resolve against"
+                    ),
+                    skipped=False,
+                )
+            )
+
+
 # ------------------------------------------------------------------------------------------------
 # commands of the contract
 
@@ -261,13 +303,14 @@ def extract(
     workers: WorkersOpt = 0,
     max_chars: MaxCharsOpt = DEFAULT_MAX_CHARS,
     quiet: QuietOpt = False,
+    outlets: OutletsOpt = None,
 ) -> None:
     """Articles in, one JSON line per event record out (the record contract)."""
     problems = _Problems()
-    pipe = _pipeline(model)
+    pipe = _pipeline(model, outlets_file=outlets)
     n_articles = n_records = 0
     with _output(output) as fh:
-        for _art, recs in _run(pipe, _articles(input, problems, max_chars), workers, quiet):
+        for _art, recs in _run(pipe, _articles(input, problems, max_chars), workers, quiet, problems):
             n_articles += 1
             problems.count(len(recs))
             for rec in recs:
@@ -331,6 +374,7 @@ def ingest(
     max_bytes: MaxBytesOpt = 5_000_000,
     wait: WaitOpt = None,
     quiet: QuietOpt = False,
+    outlets: OutletsOpt = None,
 ) -> None:
     """Extract records from articles and store them in DuckDB (re-ingesting replaces, never duplicates;
     articles stored unchanged are skipped, and so are feed items and pages read before unchanged); each
@@ -345,7 +389,7 @@ def ingest(
     state: dict = {"lock": None, "run": None, "stored": False}
     fetch = FetchSettings(timeout=timeout, per_host=per_host, max_bytes=max_bytes)
     try:
-        pipe = _pipeline(model)
+        pipe = _pipeline(model, outlets_file=outlets)
         state["lock"] = WriterLock(path, wait, on_wait=_say, what="ingest")
         _ingest_sources(path, pipe, inputs, problems, state, committed, workers=workers, batch=batch,
                         max_chars=max_chars, fetch=fetch, force=force, wait=wait, quiet=quiet)
@@ -417,7 +461,7 @@ def _ingest_sources(
             consolidate_store(store, ids)
             progress.advance(regroup, len(ids))
 
-        state["run"] = _extracting(pipe, fresh(), workers, progress)
+        state["run"] = _extracting(pipe, fresh(), workers, progress, problems)
         store.ingest_stream(tracked(), batch=batch, after=after, progress=committed)
         if regroup is not None:
             progress.update(regroup, visible=False)
@@ -623,8 +667,12 @@ def export(
         raise typer.Exit(2)
     with _open_store(db, wait) as store:  # read, then let go of the store before writing
         items = stored_events(store) if events else store.records()
+        reviews = store.review_summary()  # exports say which fields analysts set
     try:
-        msg = export_events(items, format, output) if events else export_records(items, format, output)
+        msg = (
+            export_events(items, format, output, reviews=reviews) if events
+            else export_records(items, format, output, reviews=reviews)
+        )  # fmt: skip
     except ValueError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
@@ -643,6 +691,7 @@ def events(
     quiet: QuietOpt = False,
     show_id: Annotated[Optional[str], typer.Option("--show", help="Show one stored event with its reports.")] = None,
     wait: WaitOpt = None,
+    outlets: OutletsOpt = None,
 ) -> None:
     """Merge the records that tell the same event: one JSON line per event. Without --input, the events
     the store holds (every analyst decision applied; the same events `export --events` writes)."""
@@ -663,9 +712,9 @@ def events(
                 out.print(f"- [bold]{rec.source or rec.article_id}[/bold] {rec.event_date}: {rec.notes}")
         return
     if input:
-        pipe = _pipeline(model)
+        pipe = _pipeline(model, outlets_file=outlets)
         records = []
-        for _a, recs in _run(pipe, _articles(input, problems, max_chars), workers, quiet):
+        for _a, recs in _run(pipe, _articles(input, problems, max_chars), workers, quiet, problems):
             problems.count(len(recs))
             records.extend(recs)
         found = consolidate_records(records)
@@ -714,6 +763,31 @@ def decide(
     finally:
         lock.release()
     err.print(f"Kept: {action} {' '.join(counts['record_ids'])}. {counts['events']} events ({counts['changed']} changed).")
+
+
+@app.command()
+def serve(
+    db: DbOpt = None,
+    host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    token: Annotated[Optional[str], typer.Option(help="Bearer token that reviews need [default: $FIELDREPORT_TOKEN, else a new one, printed].")] = None,
+) -> None:
+    """The analyst's desk: a map, a timeline and the events with their evidence in the browser, a JSON API
+    under /api (OpenAPI at /openapi.json), and review that sticks."""
+    from fieldreport.apps.server import StoreBusy, serve as run_server
+    from fieldreport.io.store import default_db_path
+
+    if not 0 < port < 65536:
+        err.print(f"[red]error:[/red] --port {port} is not a port (1-65535)")
+        raise typer.Exit(2)
+    try:
+        run_server(db or default_db_path(), host=host, port=port, token=token)
+    except StoreBusy as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    except OSError as exc:
+        err.print(f"[red]error:[/red] cannot serve on {host}:{port}: {exc.strerror or exc}")
+        raise typer.Exit(2) from exc
 
 
 @app.command(name="eval")
@@ -796,6 +870,35 @@ def actors(
     for a in found:
         t.add_row(a.name, str(a.inter or ""), a.country or "", a.kind)
     out.print(t)
+
+
+@app.command(name="outlets")
+def outlets_(
+    query: Annotated[Optional[str], typer.Argument(help="Search names, aliases, domains, countries, kinds, owners.")] = None,
+    limit: Annotated[int, typer.Option(help="How many to list.")] = 30,
+    outlets_file: OutletsOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON Lines for machines.")] = False,
+) -> None:
+    """List or search the outlet registry: who publishes, what kind (wire agency, state media of which
+    state, party media, monitor ...), owner, ACLED source scale."""
+    reg = _registry(outlets_file)
+    found = reg.search(query, limit=limit)
+    if as_json:
+        for o in found:
+            row = {"name": o.name, "kind": o.kind, "country": o.country, "state": o.state, "party": o.party,
+                   "owner": o.owner, "scale": o.scale, "aliases": list(o.aliases), "domains": list(o.domains)}
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    total = len(reg.search(query)) if query else len(reg)
+    t = Table(title=(f"outlets matching {query!r}" if query else "outlets") + f" ({len(found)} of {total})")
+    for col in ("name", "kind", "country", "owner", "scale", "domains", "aliases"):
+        t.add_column(col, overflow="fold")
+    for o in found:
+        t.add_row(o.name, o.label, o.country or "", o.owner or "", o.scale, ", ".join(o.domains[:3]),
+                  ", ".join(o.aliases[:4]))  # fmt: skip
+    out.print(t)
+    if not found:
+        err.print(f"No outlet matches {query!r}; add yours with --outlets FILE (see fieldreport/data/outlets.yaml).")
 
 
 @app.command()

@@ -33,6 +33,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from fieldreport.io import reviews as _reviews
 from fieldreport.settings import Settings
 from fieldreport.schema.columns import arrow_schema, columns, sql_type
 from fieldreport.schema.records import Article, EventRecord
@@ -48,9 +49,12 @@ _SCALAR_FIELDS: list[tuple[str, str]] = [
     ("rank", "INTEGER"),
     *((c.name, sql_type(c)) for c in columns(EventRecord) if c.name not in _KEYS),
 ]
+_OPTIONAL_JSON = [n for n, t in _SCALAR_FIELDS if t == "JSON" and n not in ("materiel", "claims", "evidence")]
 _ARROW_SCHEMA = pa.schema(
     [("rank", pa.int32()), *arrow_schema(EventRecord, nested_as_json=True)]
 )
+
+_COLUMN_TYPES = {n: t.split()[0] for n, t in _SCALAR_FIELDS}
 
 _DDL = f"""
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -214,6 +218,8 @@ class Store:
             self._con = connect(self.path, self.read_only, self.wait, self.on_wait)
             if not self.read_only and not self._ready:
                 self._con.execute(_DDL)
+                self._add_new_columns(self._con)
+                _reviews.ensure_table(self._con)
                 self._con.execute(
                     "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
                 )
@@ -230,12 +236,14 @@ class Store:
             self._con.close()
             self._con = None
 
-    def _add_new_columns(self) -> None:
+    @staticmethod
+    def _add_new_columns(con) -> None:
         """A store written by an older version lacks the record fields added since: add them (empty)."""
-        have = {r[0] for r in self.con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'records'").fetchall()}
+        sql = "SELECT column_name FROM duckdb_columns() WHERE table_name = 'records'"
+        have = {r[0] for r in con.execute(sql).fetchall()}
         for name, typ in _SCALAR_FIELDS:
             if name not in have:
-                self.con.execute(f'ALTER TABLE records ADD COLUMN "{name}" {typ}')
+                con.execute(f'ALTER TABLE records ADD COLUMN "{name}" {typ}')
 
     def close(self) -> None:
         if self._con is not None:
@@ -365,8 +373,11 @@ class Store:
         cols = ", ".join(
             f'CAST("{n}" AS DATE)' if t == "DATE" else f'"{n}"' for n, t in _SCALAR_FIELDS
         )
-        con.execute(f"INSERT INTO records SELECT {cols} FROM _new_records")
+        names = ", ".join(f'"{n}"' for n, _ in _SCALAR_FIELDS)
+        con.execute(f"INSERT INTO records ({names}) SELECT {cols} FROM _new_records")
         con.execute("INSERT INTO evidence SELECT * FROM _new_evidence")
+        # analysts' corrections win over the machine's values, on every re-ingest
+        _reviews.apply(con, _COLUMN_TYPES, "article_id IN (SELECT article_id FROM _new_articles)")
 
     def ingest_stream(
         self, pairs: Iterable[tuple[Article, list[EventRecord]]], batch: int = 200,
@@ -437,6 +448,8 @@ class Store:
             d = dict(zip(names, row))
             for key in ("materiel", "claims", "evidence"):
                 d[key] = json.loads(d[key]) if d[key] else ([] if key != "evidence" else {})
+            for key in _OPTIONAL_JSON:  # nested models that may be absent ("outlet")
+                d[key] = json.loads(d[key]) if d[key] else None
             if d["event_date"] is not None:
                 d["event_date"] = d["event_date"].isoformat()
             out.append(EventRecord(**d))
@@ -581,6 +594,34 @@ class Store:
 
     def decisions(self) -> list[dict]:
         return [json.loads(d) for (d,) in self.con.execute("SELECT data FROM decisions ORDER BY n").fetchall()]
+
+    # -- analysts' reviews (see fieldreport.io.reviews) ---------------------------------------------
+
+    def review(
+        self, record_id: str, *, field: str | None = None, value: object = None, status: str | None = None,
+        note: str = "", analyst: str | None = None,
+    ) -> list[dict]:
+        """Keep an analyst's review of one record (a corrected field, or confirmed/rejected) and apply
+        it to the stored record, in one transaction. Raises KeyError for an unknown record and
+        ``reviews.ReviewError`` for a review that cannot be kept."""
+        rec = self.record(record_id)
+        if rec is None:
+            raise KeyError(record_id)
+        with self.transaction():
+            rows = _reviews.add(self.con, rec, field=field, value=value, status=status, note=note, analyst=analyst)
+            _reviews.apply(self.con, _COLUMN_TYPES, "record_id = ?", [rec.record_id])
+        return rows
+
+    def review_history(self, record_id: str) -> list[dict]:
+        return _reviews.history(self.con, record_id)
+
+    def review_summary(self, record_ids: Sequence[str] | None = None) -> dict[str, dict]:
+        """record_id -> {"status", "reviewed_fields"} for the reviewed records among ``record_ids``."""
+        return _reviews.summary(self.con, record_ids)
+
+    def rejected_ids(self) -> set[str]:
+        """Records an analyst rejected: not events; events and exports leave them out."""
+        return _reviews.rejected(self.con)
 
     # -- URLs fetched (beside the articles stored from them) -----------------------------------------
 
