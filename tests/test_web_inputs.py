@@ -4,6 +4,7 @@ and web archives written with warcio. Nothing leaves 127.0.0.1."""
 from __future__ import annotations
 
 import gzip
+import os
 import shutil
 import signal
 import subprocess
@@ -348,3 +349,42 @@ def test_every_takes_durations():
         _interval("soon")
     bad = runner.invoke(app, ["watch", "http://127.0.0.1:9/feed.xml", "--every", "soon"])
     assert bad.exit_code == 2 and "--every" in bad.output
+
+
+# ------------------------------------------------------------------------------------------------
+# progress
+
+
+def _in_a_terminal(args: list[str], timeout: float = 300) -> str:
+    """Run the console script under a pseudo-terminal (as a user at a shell would) and return all it drew."""
+    import pty
+    import re
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the command, with the terminal as its standard streams
+        os.execv(_bin(), [_bin(), *args])
+    out = b""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.waitpid(pid, 0)
+    os.close(fd)
+    return re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", out.decode("utf-8", "replace"))
+
+
+def test_progress_shows_counts_and_rate_in_a_terminal_and_is_quiet_with_q(site, tmp_path):
+    waits = [ls.Story(f"/wait/p{i}.html", f"Report {i}", "2024-05-20", ls.STORIES[i % 3].paragraphs) for i in range(8)]
+    for st in waits:
+        site.add_page(st)
+    site.add("/progress-feed.xml", ls.rss(waits, site.base), "application/rss+xml")
+    shown = _in_a_terminal(["ingest", site.base + "/progress-feed.xml", "--db", str(tmp_path / "p.duckdb"), "--workers", "1"])
+    assert "fetching Sahel Courier" in shown and "/8" in shown and "/s" in shown
+    assert "extracting articles" in shown and "Stored 8 articles" in shown
+    quiet = _in_a_terminal(["ingest", site.base + "/progress-feed.xml", "--db", str(tmp_path / "q.duckdb"), "--workers", "1", "-q"])
+    assert "Stored 8 articles" in quiet and "fetching" not in quiet and "extracting articles" not in quiet
