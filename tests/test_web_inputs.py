@@ -259,7 +259,7 @@ def test_at_most_n_requests_at_once_per_host(site):
     assert site.max_in_flight == 2
 
 
-def test_a_robots_txt_that_cannot_be_read_forbids_the_host_and_a_missing_one_allows_it():
+def test_a_robots_txt_the_server_fails_to_give_forbids_the_host_and_a_missing_one_allows_it():
     other = ls.serve()
     try:
         other.add("/page.html", ls.page_html(ls.STORIES[0], other.base))
@@ -268,11 +268,15 @@ def test_a_robots_txt_that_cannot_be_read_forbids_the_host_and_a_missing_one_all
             res = f.get(other.base + "/page.html")
         assert isinstance(res, FetchFailure) and "robots.txt" in res.message and "could not be read" in res.message
         assert other.hits.get("/page.html", 0) == 0
-        other.robots_status = 404
-        with Fetcher(FAST) as f:
-            assert not isinstance(f.get(other.base + "/page.html"), FetchFailure)
+        for missing in (404, 0):  # not there, or a server that drops the connection for it
+            other.robots_status = missing
+            with Fetcher(FAST) as f:
+                assert not isinstance(f.get(other.base + "/page.html"), FetchFailure)
     finally:
         ls.stop(other)
+    with Fetcher(FAST) as f:  # nobody there at all: the page's own failure is named
+        res = f.get("http://127.0.0.1:9/page.html")
+    assert isinstance(res, FetchFailure) and res.message.startswith("could not connect")
 
 
 def test_feeds_are_read_with_feedparser_and_links_made_absolute():

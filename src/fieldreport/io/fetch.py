@@ -317,8 +317,9 @@ class Fetcher:
         return None
 
     def _read_robots(self, url: str, host: _Host) -> None:
-        """RFC 9309: a robots.txt that is missing (4xx) allows everything; one that cannot be read
-        (5xx, no connection) forbids everything on the host for this run."""
+        """RFC 9309: a robots.txt that is missing (4xx) allows everything; one the server fails to give
+        (5xx) forbids everything on the host for this run. When no answer comes at all (no connection,
+        a dropped one, a timeout), the page itself is asked for next and its own failure is named."""
         robots_url = _host(url) + "/robots.txt"
         rp = RobotFileParser(robots_url)
         res: Fetched | FetchFailure | str = FetchFailure(robots_url, "too many redirects")
@@ -331,15 +332,12 @@ class Fetcher:
         if isinstance(res, Fetched):
             text = res.body.decode(res.charset or "utf-8", errors="replace")
             rp.parse(text.splitlines())
-        elif isinstance(res, FetchFailure) and res.message.startswith("HTTP 4"):
-            rp.parse([])  # missing: everything is allowed
-        elif isinstance(res, FetchFailure) and not res.message.startswith("HTTP"):
-            host.robots_problem = res.message  # the host cannot be reached at all: say so plainly
+        elif isinstance(res, FetchFailure) and res.message.startswith("HTTP 5"):
+            host.robots_problem = (f"robots.txt of {_host(url)} could not be read ({res.message}), so nothing "
+                                   "there is fetched")
             return
         else:
-            msg = res.message if isinstance(res, FetchFailure) else "unreadable"
-            host.robots_problem = f"robots.txt of {_host(url)} could not be read ({msg}), so nothing there is fetched"
-            return
+            rp.parse([])  # missing, or no answer at all: nothing forbids the page
         delay = rp.crawl_delay(ROBOTS_AGENT)
         if delay:
             host.delay = min(float(delay), MAX_WAIT_S)
