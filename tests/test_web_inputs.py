@@ -392,3 +392,16 @@ def test_progress_shows_counts_and_rate_in_a_terminal_and_is_quiet_with_q(site, 
     assert "extracting articles" in shown and "Stored 8 articles" in shown
     quiet = _in_a_terminal(["ingest", site.base + "/progress-feed.xml", "--db", str(tmp_path / "q.duckdb"), "--workers", "1", "-q"])
     assert "Stored 8 articles" in quiet and "fetching" not in quiet and "extracting articles" not in quiet
+
+
+def test_a_directory_holds_archives_and_feeds_too(site, tmp_path):
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    ls.write_warc(folder / "crawl.warc.gz", site, [ls.STORIES[0].path])
+    (folder / "courier.atom.xml").write_text(ls.rss(ls.STORIES[1:2], site.base), encoding="utf-8")
+    (folder / "notes.xml").write_text("<notes><note>not a feed</note></notes>", encoding="utf-8")
+    items = list(iter_inputs([str(folder)]))
+    arts = [i for i in items if not isinstance(i, InputProblem)]
+    (problem,) = [i for i in items if isinstance(i, InputProblem)]
+    assert sorted(a.url for a in arts) == sorted(site.base + st.path for st in ls.STORIES[:2])
+    assert problem.source.endswith("notes.xml") and "not an RSS or Atom feed" in problem.message
