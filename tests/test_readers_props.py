@@ -69,8 +69,9 @@ def test_markdown_front_matter_round_trips(body, title, published, newline):
 
 
 @SETTINGS
-@given(st.lists(WORDS, min_size=1, max_size=5), st.booleans())
+@given(st.lists(WORDS, min_size=1, max_size=5, unique=True), st.booleans())
 def test_html_paragraphs_become_the_text(paragraphs, in_article):
+    # (unique: trafilatura, which reads pages now, drops a paragraph that repeats an earlier one word for word)
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
     page = f"<html><head><title>T</title></head><body><nav>Menu</nav>{'<article>' + body + '</article>' if in_article else body}</body></html>"
     (art,) = read_html(page.encode(), "x.html")

@@ -94,8 +94,9 @@ def read_page(html: str | bytes, url: str | None, hints: PageHints | None = None
 
 
 def _without_headline(text: str, title: str | None) -> str:
-    """The story without the headline trafilatura keeps as its first line (the title holds it)."""
-    first, sep, rest = text.partition("\n")
-    if title and sep and " ".join(first.split()).casefold() == " ".join(title.split()).casefold():
-        return rest.lstrip()
-    return text
+    """The story's paragraphs, a blank line between them (as in every other input), without the headline
+    trafilatura keeps as its first line (the title holds it)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if title and len(lines) > 1 and " ".join(lines[0].split()).casefold() == " ".join(title.split()).casefold():
+        lines = lines[1:]
+    return "\n\n".join(lines)
