@@ -718,9 +718,13 @@ def events(
             problems.count(len(recs))
             records.extend(recs)
         found = consolidate_records(records)
-    else:
+    else:  # the stored events, written as `export --events -f jsonl` writes them (analysts' fields named)
+        from fieldreport.io.export import export_events
+
         with _open_store(db, wait) as store:
-            found = stored_events(store)
+            found, reviews = stored_events(store), store.review_summary()
+        export_events(found, "jsonl", output, reviews=reviews)
+        raise typer.Exit(problems.exit_code)
     with _output(output) as fh:
         for ev in found:
             fh.write(json.dumps(event_to_row(ev), ensure_ascii=False, default=str) + "\n")
