@@ -98,3 +98,18 @@ def test_summary_counts_types_and_articles_without_events(tmp_path):
     assert s["by_type"][0] == {
         "event_type": "Explosions/Remote violence", "sub_event_type": "Air/drone strike", "records": 1, "fatalities": 12
     }
+
+
+def test_an_article_stored_unchanged_is_known_by_its_content_hash(tmp_path):
+    from fieldreport.io.store import content_hash
+
+    with Store(tmp_path / "s.duckdb") as store:
+        store.ingest([(Article(id="a", text=TEXT, url="https://example.org/a"), [_rec("a")])])
+        same = Article(id="a", text=TEXT, url="https://example.org/a")
+        edited = Article(id="a", text=TEXT + " Two more died later.", url="https://example.org/a")
+        assert content_hash(same) == content_hash(Article(id="other", text=TEXT, url="https://example.org/a"))
+        assert store.is_unchanged(same) and not store.is_unchanged(edited)
+        assert store.unchanged([same, edited, Article(id="b", text=TEXT)]) == {"a"}
+        assert store.seen_urls(["https://example.org/a", "https://example.org/b"]) == {
+            "https://example.org/a": ("a", content_hash(same))
+        }

@@ -38,6 +38,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fieldreport.schema.columns import columns, field_names, spark_type
+from fieldreport.schema.records import EventRecord
+
 if TYPE_CHECKING:  # pyspark is an optional extra: import it only when the job runs
     from pyspark.sql import SparkSession
     from pyspark.sql.types import StructType
@@ -194,13 +197,10 @@ def extract_partition(
 # The output schema
 
 
-_RECORD_COLUMNS: list[str] = [
-    "article_id", "record_id", "line", "rank", "event_date", "time_precision", "event_type",
-    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
-    "country", "iso3", "admin1", "admin2", "location", "latitude", "longitude", "geo_precision",
-    "geonameid", "fatalities", "fatalities_low", "fatalities_best", "fatalities_high", "injured",
-    "materiel", "claims", "source", "notes", "evidence", "confidence",
-]  # fmt: skip
+#: The records' columns: the job's own bookkeeping (input line, rank in the article) and the record's
+#: fields, declared once in EventRecord.
+_RECORD_COLUMNS: list[str] = ["article_id", "record_id", "line", "rank",
+                              *(n for n in field_names(EventRecord) if n not in ("article_id", "record_id"))]
 _ARTICLE_COLUMNS: list[str] = [
     "article_id", "line", "title", "published", "outlet", "url", "language", "text", "n_records",
 ]  # fmt: skip
@@ -210,43 +210,10 @@ def record_schema() -> "StructType":
     """The Parquet schema of ``OUT/records``: the contract's record fields, typed, plus line and rank."""
     from pyspark.sql import types as T
 
-    ints = {"line", "rank", "time_precision", "inter1", "inter2", "geo_precision", "fatalities",
-            "fatalities_low", "fatalities_best", "fatalities_high", "injured"}  # fmt: skip
-    doubles = {"latitude", "longitude", "confidence"}
-    nested = {
-        "geonameid": T.LongType(),
-        "materiel": T.ArrayType(
-            T.StructType(
-                [
-                    T.StructField("kind", T.StringType()),
-                    T.StructField("count", T.IntegerType()),
-                    T.StructField("status", T.StringType()),
-                ]
-            )
-        ),
-        "claims": T.ArrayType(
-            T.StructType(
-                [
-                    T.StructField("claimant", T.StringType()),
-                    T.StructField("claimant_party", T.BooleanType()),
-                    T.StructField("fields", T.ArrayType(T.StringType())),
-                    T.StructField("start", T.IntegerType()),
-                    T.StructField("end", T.IntegerType()),
-                ]
-            )
-        ),
-        "evidence": T.MapType(T.StringType(), T.ArrayType(T.ArrayType(T.IntegerType()))),
-    }
+    by_name = {c.name: c for c in columns(EventRecord)}
     fields = []
     for name in _RECORD_COLUMNS:
-        if name in nested:
-            typ = nested[name]
-        elif name in ints:
-            typ = T.IntegerType()
-        elif name in doubles:
-            typ = T.DoubleType()
-        else:
-            typ = T.StringType()
+        typ = T.IntegerType() if name in ("line", "rank") else spark_type(by_name[name])
         fields.append(T.StructField(name, typ, nullable=name not in {"article_id", "record_id"}))
     return T.StructType(fields)
 

@@ -32,7 +32,9 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from fieldreport.data import load_yaml
-from fieldreport.schema.records import SUB_TO_EVENT_TYPE, EventCandidate
+from fieldreport.schema.records import EventCandidate
+from fieldreport.schema.taxonomy import ARMED_EVENT_TYPES, CONFLICT_EVENT_TYPES, FAMILY, SUB_TO_EVENT_TYPE
+from fieldreport.text.lexicon import SPEECH_LEMMAS
 from fieldreport.text.spans import doc_text
 
 __all__ = ["EventDetector", "TriggerDecision"]
@@ -41,17 +43,14 @@ _DASHES = frozenset({"-", "–", "—", "‐"})
 _GAP = "*"
 _GAP_MAX = 4
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-_VIOLENT_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
-_ABSORBING_TYPES = _VIOLENT_TYPES | {"Protests", "Riots"}
+_VIOLENT_TYPES = ARMED_EVENT_TYPES
+_ABSORBING_TYPES = CONFLICT_EVENT_TYPES
 # Event types that tell one story when a later sentence refers back to an earlier event
 # ("the protesters set fire to buses" after "thousands took to the streets").
-_FAMILY = {"Protests": "crowd", "Riots": "crowd", "Battles": "fight", "Explosions/Remote violence": "fight",
-           "Violence against civilians": "fight"}
+_FAMILY = {e: f for e, f in FAMILY.items() if f != "strategic"}
 # Two triggers of one of these event types in one sentence tell one event ("seized the town
 # after heavy fighting"; "air strikes and shelling pounded the town").
-_ONE_PER_SENTENCE_TYPES = frozenset(
-    {"Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots"}
-)
+_ONE_PER_SENTENCE_TYPES = CONFLICT_EVENT_TYPES
 
 # Words that make what follows them not (yet) an event. Checked on the words that govern a trigger.
 _IRREALIS_GOVERNORS = frozenset(
@@ -103,10 +102,7 @@ _HABITUAL_WORDS = frozenset(
      "repeated", "frequent", "regular", "recurring", "recurrent", "daily", "nightly", "constant",
      "persistent", "periodic", "sporadic", "previous", "former", "prior"}
 )
-_REPORTING_VERBS = frozenset(
-    {"say", "tell", "report", "announce", "confirm", "state", "add", "claim", "write", "post", "tweet",
-     "explain", "note", "allege", "insist", "acknowledge", "admit"}
-)
+_REPORTING_VERBS = SPEECH_LEMMAS | frozenset({"acknowledge", "admit"})
 # Sentences from this index on are the body of an article (0 is the lead, 1 its elaboration).
 _BODY_SENTENCE = 2
 _DEFINITE = frozenset({"the", "this", "that", "these", "those", "its", "their", "his", "her"})

