@@ -254,15 +254,20 @@ class PlaceExtractor:
     # ------------------------------------------------------------------------------------------
     # public API
 
-    def find(self, doc: Doc) -> list[PlaceMention]:
-        """Place mentions of ``doc`` in text order; resolved ones have ``.place`` set."""
+    def find(self, doc: Doc, demonyms: bool | None = None) -> list[PlaceMention]:
+        """Place mentions of ``doc`` in text order; resolved ones have ``.place`` set.
+
+        ``demonyms`` (default: the extractor's setting) also reports "Syrian", "Ukrainians" as
+        mentions of their country, as the geoparsing corpora annotate them. ``fieldreport
+        places`` reports them unless ``--no-demonyms``; the event location never takes one
+        (a demonym names a side, not a place: "Russian jets struck Idlib")."""
         mentions = self._recognise(doc)
         self._qualifiers(doc, mentions)
         self._patterns(doc, mentions)
         self._resolve(doc, mentions)
         self._foreign_homonyms(mentions)
         self._qualified_fallback(mentions)
-        if self.demonyms:
+        if self.demonyms if demonyms is None else demonyms:
             mentions = sorted(mentions + self._demonym_mentions(doc, mentions), key=lambda m: m.start)
         out = []
         for m in mentions:
@@ -874,7 +879,11 @@ class PlaceExtractor:
         if not top and last.lower().split()[-1] in self.rules.admin1_words and " " in last:
             top = [i for i in g.lookup(last.rsplit(" ", 1)[0]) if g.feat[i] == F_ADMIN1]
         if not top:
-            return None
+            # the coder's province is GeoNames' second level ("(Bunya, Mayuge)" in Uganda, the
+            # provinces of the Philippines): taken when it names districts of one country only
+            top = [i for i in g.lookup(last) if g.feat[i] == F_ADMIN2]
+            if len({g.iso2(i) for i in top}) != 1:
+                return None
         if len(parts) == 1:
             return [], top  # several countries' divisions ("(Capital)"): see _qualifiers
         cells = {(g.iso2(i), g.admin1(i) if g.feat[i] == F_ADMIN1 else None) for i in top}
@@ -897,7 +906,9 @@ class PlaceExtractor:
             if not narrow:
                 # "(Islamabad, FCT)" read as Nigeria's capital territory: the two parts name no
                 # place together, so the qualifier is not understood
-                return None if ids else ([], top)
+                strong = any((g.feat[i] in (F_ADMIN1, F_ADMIN2) or g.pop[i] >= 100_000)
+                             and g.exact_name(i, a) for i in ids)
+                return None if strong else ([], top)  # a hamlet abroad ("Bunya") is no objection
             return sorted(narrow, key=lambda i: (g.feat[i] != F_ADMIN2, -g.pop[i])), top
         narrow_a1 = {(g.iso2(i), g.admin1(i)) for i in narrow}
         top = [i for i in top if g.feat[i] == F_COUNTRY or (g.iso2(i), g.admin1(i)) in narrow_a1] or top
