@@ -84,13 +84,14 @@ def test_a_huge_text_is_skipped_with_its_size(tmp_path):
 def test_text_files_with_front_matter_and_directories(tmp_path):
     (tmp_path / "a.md").write_text("---\nid: a1\npublished: 2020-01-02\noutlet: X\n---\n" + GOOD)
     (tmp_path / "b.txt").write_text(GOOD)
-    (tmp_path / "c.bin").write_bytes(b"\x00\x01")  # not an input suffix: ignored
+    (tmp_path / "c.bin").write_bytes(b"\x00\x01")  # not an input suffix: named, not read
     (tmp_path / "d.txt").write_bytes(b"\x00\x00binary\x00")
     items = list(iter_inputs([str(tmp_path)]))
     arts = {i.id: i for i in items if not isinstance(i, InputProblem)}
     assert arts["a1"].published == date(2020, 1, 2) and arts["a1"].outlet == "X"
     assert "b" in arts
-    (problem,) = _problems(items)
+    unread, problem = _problems(items)
+    assert unread.source.endswith("c.bin") and "not read" in unread.message and unread.skipped
     assert problem.source.endswith("d.txt") and "binary" in problem.message
 
 

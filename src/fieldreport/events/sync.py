@@ -28,26 +28,41 @@ def consolidate_store(store, article_ids: Sequence[str] | None = None) -> dict:
         records, stored = store.records(), store.events()
     else:
         records, stored = store.neighbourhood(article_ids, NEIGHBOURHOOD_DAYS)
+    rejected = store.rejected_ids()  # an analyst said these are no events
+    records = [r for r in records if r.record_id not in rejected]
     cons = Consolidator.from_store(records, decisions, stored)
     current = {e.event_id: e for e in cons.events()}
-    stored_ids = {e["event_id"] for e in stored}
+    stored_by_id = {e["event_id"]: e for e in stored}
+    stored_ids = set(stored_by_id)
     drift = set(cons.drift)
-    changed = [e for eid, e in current.items() if eid not in stored_ids or eid in drift]
+    # an event whose records are the same but whose fields moved (an analyst corrected one) is rewritten
+    changed = [
+        e for eid, e in current.items()
+        if eid not in stored_ids or eid in drift or e.model_dump(mode="json") != stored_by_id[eid]
+    ]  # fmt: skip
     removed = sorted(stored_ids - set(current))
     store.save_events([e.model_dump(mode="json") for e in changed], removed=removed)
-    total = len(current) if article_ids is None else store.summary()["events"]
+    total = len(current) if article_ids is None else store.con.execute("SELECT count(*) FROM events").fetchone()[0]
     return {"events": total, "changed": len(changed), "removed": len(removed), "regrouped": len(records)}
 
 
 def record_decision(store, action: str, record_ids: Sequence[str], note: str = "", analyst: str | None = None) -> dict:
-    """Keep an analyst's merge/split decision in the store and regroup."""
-    known = {r.record_id for r in store.records("record_id IN (SELECT unnest(?::VARCHAR[]))", [list(record_ids)])}
-    missing = [r for r in record_ids if r not in known]
-    if missing:
-        raise ValueError(f"no record {', '.join(missing)} in the store")
-    d = Decision(action=action, record_ids=list(record_ids), note=note, analyst=analyst)
-    store.add_decision(d.model_dump(mode="json"))
-    return consolidate_store(store)
+    """Keep an analyst's merge/split decision in the store and regroup, in one transaction.
+
+    Record ids may be given as any unique prefix (as ``show`` accepts them); an unknown id raises
+    ``fieldreport.io.store.UnknownId`` and an ambiguous prefix ``AmbiguousId`` (both LookupErrors)."""
+    full = [store.resolve_record_id(r) for r in record_ids]
+    d = Decision(action=action, record_ids=list(dict.fromkeys(full)), note=note, analyst=analyst)
+    with store.transaction():
+        store.add_decision(d.model_dump(mode="json"))
+        counts = consolidate_store(store)
+    return {**counts, "record_ids": d.record_ids}
+
+
+def stored_events(store) -> list[Event]:
+    """The events as the store holds them: kept in step with the records at every commit and with every
+    analyst decision applied. ``events``, ``export --events`` and ``show`` all read these."""
+    return [Event.model_validate(e) for e in store.events()]
 
 
 def consolidate_records(records: Iterable[EventRecord]) -> list[Event]:

@@ -63,6 +63,13 @@ _REMOTE_TYPES = frozenset(
     }
 )  # fmt: skip
 _VAC_TYPES = frozenset({"Sexual violence", "Attack", "Abduction/forced disappearance"})
+_DESTRUCTION_TYPES = frozenset({"Looting/property destruction"})
+_SYMMETRIC_TYPES = frozenset({"Armed clash"})
+# "youths from the village of Ganro", "villagers of Kika": where a communal militia comes from
+_FROM_PLACE = re.compile(
+    r"\s+(?:from|of)\s+(?:the\s+)?(?:(?:village|town|city|locality|community|commune|hamlet|quarter|neighbou?rhood)"
+    r"\s+of\s+)?(?P<place>[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*){0,2})"
+)
 _PATIENT_PREPS = frozenset({"on", "against", "at", "upon", "targeting", "toward", "towards", "into"})
 _AGENT_PREPS_NOUN = frozenset({"by", "from"})
 _WORD = re.compile(r"\w", re.UNICODE)
@@ -70,6 +77,8 @@ _STATE_MODS = re.compile(r"\b(?:army|military|government|regime|security|police|
 _GENERIC_KINDS = frozenset({"unidentified", "rebels", "protesters", "rioters", *CIVILIAN_KINDS})
 _PAREN_ACRONYM = re.compile(r"\s*\(([A-Z][A-Z0-9&-]{1,9})\)")
 _NP_DEPS = frozenset({"compound", "amod", "poss", "nmod", "appos", "conj", "nummod", "det", "quantmod", "npadvmod"})
+_SPACES = re.compile(r"[\s-]+")
+_YEARS_END = re.compile(r"\s*\(\d{4}-(?:\d{4})?\)\s*$")
 _ORG_LINK = frozenset({"of", "for", "the", "and", "-", "al", "el", "ad", "ul", "e"})
 
 
@@ -131,6 +140,42 @@ class _Generic:
     by_country: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass
+class _Unit:
+    """A sub-unit or de-facto authority written after a state's name (``actors_state.yaml: units``)."""
+
+    suffix: str
+    kind: str
+    words: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    by_country: dict[str, dict[str, str]] = field(default_factory=dict)
+    country: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    acronyms: list[str] = field(default_factory=list)
+    years: str | None = None
+    inter: int = 1
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> _Unit:
+        if d.get("kind") not in ("military", "police"):
+            raise ValueError(f"actors_state.yaml: unit {d.get('suffix')!r} needs kind military or police")
+        return cls(
+            suffix=str(d["suffix"]),
+            kind=str(d["kind"]),
+            words=[str(w).lower() for w in d.get("words") or []],
+            countries=list(d.get("countries") or []),
+            by_country={str(k): dict(v) for k, v in (d.get("by_country") or {}).items()},
+            country=d.get("country"),
+            aliases=[str(a) for a in d.get("aliases") or []],
+            acronyms=[str(a) for a in d.get("acronyms") or []],
+            years=d.get("years"),
+            inter=int(d.get("inter") or 1),
+        )
+
+    def applies(self, iso3: str | None) -> bool:
+        return not self.countries or iso3 in self.countries
+
+
 class ActorDictionary:
     """Named, state and generic actors, with their aliases. Build it with :meth:`load`."""
 
@@ -162,6 +207,8 @@ class ActorDictionary:
         self.identity_heads: list[str] = [w.lower() for w in generic.get("identity_militia_heads") or []]
         self.affiliate_nouns: list[str] = [w.lower() for w in generic.get("affiliate_nouns") or []]
         self.guess_rules: list[dict[str, Any]] = generic.get("guess") or []
+        self.criminal: dict[str, Any] = generic.get("criminal") or {}
+        self.armed_civilians: list[dict[str, Any]] = generic.get("armed_civilians") or []
         # demonym / country-name surface -> candidate ISO3 codes
         self.demonyms: dict[str, list[str]] = {}
         self.country_names: dict[str, list[str]] = {}
@@ -173,6 +220,8 @@ class ActorDictionary:
                     if iso3 not in self.country_names.setdefault(n, []):
                         self.country_names[n].append(iso3)
         self.prefer: dict[str, str] = state.get("prefer") or {}
+        self.units: list[_Unit] = [_Unit.from_dict(u) for u in state.get("units") or []]
+        self.air_force: dict[str, Any] = state.get("air_force") or {}
 
     # ------------------------------------------------------------------------------------------
     @classmethod
@@ -232,13 +281,39 @@ class ActorDictionary:
             return f"{chosen['start']}-"
         return f"{chosen['start']}-{end}"
 
-    def state_actor(self, iso3: str, kind: str = "military", year: int | None = None) -> Actor:
-        """``Military Forces of Russia (2000-)``, ``Police Forces of India (2014-)``, ``Government of X``."""
+    def state_actor(
+        self, iso3: str, kind: str = "military", year: int | None = None, suffix: str | None = None,
+        years: str | None = None,
+    ) -> Actor:
+        """``Military Forces of Russia (2000-)``, ``Police Forces of India (2014-)``, ``Government of X``;
+        with ``suffix`` a sub-unit: ``Military Forces of Brazil (2023-) Military Police``."""
         name = self.country_name(iso3) or iso3
         the = "the " if iso3 in self.with_the else ""
-        years = self.regime_years(iso3, year)
+        years = years or self.regime_years(iso3, year)
         full = f"{_STATE_PREFIX[kind]} {the}{name}" + (f" ({years})" if years else "")
+        if suffix:
+            full = f"{full} {suffix}"
         return Actor(name=full, inter=1, country=iso3, kind=kind)
+
+    def unit_actor(self, unit: _Unit, iso3: str | None, year: int | None = None) -> Actor | None:
+        """The unit as named in ``iso3`` (a unit of one state names that state whatever ``iso3`` is)."""
+        iso3 = unit.country or iso3
+        if not iso3 or not unit.applies(iso3):
+            return None
+        over = unit.by_country.get(iso3) or {}
+        kind = over.get("kind") or unit.kind
+        actor = self.state_actor(iso3, kind, year, suffix=over.get("suffix") or unit.suffix, years=unit.years)
+        return actor if unit.inter == 1 else actor.model_copy(update={"inter": unit.inter})
+
+    def with_unit(self, actor: Actor, suffix: str) -> Actor:
+        """A state force's actor with a sub-unit written after it (``... (2000-) Air Force``); unchanged if it has one."""
+        if actor.kind not in ("military", "police") or not actor.country:
+            return actor
+        base = self.state_actor(actor.country, actor.kind).name
+        plain = _YEARS_END.sub("", base)
+        if _YEARS_END.sub("", actor.name) != plain:
+            return actor  # a unit already, or a name the dictionary did not make
+        return actor.model_copy(update={"name": f"{actor.name} {suffix}"})
 
     def generic_actor(self, kind: str, iso3: str | None) -> Actor:
         """``Civilians (Syria)``; without a country, the bare word (``Civilians``)."""
@@ -282,6 +357,10 @@ class ActorDictionary:
             for kind in STATE_KINDS:
                 a = self.state_actor(iso3, kind)
                 out.append((a.name, a))
+        for u in self.units:  # units of one state ("Houthis", "Popular Mobilization Forces")
+            a = self.unit_actor(u, None) if u.country else None
+            if a is not None:
+                out.extend((s, a) for s in [a.name, *u.aliases, *u.acronyms])
         return out
 
     def guess(self, name: str) -> tuple[int, str] | None:
@@ -301,6 +380,12 @@ def _alt(words: Iterable[str]) -> str:
     """A regex alternation of literal words, longest first, with flexible inner whitespace/hyphens."""
     uniq = sorted({w for w in words if w}, key=len, reverse=True)
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in uniq)
+
+
+def _word_re(words: Iterable[str] | None) -> re.Pattern[str] | None:
+    """Any of ``words`` as a whole word, any case (None when there are none)."""
+    alt = _alt(words or [])
+    return re.compile(rf"(?<![\w-])(?i:{alt})(?![\w-])") if alt else None
 
 
 _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2010": "-", "\u2011": "-", "\u2013": "-"})
@@ -365,6 +450,13 @@ class ActorExtractor:
                         put(cs, n, key)
                     else:
                         put(ci, _lower_same_length(n), key)
+        # units of one state by their own names ("Houthi forces", "Popular Mobilization Forces", "CRPF")
+        for i, u in enumerate(d.units):
+            key = f"\x00unit:{i}"
+            for n in u.aliases:
+                put(ci, _lower_same_length(n), key)
+            for n in u.acronyms:
+                put(cs, n, key)
         # short acronyms that mean other things elsewhere ("KIA": killed in action): only in their home country
         self._ambiguous: set[str] = set(d.state.get("ambiguous_acronyms") or [])
         for k, keys in ci.items():
@@ -379,6 +471,13 @@ class ActorExtractor:
         for kind in ("government", "police", "military"):  # later kinds win on a shared word
             for w in heads.get(kind) or []:
                 self._head_kind[w.lower()] = kind
+        # unit nouns ("military police", "gendarmes", "customs officers"): heads of their force's kind
+        self._unit_words: list[tuple[str, _Unit]] = sorted(
+            ((w, u) for u in d.units for w in u.words), key=lambda x: -len(x[0])
+        )
+        unit_heads = {w: u.kind for w, u in self._unit_words}
+        for w, kind in unit_heads.items():
+            self._head_kind.setdefault(w, kind)
         self._generic_word: dict[str, str] = {}
         for g in d.generics:
             for w in g.words:
@@ -387,6 +486,8 @@ class ActorExtractor:
         self._bare_kind: dict[str, str] = {
             w.lower(): k for k in ("government", "police", "military") for w in bare.get(k) or []
         }
+        for w, kind in unit_heads.items():
+            self._bare_kind.setdefault(w, kind)
         mods = _alt(m.lower() for m in d.state.get("modifiers") or [])
         # demonyms, possessive country names ("Israel's") and abbreviations used as adjectives ("U.S. drone")
         abbrevs = [n for n in d.country_names if n.replace(".", "").isupper() and len(n) <= 5]
@@ -427,6 +528,28 @@ class ActorExtractor:
         self._claim_objects = frozenset(cfg.get("claim_objects") or [])
         self._say_verbs = SPEECH_LEMMAS
         self._blame_verbs = frozenset(cfg.get("blame_verbs") or [])
+        self._protesters_first = frozenset(cfg.get("protesters_first") or [])
+        icp = cfg.get("interception") or {}
+        self._icp_types = frozenset(icp.get("sub_event_types") or [])
+        self._icp_weapons = _word_re(icp.get("weapons"))
+        self._icp_owner: str | None = icp.get("unknown_owner")
+        self._casualty_re = _word_re(cfg.get("casualty_words"))
+        self._no_casualty_re = _word_re(cfg.get("no_casualties"))
+        crim = d.criminal
+        self._crim_words = _word_re(crim.get("words"))
+        self._crim_cues = _word_re(crim.get("cues"))
+        self._armed_civ: list[tuple[re.Pattern[str], dict[str, Any]]] = [
+            (re.compile(rf"(?i:(?<![\w-])(?:{_alt(a.get('words') or [])}))$"), a)
+            for a in d.armed_civilians if a.get("words")
+        ]
+        af = d.air_force
+        self._af_suffix: str | None = af.get("suffix")
+        self._af_states = frozenset(af.get("states") or [])
+        self._af_events = frozenset(af.get("event_countries") or [])
+        self._af_types = frozenset(af.get("sub_event_types") or [])
+        self._af_with = frozenset(af.get("with_air_weapons") or [])
+        self._af_words = _word_re(af.get("air_weapons"))
+        self._af_heads = re.compile(rf"(?<![\w-])(?i:{_alt(af.get('weapon_heads') or [])})$") if af else None
         linked = _alt(cfg.get("affiliated") or [])
         backed = _alt(cfg.get("backed") or [])
         self._affiliate_gap = re.compile(rf"\s*|-(?:{linked}|{backed})\s*|\s+-?(?:{linked})\s+", re.I)
@@ -562,10 +685,25 @@ class ActorExtractor:
         if key.startswith("\x00state:"):
             _, kind, iso3 = key[1:].split(":")
             return self.dict.state_actor(iso3, kind, year)
+        if key.startswith("\x00unit:"):
+            return self.dict.unit_actor(self.dict.units[int(key.split(":")[1])], country_iso3, year)
         entry = self.dict.entries.get(key)
         return self.dict.resolve(entry, country_iso3) if entry else None
 
+    def _unit(self, mods: str, head: str, iso3: str | None, year: int | None) -> Actor | None:
+        """A sub-unit named by the phrase's last words ("Brazilian military police", "the gendarmes")."""
+        phrase = " " + _SPACES.sub(" ", (mods + " " + head).strip())
+        for w, u in self._unit_words:
+            if phrase.endswith(f" {w}") and u.country is None:
+                actor = self.dict.unit_actor(u, iso3, year)
+                if actor is not None:
+                    return actor
+        return None
+
     def _head_actor(self, head: str, mods: str, iso3: str, year: int | None) -> Actor | None:
+        unit = self._unit(mods, head, iso3, year)
+        if unit is not None:
+            return unit
         if head in self._generic_word:
             kind = self._generic_word[head]
             if kind == "unidentified" and _STATE_MODS.search(mods):  # "Syrian army fighters", "government militias"
@@ -581,9 +719,15 @@ class ActorExtractor:
         return self.dict.state_actor(iso3, kind, year)
 
     def _bare_actor(self, head: str, mods: str, country_iso3: str | None, year: int | None) -> Actor | None:
+        phrase = _SPACES.sub(" ", f"{mods} {head}".strip())
+        if mods.strip() and phrase in self._generic_word:  # "armed men" is one word of its own, not "men"
+            return self.dict.generic_actor(self._generic_word[phrase], country_iso3)
         if head in self._bare_kind:
             if not country_iso3:
                 return None
+            unit = self._unit(mods, head, country_iso3, year)
+            if unit is not None:
+                return unit
             kind = self._bare_kind[head]
             if "police" in mods or "riot" in mods:
                 kind = "police"
@@ -870,9 +1014,13 @@ class ActorExtractor:
                     target.append(m)
 
         children = list(trig.children)
-        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in children) or (
-            trig.tag_ == "VBN" and trig.dep_ in ("acl", "amod")
+        # "a group of herders attacked and wounded a farmer": a participle with an object is active, whatever the
+        # small parser made of it
+        has_object = any(c.dep_ == "dobj" for c in children) or any(
+            c.dep_ == "conj" and any(g.dep_ == "dobj" for g in c.children) for c in children
         )
+        participle = trig.tag_ == "VBN" and trig.dep_ in ("acl", "amod")
+        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in children) or (participle and not has_object)
         is_verb = trig.pos_ in ("VERB", "AUX") or (trig.pos_ != "NOUN" and trig.dep_ == "ROOT")
         if is_verb:
             for c in children:
@@ -912,7 +1060,7 @@ class ActorExtractor:
                     add(patients if passive else agents, trig.head)
                 elif trig.dep_ in ("acl",) and passive:
                     add(patients, trig.head)
-                elif trig.dep_ in ("acl",) and trig.tag_ == "VBG":
+                elif trig.dep_ in ("acl",) and (trig.tag_ == "VBG" or participle):
                     add(agents, trig.head)
                 elif (
                     trig.dep_ in ("xcomp", "conj", "advcl", "ccomp", "pcomp")
@@ -927,7 +1075,9 @@ class ActorExtractor:
                             for p in c.children:
                                 if p.dep_ == "pobj":
                                     add(agents, p)
-                    if not agents and head.dep_ == "relcl" and not passive:
+                    if not agents and head.dep_ in ("relcl", "acl") and not passive and head.tag_ != "VBN" or (
+                        not agents and head.dep_ == "acl" and head.tag_ == "VBN" and has_object
+                    ):
                         add(agents, head.head)
             if not agents:
                 # "killed in an air strike by X", "died during clashes with X": the event noun decides
@@ -1012,10 +1162,11 @@ class ActorExtractor:
     def _mentions_under(self, tok: Token, ms: Sequence[ActorMention]) -> list[ActorMention]:
         """Mentions on ``tok`` or reachable through its noun-phrase children (appositions, "of", conjuncts)."""
         out: list[ActorMention] = []
+        conj: set[int] = set()  # mentions reached through a conjunct: another side, never before the head's own
         seen: set[int] = set()
-        queue: list[tuple[Token, int, bool]] = [(tok, 0, False)]  # token, depth, reached through a preposition
+        queue: list[tuple[Token, int, bool, bool]] = [(tok, 0, False, False)]  # token, depth, via a preposition, a conjunct
         while queue:
-            t, depth, via_prep = queue.pop(0)
+            t, depth, via_prep, via_conj = queue.pop(0)
             if t.i in seen:
                 continue
             seen.add(t.i)
@@ -1024,15 +1175,17 @@ class ActorExtractor:
                     if via_prep and self._weak(m):
                         continue  # a country name inside a phrase ("positions of the army in Syria") is a place
                     out.append(m)
+                    if via_conj:
+                        conj.add(id(m))
             if depth >= 4:
                 continue
             for c in t.children:
                 if c.dep_ in _NP_DEPS:
-                    queue.append((c, depth + 1, via_prep))
+                    queue.append((c, depth + 1, via_prep, via_conj or c.dep_ == "conj"))
                 elif c.dep_ == "prep" and c.lower_ in ("of", "from", "including", "among", "belonging"):
-                    queue.extend((p, depth + 1, True) for p in c.children if p.dep_ == "pobj")
+                    queue.extend((p, depth + 1, True, via_conj) for p in c.children if p.dep_ == "pobj")
         # named actors before generic ones ("fighters of the X Brigade"), then in reading order
-        out.sort(key=lambda m: (m.actor.kind == "unidentified", self._weak(m), m.start))
+        out.sort(key=lambda m: (self._weak(m), id(m) in conj, m.actor.kind == "unidentified", m.start))
         return out
 
     @staticmethod
@@ -1118,14 +1271,18 @@ class ActorExtractor:
                     if a2 is None or a2.actor.kind not in ("police", "military"):
                         force = [m for m in ms if m.actor.kind in ("police", "military")]
                         a2 = force[0] if force else self._police(iso3, year, ts, te, doc, every)
-                    if sub == "Excessive force against protesters":
-                        # ACLED codes the force that used lethal or excessive force as the actor
+                    if sub not in self._protesters_first:
+                        # a codebook that names the force that used lethal force first
                         a1, a2, s1, s2 = a2, a1, s2, s1
                 else:
                     a2, s2 = None, None
             elif sub == "Mob violence" and (a2 is None or a2.actor.kind in CIVILIAN_KINDS):
                 a2, s2 = self._civilians(a2, s2, iso3, ts, te, doc, every)
         elif sub in _VAC_TYPES:
+            armed = self._armed_civilian(a1, doc, iso3)
+            if armed is not None:
+                a1, assoc = armed
+                s1 = s1 or assoc
             if a2 is None or a2.actor.kind in CIVILIAN_KINDS or a2.actor.kind in ("protesters",):
                 a2, s2 = self._civilians(a2, s2, iso3, ts, te, doc, every)
             if a1 is None or a1.actor.kind in CIVILIAN_KINDS:
@@ -1140,6 +1297,8 @@ class ActorExtractor:
                 unid = [m for m in ms if m.actor.kind == "unidentified"]
                 if unid:
                     a1 = unid[0]
+            if a2 is None and sub in _REMOTE_TYPES:
+                a2 = self._remote_victims(doc, ts, te, every, iso3)
             # the sub-event type says who took the ground: the state ("regains") or not ("overtakes")
             state1 = a1 is not None and a1.actor.inter == 1
             state2 = a2 is not None and a2.actor.inter == 1
@@ -1147,9 +1306,146 @@ class ActorExtractor:
                 sub == "Non-state actor overtakes territory" and state1 and a2 is not None and not state2
             ):
                 a1, a2, s1, s2 = a2, a1, s2, s1
+        if sub in _VIOLENT_TYPES or sub in _DESTRUCTION_TYPES:
+            armed = self._armed_civilian(a1, doc, iso3)
+            if armed is not None:
+                a1, assoc = armed
+                s1 = s1 or assoc
+            if sub in _SYMMETRIC_TYPES:
+                armed = self._armed_civilian(a2, doc, iso3)
+                if armed is not None:
+                    a2, assoc = armed
+                    s2 = s2 or assoc
+            if sub in _DESTRUCTION_TYPES and (a2 is None or a2.actor.kind in CIVILIAN_KINDS):
+                a2, s2 = self._civilians(a2, s2, iso3, ts, te, doc, every)
+            if a1 is not None and a2 is not None and a2.actor.kind in _GENERIC_KINDS:
+                if a1.actor.kind in CIVILIAN_KINDS and sub in _VAC_TYPES | _DESTRUCTION_TYPES:
+                    a1 = self._synth(d.generic_actor("unidentified", iso3), ts, te, doc, every)
+            a1 = self._criminal(a1, doc, iso3)
+            a2 = self._criminal(a2, doc, iso3)
+        if sub in self._icp_types and a2 is None and self._icp_owner in d.entries and self._icp_weapons is not None:
+            # "shot down four drones": the drones' side, unnamed
+            w = self._icp_weapons.search(doc_text(doc))
+            if w is not None:
+                actor = d.entries[self._icp_owner].actor()
+                a2 = ActorMention(start=w.start(), end=w.end(), text=w.group(), actor=actor)
+        air = sub in self._af_types or (sub in self._af_with and self._air_weapon_in_clause(doc, span))
+        a1 = self._air_force(a1, air, iso3, first=True)
+        a2 = self._air_force(a2, air, iso3, first=False)
         if a1 is not None and a2 is not None and a1.actor.name == a2.actor.name and a1.start == a2.start:
             a2 = None
         return Roles(actor1=a1, actor2=a2, assoc_actor_1=s1, assoc_actor_2=s2)
+
+    def _armed_civilian(
+        self, m: ActorMention | None, doc: Doc, iso3: str | None
+    ) -> tuple[ActorMention, ActorMention | None] | None:
+        """Farmers, villagers or herders who attack: a communal or ethnic militia, and who they are as associate."""
+        if m is None or m.actor.kind != "civilians":
+            return None
+        text = doc_text(doc)
+        said = _SPACES.sub(" ", m.text.strip().lower())
+        for pat, spec in self._armed_civ:
+            hit = pat.search(said)
+            if hit is None:
+                continue
+            country = iso3 or m.actor.country
+            cname = self.dict.country_name(country) or ""
+            name = spec["name"].format(country=cname)
+            place = _FROM_PLACE.match(text, m.end)
+            if place is not None and spec.get("named"):
+                name = spec["named"].format(place=place.group("place"), country=cname)
+            if not cname:
+                name = name.replace(" ()", "")
+            actor = Actor(name=name, inter=int(spec["inter"]), country=country, kind=str(spec.get("kind") or "identity"))
+            militia = m.model_copy(update={"actor": actor})
+            assoc = None
+            tmpl = (spec.get("associate") or {}).get(hit.group().lower())
+            if tmpl:
+                a = Actor(name=tmpl.format(country=cname).replace(" ()", ""), inter=7, country=country, kind="civilians")
+                assoc = m.model_copy(update={"actor": a})
+            return militia, assoc
+        return None
+
+    def _criminal(self, m: ActorMention | None, doc: Doc, iso3: str | None) -> ActorMention | None:
+        """Unnamed attackers in organised crime: ``Unidentified Gang (X)`` (``criminal`` in actors_generic.yaml)."""
+        crim = self.dict.criminal
+        if m is None or m.actor.kind != "unidentified" or not crim.get("name"):
+            return m
+        country = m.actor.country or iso3
+        if m.actor.name != self.dict.generic_actor("unidentified", country).name:
+            return m
+        if crim.get("countries") and country not in crim["countries"]:
+            return m
+        cname = self.dict.country_name(country)
+        if not cname:
+            return m
+        if self._crim_words is not None and self._crim_words.search(m.text):
+            name = crim["name"].format(country=cname)
+        elif self._crim_cues is not None and self._crim_cues.search(doc_text(doc)):
+            name = (crim.get("by_country") or {}).get(country) or crim["name"].format(country=cname)
+        else:
+            return m
+        return m.model_copy(update={"actor": m.actor.model_copy(update={"name": name})})
+
+    def _air_weapon_in_clause(self, doc: Doc, span: Span) -> bool:
+        """An air weapon told in the event's own clause ("shelled the village and struck it with drones"), not in a
+        clause with its own subject ("..., and a drone hit a block in another city")."""
+        if self._af_words is None:
+            return False
+        try:
+            sent = span.root.sent
+        except ValueError:
+            sent = doc[:]
+        for w in self._af_words.finditer(sent.text):
+            wspan = doc.char_span(sent.start_char + w.start(), sent.start_char + w.end(), alignment_mode="expand")
+            if wspan is None:
+                continue
+            tok = wspan.root
+            v = tok
+            while v.pos_ not in ("VERB", "AUX") and v.head is not v:
+                v = v.head
+            if v.i == span.root.i:
+                return True
+            if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.i == v.i:
+                continue  # the weapon is the subject of another clause
+            if not any(c.dep_ in ("nsubj", "nsubjpass") for c in v.children):
+                return True
+        return False
+
+    def _air_force(self, m: ActorMention | None, air: bool, iso3: str | None, first: bool) -> ActorMention | None:
+        """A state's air and drone strikes coded to its air force where the codebook does so (``air_force``)."""
+        if m is None or not self._af_suffix or iso3 not in self._af_events or m.actor.country not in self._af_states:
+            return m
+        if m.actor.kind != "military":
+            return m
+        by_weapon = self._af_heads is not None and self._af_heads.search(m.text.strip()) is not None
+        if not ((first and air) or by_weapon):
+            return m
+        actor = self.dict.with_unit(m.actor, self._af_suffix)
+        return m if actor is m.actor else m.model_copy(update={"actor": actor})
+
+    def _remote_victims(
+        self, doc: Doc, ts: int, te: int, every: _Localised, iso3: str | None
+    ) -> ActorMention | None:
+        """Victims of remote violence not named in its sentence: civilians anywhere in the text, else people killed
+        or hurt (casualty words) when no armed side was hit."""
+        civ = every.of_kinds(CIVILIAN_KINDS)
+        if civ:
+            m = civ[0]
+            if m.actor.kind != "civilians" or m.actor.country is None:
+                m = m.model_copy(update={"actor": self.dict.generic_actor("civilians", m.actor.country or iso3)})
+            return m
+        if self._casualty_re is None:
+            return None
+        text = doc_text(doc)
+        if self._no_casualty_re is not None:
+            text = self._no_casualty_re.sub(lambda x: " " * len(x.group()), text)
+        hit = self._casualty_re.search(text)
+        if hit is None:
+            return None
+        return ActorMention(
+            start=hit.start(), end=hit.end(), text=hit.group(), actor=self.dict.generic_actor("civilians", iso3)
+        )
 
     def _police(
         self, iso3: str | None, year: int | None, ts: int, te: int, doc: Doc, every: _Localised
@@ -1187,10 +1483,16 @@ class _Localised:
         self._ex, self._raw, self._iso3, self._year = ex, mentions, iso3, year
         self._done: list[ActorMention] | None = None
 
-    def named(self, name: str) -> list[ActorMention]:
+    def _all(self) -> list[ActorMention]:
         if self._done is None:
             self._done = [self._ex._localise(m, self._iso3, self._year) for m in self._raw]
-        return [m for m in self._done if m.actor.name == name]
+        return self._done
+
+    def named(self, name: str) -> list[ActorMention]:
+        return [m for m in self._all() if m.actor.name == name]
+
+    def of_kinds(self, kinds: frozenset[str]) -> list[ActorMention]:
+        return [m for m in self._all() if m.actor.kind in kinds]
 
 
 _DEFAULT: ActorExtractor | None = None

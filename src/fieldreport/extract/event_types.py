@@ -61,6 +61,7 @@ _IRREALIS_GOVERNORS = frozenset(
     mock training ban postpone cancel schedule fail order permission permit allow would plot appeal
     request oppose swear allegation investigation probe inquiry""".split()
 )
+_PREVENTING_VERBS = frozenset({"thwart", "foil", "prevent", "avert", "frustrate", "abort", "preempt"})
 _MODAL_AUX = frozenset(
     {"will", "would", "could", "may", "might", "shall", "should", "must", "can", "wo", "ca"}
 )
@@ -105,6 +106,11 @@ _REPORTING_VERBS = SPEECH_LEMMAS | frozenset({"acknowledge", "admit"})
 # Sentences from this index on are the body of an article (0 is the lead, 1 its elaboration).
 _BODY_SENTENCE = 2
 _DEFINITE = frozenset({"the", "this", "that", "these", "those", "its", "their", "his", "her"})
+_LABEL_RE = re.compile(r"\s*([A-Za-z][A-Za-z /-]{1,45}?)\s*:\s")
+# Words that put a protest in the background of another event of its sentence ("houses were torched
+# amid the unrest that followed anti-government demonstrations").
+_CONTEXT_PREPS = frozenset({"amid", "amidst", "following", "after", "during"})
+_CONTEXT_PHRASES = ("in the context of", "in reaction to", "in response to", "in the wake of")
 
 
 # ------------------------------------------------------------------------------------------
@@ -121,7 +127,7 @@ class _Terms:
     """A compiled list of terms (see the header of triggers.yaml)."""
 
     words: frozenset[str] = frozenset()
-    phrases: tuple[str, ...] = ()  # padded with spaces: " tear gas "
+    phrases: tuple[tuple[str, str], ...] = ()  # (first word, phrase padded with spaces: " tear gas ")
     exact: frozenset[str] = frozenset()
     classes: tuple[str, ...] = ()
     labels: frozenset[str] = frozenset()
@@ -130,7 +136,7 @@ class _Terms:
     def compile(items: Iterable[Any], known_classes: Iterable[str] = ()) -> _Terms:
         known = set(known_classes)
         words: set[str] = set()
-        phrases: list[str] = []
+        phrases: list[tuple[str, str]] = []
         exact: set[str] = set()
         classes: list[str] = []
         labels: set[str] = set()
@@ -149,7 +155,7 @@ class _Terms:
             else:
                 norm = _norm_phrase(item)
                 if " " in norm:
-                    phrases.append(f" {norm} ")
+                    phrases.append((norm.split()[0], f" {norm} "))
                 else:
                     words.add(norm)
         return _Terms(frozenset(words), tuple(phrases), frozenset(exact), tuple(classes), frozenset(labels))
@@ -158,7 +164,7 @@ class _Terms:
 class _View:
     """A bag of tokens (a sentence, a window, a subject) to test term lists against."""
 
-    __slots__ = ("words", "lemma_str", "lower_str", "exact", "labels", "_lex", "_class_cache")
+    __slots__ = ("words", "parts", "lemma_str", "lower_str", "exact", "labels", "_lex", "_class_cache")
 
     def __init__(self, tokens: Sequence[Token], lex: _Lexicon) -> None:
         lemmas: list[str] = []
@@ -179,6 +185,7 @@ class _View:
         self.words = frozenset(lemmas) | frozenset(lowers)
         self.lemma_str = " " + _norm_phrase(" ".join(lemmas)) + " "
         self.lower_str = " " + _norm_phrase(" ".join(lowers)) + " "
+        self.parts = frozenset(self.lemma_str.split()) | frozenset(self.lower_str.split())
         self.exact = exact
         self.labels = labels
         self._lex = lex
@@ -191,8 +198,9 @@ class _View:
             return True
         if terms.labels and not terms.labels.isdisjoint(self.labels):
             return True
-        for p in terms.phrases:
-            if p in self.lemma_str or p in self.lower_str:
+        parts = self.parts
+        for first, p in terms.phrases:
+            if first in parts and (p in self.lemma_str or p in self.lower_str):
                 return True
         for c in terms.classes:
             if self.has_class(c):
@@ -249,6 +257,7 @@ class _Trigger:
     window: int
     purpose_ok: bool
     cases: tuple[_Case, ...]
+    yields: bool = False
 
 
 def _compile_trigger(raw: dict[str, Any], class_names: Iterable[str]) -> _Trigger:
@@ -274,6 +283,7 @@ def _compile_trigger(raw: dict[str, Any], class_names: Iterable[str]) -> _Trigge
         window=int(raw.get("window", 6)),
         purpose_ok=bool(raw.get("purpose_ok", False)),
         cases=tuple(cases),
+        yields=bool(raw.get("yields", False)),
     )
 
 
@@ -465,8 +475,15 @@ def _verb_args(v: Token) -> tuple[list[Token], list[Token]]:
             for g in c.children:
                 if g.dep_ == "pobj":
                     obj.append(g)
+    # "shot and killed a farmer": the object of the second verb is the first one's too.
+    if not obj:
+        for c in v.children:
+            if c.dep_ == "conj" and c.pos_ == "VERB":
+                obj.extend(g for g in c.children if g.dep_ == "dobj")
     # Headline passive: "Soldier killed in east" (a past participle with no auxiliary or object).
-    if v.tag_ == "VBN" and subj and not any(c.dep_ in ("aux", "auxpass", "dobj") for c in v.children):
+    if v.tag_ == "VBN" and subj and not any(c.dep_ in ("aux", "auxpass", "dobj") for c in v.children) and not (
+        any(c.dep_ == "conj" and c.pos_ == "VERB" and c.tag_ == "VBD" for c in v.children)
+    ):
         subj, obj = [], subj + obj
     return subj, obj
 
@@ -552,6 +569,8 @@ def _irrealis(h: Token, purpose_ok: bool = False) -> str | None:
     steps = 0
     via = ""
     while True:
+        if via in ("nsubj", "nsubjpass") and t.lemma_.lower() in _PREVENTING_VERBS:
+            return f"prevented: {t.text!r}"  # "the attack was thwarted"
         if via in ("nsubj", "nsubjpass") and t.lemma_.lower() not in _EXISTENCE_VERBS:
             # "The attack could not be verified": the verb speaks about the report, not the event.
             return None
@@ -723,6 +742,10 @@ def _background(h: Token, ctx: _DocContext) -> str | None:
         if low in _BACKGROUND_WORDS:
             return f"background: {low!r}"
         if _YEAR_RE.match(low):
+            if tok.dep_ in ("nummod", "compound", "appos") and tok.head.pos_ in ("NOUN", "PROPN") and (
+                tok.head.lemma_.lower() not in _DURATION_NOUNS and tok.head.i < tok.i
+            ):
+                continue  # a year that names a thing ("the finance bill 2024", "Euro 2024"), not a time
             ent_text = tok.text
             for e in ctx.ents:
                 if e.start <= tok.i < e.end:
@@ -735,6 +758,62 @@ def _background(h: Token, ctx: _DocContext) -> str | None:
         if _PAST_DATE_RE.search(text):
             return "background: past date"
     return None
+
+
+def armed_group_names(actors: dict[str, Any]) -> list[str]:
+    """Aliases (phrases) and acronyms ("=ACR", matched exactly) of the rebel groups and militias of an
+    actor dictionary: words that name a non-state armed side."""
+    out: list[str] = []
+    for a in (actors or {}).get("actors") or ():
+        if not isinstance(a, dict):
+            continue
+        inter, kind = a.get("inter"), a.get("kind")
+        if not (inter == 2 or (inter == 3 and kind == "militia")):
+            continue
+        for alias in a.get("aliases") or ():
+            alias = str(alias).strip()
+            if len(alias) >= 4 and " " in alias or alias[:1].isupper() and len(alias) >= 5:
+                out.append(alias.lower())
+        for acr in a.get("acronyms") or ():
+            acr = str(acr).strip()
+            if len(acr) >= 2:
+                out.append("=" + acr)
+    return out
+
+
+def _in_context_clause(h: Token) -> bool:
+    """True when the token sits under "amid", "following", "in the context of" and the like."""
+    t = h
+    for _ in range(6):
+        if t.head.i == t.i:
+            return False
+        parent = t.head
+        if t.dep_ in ("pobj", "pcomp") and parent.lower_ in _CONTEXT_PREPS:
+            return True
+        if t.dep_ == "pobj" and parent.dep_ == "prep":
+            words = " ".join(x.lower_ for x in parent.head.subtree if x.i <= parent.i)[-40:]
+            if any(words.endswith(p) for p in _CONTEXT_PHRASES):
+                return True
+        t = parent
+    return False
+
+
+def _lead_sentences(ctx: _DocContext) -> int:
+    """How many sentences the lead takes: the first paragraph (with the next one when the first is a
+    headline alone), or the first two sentences of a text with no paragraph breaks."""
+    text = ctx.doc.text
+    stripped = text.lstrip()
+    offset = len(text) - len(stripped)
+    brk = stripped.find("\n\n")
+    if brk < 0:
+        return 2
+    end = offset + brk
+    n = sum(1 for s in ctx.sents if s.start_char < end)
+    if n <= 1:
+        nxt = text.find("\n\n", end + 2)
+        end = nxt if nxt >= 0 else len(text)
+        n = sum(1 for s in ctx.sents if s.start_char < end)
+    return max(n, 1)
 
 
 def _separate_clauses(f: _Found, c: _Found, ctx: _DocContext) -> bool:
@@ -792,18 +871,51 @@ class EventDetector:
             for p in raw.get("patterns") or ():
                 pats.append((_pattern_tokens(p), idx))
         self._matcher = _Matcher(pats)
+        self._escalation: tuple[str, ...] = tuple(triggers.get("escalation") or ())
+        self._labels: dict[str, str] = {_norm_phrase(k): v for k, v in (triggers.get("labels") or {}).items()}
+        for sub in (*self._escalation, *self._labels.values()):
+            if sub not in SUB_TO_EVENT_TYPE:
+                raise ValueError(f"{sub!r} (escalation or labels) is not an ACLED sub-event type")
 
     @classmethod
     def default(cls) -> EventDetector:
-        """The detector with fieldreport's packaged trigger rules and word classes."""
-        return cls(load_yaml("triggers.yaml"), load_yaml("events_lexicon.yaml"))
+        """The detector with fieldreport's packaged trigger rules and word classes; the names of the
+        armed groups in the actor dictionary (rebels and militias) join the ``@nonstate`` class."""
+        lexicon = load_yaml("events_lexicon.yaml")
+        extra = armed_group_names(load_yaml("actors.yaml"))
+        classes = lexicon.setdefault("classes", {})
+        classes["nonstate"] = list(classes.get("nonstate") or []) + extra
+        return cls(load_yaml("triggers.yaml"), lexicon)
 
     # -- public API ----------------------------------------------------------------------
 
     def detect(self, doc: Doc) -> list[EventCandidate]:
         """One candidate per event the article reports, main event first."""
         clusters, _, ctx = self._run(doc)
-        return [self._to_candidate(c, doc, ctx.sents[c.sent_idx]) for c in clusters]
+        out = [self._to_candidate(c, doc, ctx.sents[c.sent_idx]) for c in clusters]
+        labelled = self._label(doc, ctx)
+        if labelled is not None:
+            # The coder's label names the event the first sentence tells: it replaces that sentence's events.
+            out = [labelled] + [c for c in out if c.sentence_start != labelled.sentence_start]
+        return out
+
+    def _label(self, doc: Doc, ctx: _DocContext) -> EventCandidate | None:
+        """A coder's label at the very start of the text ("Looting: On 3 May ..."), as a candidate."""
+        if not self._labels or not ctx.sents:
+            return None
+        text = doc_text(doc)
+        m = _LABEL_RE.match(text)
+        if m is None:
+            return None
+        sub = self._labels.get(_norm_phrase(m.group(1)))
+        if sub is None:
+            return None
+        sent = ctx.sents[0]
+        return EventCandidate(
+            event_type=SUB_TO_EVENT_TYPE[sub], sub_event_type=sub, trigger_start=m.start(1),
+            trigger_end=m.end(1), sentence_start=sent.start_char, sentence_end=sent.end_char, score=0.9,
+            reason=f"coder's label {m.group(1)!r}",
+        )
 
     def explain(self, doc: Doc) -> list[TriggerDecision]:
         """Every trigger match with what became of it (event, merged, non-event, background, rejected)."""
@@ -851,6 +963,10 @@ class EventDetector:
                 continue
             trig, sub, why = result
             assert sub is not None
+            reason = self._grievance(head, sub)
+            if reason:
+                decisions.append(TriggerDecision(c_start, c_end, text, trig.name, sub, "nonevent", reason))
+                continue
             reason = _irrealis(head, trig.purpose_ok)
             if reason:
                 decisions.append(TriggerDecision(c_start, c_end, text, trig.name, sub, "nonevent", reason))
@@ -866,7 +982,10 @@ class EventDetector:
             found.append(f)
             decisions.append(TriggerDecision(c_start, c_end, text, trig.name, sub, "event", why))
 
+        found = self._drop_context_protests(found, decisions)
+        found = self._drop_yielding(found, decisions)
         clusters, dropped = self._collapse(found, ctx)
+        self._escalate(clusters)
         for m in dropped:
             for d in decisions:
                 if d.start == m.start and d.status == "event":
@@ -889,9 +1008,103 @@ class EventDetector:
                 c.score += 0.05
             c.score += 0.01 * min(3, len(c.members) - 1)
             c.score = round(min(0.99, c.score), 3)
-        # Events of the lead sentence first, in the order told; then the rest by score.
-        clusters.sort(key=lambda c: (0, c.start) if c.sent_idx == 0 else (1, -c.score, c.start))
+        # The main event first: events of the lead sentence (a headline, or the first sentence) in the
+        # order told; then those of the rest of the lead paragraph by score; then the rest by score.
+        lead = _lead_sentences(ctx)
+
+        def rank(c: _Found) -> tuple:
+            first = min(m.sent_idx for m in c.members)
+            if first == 0:
+                return (0, 0.0, c.start)
+            return (1 if first < lead else 2, -c.score, c.start)
+
+        clusters.sort(key=rank)
         return clusters, decisions, ctx
+
+    def _grievance(self, h: Token, sub: str) -> str | None:
+        """Why a violent trigger is what a protest is about, not an event: "protest against the killing
+        of a student", "condemned the attack", "to commemorate those killed"."""
+        if SUB_TO_EVENT_TYPE[sub] == "Protests":
+            return None
+        grievance = self._lex.classes.get("grievance")
+        protest = self._lex.classes.get("protest")
+        frames = self._lex.classes.get("claim_frame")
+        if frames is not None and h.dep_ == "pobj" and h.head.lower_ == "for" and (
+            h.head.head.lemma_.lower() in frames.words
+        ):
+            return f"a claim of responsibility: '{h.head.head.text} for ...'"
+        t = h
+        for _ in range(6):
+            if t.head.i == t.i:
+                return None
+            parent = t.head
+            lem = parent.lemma_.lower()
+            if grievance is not None and t.dep_ in ("dobj", "pobj", "relcl", "acl", "compound", "nsubjpass") and (
+                lem in grievance.words
+            ):
+                return f"a protest's grievance: governed by {parent.text!r}"
+            if parent.lower_ in ("against", "over") and parent.dep_ == "prep" and protest is not None:
+                up = parent.head
+                if up.lemma_.lower() in protest.words or up.lemma_.lower() in ("stage", "hold", "strike", "demand"):
+                    return f"a protest's grievance: '{up.text} {parent.text} ...'"
+                sent = h.sent
+                if parent.lower_ == "against" and any(
+                    x.lemma_.lower() in protest.words and x.i != h.i for x in sent
+                ):
+                    return "a protest's grievance: 'against ...' in a sentence about a protest"
+            t = parent
+        return None
+
+    def _escalate(self, clusters: list[_Found]) -> None:
+        """A protest takes the worst thing told of it: the most severe sub-event type among the
+        triggers that joined it (intervention, force, protesters' violence)."""
+        if not self._escalation:
+            return
+        order = {sub: i for i, sub in enumerate(self._escalation)}
+        for c in clusters:
+            types = {m.event_type for m in c.members}
+            if "Protests" not in types or c.event_type not in ("Protests", "Riots"):
+                continue
+            if "Riots" in types:
+                c.sub = "Violent demonstration" if "Violent demonstration" in order else c.sub
+                continue
+            subs = [m.sub for m in c.members if m.sub in order]
+            if subs:
+                c.sub = min(subs, key=order.__getitem__)
+
+    @staticmethod
+    def _drop_yielding(found: list[_Found], decisions: list[TriggerDecision]) -> list[_Found]:
+        """Triggers that only set the scene (``yields``) give way to any other event of their sentence."""
+        out: list[_Found] = []
+        for f in found:
+            if f.trigger.yields and any(
+                g.sent_idx == f.sent_idx and not g.trigger.yields for g in found
+            ):
+                for d in decisions:
+                    if d.start == f.start and d.status == "event":
+                        d.status = "merged"
+                        d.reason = "the setting of another event of its sentence"
+                continue
+            out.append(f)
+        return out
+
+    @staticmethod
+    def _drop_context_protests(found: list[_Found], decisions: list[TriggerDecision]) -> list[_Found]:
+        """A protest named as the setting of another event of its sentence ("amid the demonstrations",
+        "following protests") is background when that sentence tells another event."""
+        out: list[_Found] = []
+        for f in found:
+            protest = f.event_type == "Protests" or f.trigger.name == "protest"
+            if protest and _in_context_clause(f.head) and any(
+                g is not f and g.sent_idx == f.sent_idx and g.trigger.name != "protest" for g in found
+            ):
+                for d in decisions:
+                    if d.start == f.start and d.status == "event":
+                        d.status = "background"
+                        d.reason = "background: a protest named as the setting of another event"
+                continue
+            out.append(f)
+        return out
 
     @staticmethod
     def _head(tokens: list[Token]) -> Token:
@@ -1068,7 +1281,7 @@ class EventDetector:
         others = [m for m in c.members if m is not c]
         reason = f"{c.trigger.name} {doc_text(doc)[c.start:c.end]!r}: {c.why}"
         if others:
-            reason += "; also " + ", ".join(repr(doc_text(doc)[m.start:m.end]) for m in others[:4])
+            reason += "; also " + ", ".join(repr(doc_text(doc)[m.start:m.end]) for m in others[:6])
         return EventCandidate(
             event_type=c.event_type,
             sub_event_type=c.sub,

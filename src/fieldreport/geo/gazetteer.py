@@ -624,8 +624,6 @@ class Gazetteer:
                 return i
         return None
 
-    def distance_km(self, i: int, j: int) -> float:
-        return haversine_km(self.lat[i], self.lon[i], self.lat[j], self.lon[j])
 
 
 # ----------------------------------------------------------------------------------------------

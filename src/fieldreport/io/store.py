@@ -1,20 +1,39 @@
 """The embedded store: one DuckDB file with articles, records, their evidence, and events.
 
 Ingesting an article again replaces its records (never duplicates them). Each batch is written in one
-transaction, so a crash mid-batch leaves the store as it was before the batch.
+transaction, together with the events it changes, so a crash mid-batch leaves the store as it was before
+the batch, and events are never out of step with records.
+
+Many processes may use one store. DuckDB lets one process open a file for writing, or several for
+reading, never both at once; so:
+
+* writers (ingest, decide) take the store's writer lock (``<db>.lock``, an advisory ``flock`` the system
+  drops when the process ends, however it ends) for their whole run: a second writer waits for the
+  first, says so, and then goes on;
+* a writer that opens the store with ``brief=True`` holds the DuckDB file only while it writes a batch,
+  and lets go between batches, while it parses the next one;
+* every open (reader or writer) that finds the file held waits and tries again, up to ``wait`` seconds,
+  so readers (show, export, events, a server) read committed data or wait, and never crash on the lock.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
+from fieldreport.io import reviews as _reviews
 from fieldreport.settings import Settings
 from fieldreport.schema.columns import arrow_schema, columns, sql_type
 from fieldreport.schema.records import Article, EventRecord
@@ -30,9 +49,12 @@ _SCALAR_FIELDS: list[tuple[str, str]] = [
     ("rank", "INTEGER"),
     *((c.name, sql_type(c)) for c in columns(EventRecord) if c.name not in _KEYS),
 ]
+_OPTIONAL_JSON = [n for n, t in _SCALAR_FIELDS if t == "JSON" and n not in ("materiel", "claims", "evidence")]
 _ARROW_SCHEMA = pa.schema(
     [("rank", pa.int32()), *arrow_schema(EventRecord, nested_as_json=True)]
 )
+
+_COLUMN_TYPES = {n: t.split()[0] for n, t in _SCALAR_FIELDS}
 
 _DDL = f"""
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -48,6 +70,10 @@ CREATE TABLE IF NOT EXISTS evidence (
 CREATE TABLE IF NOT EXISTS events (event_id VARCHAR PRIMARY KEY, data JSON);
 CREATE TABLE IF NOT EXISTS event_records (event_id VARCHAR, record_id VARCHAR PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS decisions (n INTEGER PRIMARY KEY, data JSON, made_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS fetch_state (
+    url VARCHAR PRIMARY KEY, etag VARCHAR, last_modified VARCHAR, stamp VARCHAR, outcome VARCHAR,
+    first_seen TIMESTAMP, last_seen TIMESTAMP
+);
 """
 
 
@@ -65,30 +91,193 @@ def default_db_path() -> str:
     return Settings.from_env().db or DEFAULT_DB
 
 
+class UnknownId(LookupError):
+    """No record (or event) has this id, nor an id that starts with it."""
+
+
+class AmbiguousId(LookupError):
+    """More than one record (or event) id starts with this prefix."""
+
+
+class StoreBusy(RuntimeError):
+    """The store stayed held by another process for longer than the caller would wait."""
+
+
+def _quiet(_msg: str) -> None:
+    pass
+
+
+def connect(path: str, read_only: bool, wait: float | None = None, on_wait: Callable[[str], None] = _quiet):
+    """``duckdb.connect``, waiting while another process holds the file (``wait`` seconds at most; None:
+    as long as it takes). ``on_wait`` is told once, when the wait begins."""
+    deadline = None if wait is None else time.monotonic() + wait
+    delay, told = 0.02, False
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            if deadline is not None and time.monotonic() >= deadline:
+                raise StoreBusy(
+                    f"{path} is still in use by another fieldreport process after {wait:g} s; "
+                    "try again later or wait longer with --wait"
+                ) from None
+            if not told:
+                on_wait(f"{path} is in use by another process; waiting for it"
+                        + ("" if wait is None else f" (up to {wait:g} s)"))
+                told = True
+            time.sleep(delay)
+            delay = min(delay * 1.5, 0.25)
+
+
+class WriterLock:
+    """One writer per store at a time: an exclusive ``flock`` on ``<db>.lock``, held until :meth:`release`
+    (or until the process ends, however it ends: the system drops the lock with it)."""
+
+    def __init__(self, db_path: str, wait: float | None = None, on_wait: Callable[[str], None] = _quiet,
+                 what: str = "writing") -> None:
+        self.path = f"{db_path}.lock"
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._fh = open(self.path, "a+")
+        deadline = None if wait is None else time.monotonic() + wait
+        told = False
+        while True:
+            try:
+                fcntl.flock(self._fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if deadline is not None and time.monotonic() >= deadline:
+                    self._fh.close()
+                    raise StoreBusy(
+                        f"another fieldreport process ({self._holder()}) is still writing to {db_path} after "
+                        f"{wait:g} s; try again later or wait longer with --wait"
+                    ) from None
+                if not told:
+                    on_wait(f"another fieldreport process ({self._holder()}) is writing to {db_path}; "
+                            "waiting for it to finish" + ("" if wait is None else f" (up to {wait:g} s)")
+                            + "; Ctrl-C to give up")
+                    told = True
+                time.sleep(0.2)
+        self._fh.seek(0)
+        self._fh.truncate()
+        self._fh.write(f"pid {os.getpid()} {what}\n")
+        self._fh.flush()
+
+    def _holder(self) -> str:
+        try:
+            with open(self.path) as fh:
+                return fh.read().strip() or "unknown"
+        except OSError:
+            return "unknown"
+
+    def release(self) -> None:
+        if not self._fh.closed:
+            fcntl.flock(self._fh, fcntl.LOCK_UN)
+            self._fh.close()
+
+
+@contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """Ctrl-C waits until the block is done (a commit is never cut in half); then it is raised."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[object] = []
+    previous = signal.signal(signal.SIGINT, lambda *a: caught.append(a))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
+
+
 class Store:
-    def __init__(self, path: str | Path | None = None, read_only: bool = False) -> None:
+    """The DuckDB store. ``read_only`` opens for reading; ``wait`` is how long an open waits while another
+    process holds the file (None: as long as it takes); with ``brief`` the file is held only inside
+    :meth:`transaction` blocks (and by reads, until :meth:`release`)."""
+
+    def __init__(self, path: str | Path | None = None, read_only: bool = False, wait: float | None = None,
+                 brief: bool = False, on_wait: Callable[[str], None] = _quiet) -> None:
         self.path = str(path or default_db_path())
         if read_only and not Path(self.path).exists():
             raise FileNotFoundError(
                 f"no store at {self.path}; run `fieldreport ingest` first or name one with --db"
             )
-        self.con = duckdb.connect(self.path, read_only=read_only)
-        if not read_only:
-            self.con.execute(_DDL)
-            self._add_new_columns()
-            self.con.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
-            )
+        self.read_only, self.wait, self.brief, self.on_wait = read_only, wait, brief, on_wait
+        self._con = None
+        self._ready = False
+        self._depth = 0
+        if not brief:
+            self.con  # noqa: B018  open now
 
-    def _add_new_columns(self) -> None:
+    @property
+    def con(self):
+        if self._con is None:
+            self._con = connect(self.path, self.read_only, self.wait, self.on_wait)
+            if not self.read_only and not self._ready:
+                self._con.execute(_DDL)
+                self._add_new_columns(self._con)
+                _reviews.ensure_table(self._con)
+                self._con.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
+                )
+                self._ready = True
+        return self._con
+
+    @con.setter
+    def con(self, value) -> None:
+        self._con = value
+
+    def release(self) -> None:
+        """Let go of the DuckDB file (other processes may open it); the next use opens it again."""
+        if self._con is not None and self._depth == 0:
+            self._con.close()
+            self._con = None
+
+    @staticmethod
+    def _add_new_columns(con) -> None:
         """A store written by an older version lacks the record fields added since: add them (empty)."""
-        have = {r[0] for r in self.con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'records'").fetchall()}
+        sql = "SELECT column_name FROM duckdb_columns() WHERE table_name = 'records'"
+        have = {r[0] for r in con.execute(sql).fetchall()}
         for name, typ in _SCALAR_FIELDS:
             if name not in have:
-                self.con.execute(f'ALTER TABLE records ADD COLUMN "{name}" {typ}')
+                con.execute(f'ALTER TABLE records ADD COLUMN "{name}" {typ}')
 
     def close(self) -> None:
-        self.con.close()
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+    @contextmanager
+    def transaction(self) -> Iterator["Store"]:
+        """All writes inside are one transaction (blocks nest: the outermost commits). Ctrl-C during the
+        commit waits for it. A ``brief`` store lets go of the file afterwards."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self
+            finally:
+                self._depth -= 1
+            return
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        self._depth = 1
+        try:
+            yield self
+            with _sigint_deferred():
+                con.execute("COMMIT")
+        except BaseException:
+            try:
+                con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass
+            raise
+        finally:
+            self._depth = 0
+            if self.brief:
+                self.release()
 
     def __enter__(self) -> "Store":
         return self
@@ -98,9 +287,11 @@ class Store:
 
     # -- writing -----------------------------------------------------------------------------------
 
-    def ingest(self, batch: Sequence[tuple[Article, list[EventRecord]]]) -> int:
+    def ingest(self, batch: Sequence[tuple[Article, list[EventRecord]]],
+               after: Callable[[list[str]], object] | None = None) -> int:
         """Store articles with their records, replacing any earlier records of the same articles.
-        One transaction per batch. Returns the number of records written."""
+        One transaction per batch; ``after(article_ids)`` runs inside it (to bring the events in step).
+        Returns the number of records written."""
         if not batch:
             return 0
         now = datetime.now(timezone.utc).replace(tzinfo=None)
@@ -151,55 +342,64 @@ class Store:
                 "text": pa.array(ev_rows["text"], pa.string()),
             }
         )
-        con = self.con
-        con.register("_new_articles", art_table)
-        con.register("_new_records", rec_table)
-        con.register("_new_evidence", ev_table)
-        con.execute("BEGIN TRANSACTION")
-        try:
-            con.execute(
-                "DELETE FROM evidence WHERE record_id IN (SELECT record_id FROM records "
-                "WHERE article_id IN (SELECT article_id FROM _new_articles))"
-            )
-            con.execute("DELETE FROM records WHERE article_id IN (SELECT article_id FROM _new_articles)")
-            con.execute("DELETE FROM records WHERE record_id IN (SELECT record_id FROM _new_records)")
-            con.execute("DELETE FROM articles WHERE article_id IN (SELECT article_id FROM _new_articles)")
-            con.execute(
-                "INSERT INTO articles (article_id, title, published, outlet, url, language, text, n_records, "
-                "ingested_at, content_hash) SELECT article_id, title, CAST(published AS DATE), outlet, url, "
-                "language, text, n_records, ingested_at, content_hash FROM _new_articles"
-            )
-            cols = ", ".join(
-                f'CAST("{n}" AS DATE)' if t == "DATE" else f'"{n}"' for n, t in _SCALAR_FIELDS
-            )
-            names = ", ".join(f'"{n}"' for n, _ in _SCALAR_FIELDS)
-            con.execute(f"INSERT INTO records ({names}) SELECT {cols} FROM _new_records")
-            con.execute("INSERT INTO evidence SELECT * FROM _new_evidence")
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        finally:
-            for name in ("_new_articles", "_new_records", "_new_evidence"):
-                con.unregister(name)
+        with self.transaction():
+            con = self.con
+            con.register("_new_articles", art_table)
+            con.register("_new_records", rec_table)
+            con.register("_new_evidence", ev_table)
+            try:
+                self._replace(con)
+            finally:
+                for name in ("_new_articles", "_new_records", "_new_evidence"):
+                    con.unregister(name)
+            if after is not None:
+                after(ids)
         return len(rec_table)
 
+    @staticmethod
+    def _replace(con) -> None:
+        con.execute(
+            "DELETE FROM evidence WHERE record_id IN (SELECT record_id FROM records "
+            "WHERE article_id IN (SELECT article_id FROM _new_articles))"
+        )
+        con.execute("DELETE FROM records WHERE article_id IN (SELECT article_id FROM _new_articles)")
+        con.execute("DELETE FROM records WHERE record_id IN (SELECT record_id FROM _new_records)")
+        con.execute("DELETE FROM articles WHERE article_id IN (SELECT article_id FROM _new_articles)")
+        con.execute(
+            "INSERT INTO articles (article_id, title, published, outlet, url, language, text, n_records, "
+            "ingested_at, content_hash) SELECT article_id, title, CAST(published AS DATE), outlet, url, "
+            "language, text, n_records, ingested_at, content_hash FROM _new_articles"
+        )
+        cols = ", ".join(
+            f'CAST("{n}" AS DATE)' if t == "DATE" else f'"{n}"' for n, t in _SCALAR_FIELDS
+        )
+        names = ", ".join(f'"{n}"' for n, _ in _SCALAR_FIELDS)
+        con.execute(f"INSERT INTO records ({names}) SELECT {cols} FROM _new_records")
+        con.execute("INSERT INTO evidence SELECT * FROM _new_evidence")
+        # analysts' corrections win over the machine's values, on every re-ingest
+        _reviews.apply(con, _COLUMN_TYPES, "article_id IN (SELECT article_id FROM _new_articles)")
+
     def ingest_stream(
-        self, pairs: Iterable[tuple[Article, list[EventRecord]]], batch: int = 200
+        self, pairs: Iterable[tuple[Article, list[EventRecord]]], batch: int = 200,
+        after: Callable[[list[str]], object] | None = None, progress: dict | None = None,
     ) -> tuple[int, int]:
-        """Ingest (article, records) pairs in transactions of ``batch`` articles. Returns (articles, records)."""
-        n_articles = n_records = 0
+        """Ingest (article, records) pairs in transactions of ``batch`` articles, each with ``after`` (see
+        :meth:`ingest`). Returns (articles, records); ``progress`` (when given) holds the counts committed
+        so far, for a caller that is interrupted."""
+        done = progress if progress is not None else {}
+        done.setdefault("articles", 0)
+        done.setdefault("records", 0)
         pending: list[tuple[Article, list[EventRecord]]] = []
         for pair in pairs:
             pending.append(pair)
             if len(pending) >= batch:
-                n_records += self.ingest(pending)
-                n_articles += len(pending)
+                done["records"] += self.ingest(pending, after)
+                done["articles"] += len(pending)
                 pending = []
         if pending:
-            n_records += self.ingest(pending)
-            n_articles += len(pending)
-        return n_articles, n_records
+            done["records"] += self.ingest(pending, after)
+            done["articles"] += len(pending)
+        return done["articles"], done["records"]
 
     # -- what is stored already (a re-run skips it) --------------------------------------------------
 
@@ -248,13 +448,12 @@ class Store:
             d = dict(zip(names, row))
             for key in ("materiel", "claims", "evidence"):
                 d[key] = json.loads(d[key]) if d[key] else ([] if key != "evidence" else {})
+            for key in _OPTIONAL_JSON:  # nested models that may be absent ("outlet")
+                d[key] = json.loads(d[key]) if d[key] else None
             if d["event_date"] is not None:
                 d["event_date"] = d["event_date"].isoformat()
             out.append(EventRecord(**d))
         return out
-
-    def iter_records(self, batch: int = 5000) -> Iterable[EventRecord]:
-        yield from self.records()
 
     def article(self, article_id: str) -> Article | None:
         row = self.con.execute(
@@ -268,11 +467,37 @@ class Store:
             id=row[0], title=row[1], published=row[2], outlet=row[3], url=row[4], language=row[5], text=row[6]
         )
 
-    def record(self, record_id: str) -> EventRecord | None:
-        found = self.records("record_id = ?", [record_id])
+    def _resolve(self, table: str, column: str, what: str, ref: str) -> str:
+        ref = ref.strip()
+        if ref and self.con.execute(f"SELECT 1 FROM {table} WHERE {column} = ?", [ref]).fetchone():
+            return ref
+        found = [r[0] for r in self.con.execute(
+            f"SELECT {column} FROM {table} WHERE starts_with({column}, ?) ORDER BY 1 LIMIT 4", [ref]
+        ).fetchall()] if ref else []
         if not found:
-            found = self.records("record_id LIKE ?", [record_id + "%"])
-        return found[0] if len(found) == 1 else None
+            raise UnknownId(f"no {what} {ref} in {self.path}")
+        if len(found) > 1:
+            more = ", ".join(found[:3]) + (", ..." if len(found) > 3 else "")
+            raise AmbiguousId(f"{ref} is the start of more than one {what} id ({more}); give more of it")
+        return found[0]
+
+    def resolve_record_id(self, ref: str) -> str:
+        """The full id of the record whose id is ``ref`` or starts with it (what ``show`` prints).
+        Raises :class:`UnknownId` or :class:`AmbiguousId` (different messages)."""
+        return self._resolve("records", "record_id", "record", ref)
+
+    def resolve_event_id(self, ref: str) -> str:
+        """The full id of the event whose id is ``ref`` or starts with it; see :meth:`resolve_record_id`."""
+        return self._resolve("events", "event_id", "event", ref)
+
+    def record(self, record_id: str) -> EventRecord | None:
+        """The record with this id or unique id prefix; None when there is none or several."""
+        try:
+            full = self.resolve_record_id(record_id)
+        except LookupError:
+            return None
+        found = self.records("record_id = ?", [full])
+        return found[0] if found else None
 
     def summary(self) -> dict:
         con = self.con
@@ -313,9 +538,8 @@ class Store:
 
     def save_events(self, events: Sequence[dict], removed: Sequence[str] = ()) -> None:
         """Write new or changed events (each with its record_ids) and drop the removed ones, atomically."""
-        con = self.con
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with self.transaction():
+            con = self.con
             gone = [*removed, *(ev["event_id"] for ev in events)]
             if gone:
                 con.execute("DELETE FROM event_records WHERE event_id IN (SELECT unnest(?::VARCHAR[]))", [gone])
@@ -329,10 +553,6 @@ class Store:
                 con.executemany(
                     "INSERT INTO event_records VALUES (?, ?)", [[ev["event_id"], r] for r in ev["record_ids"]]
                 )
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
 
     def events(self, where: str = "", params: Sequence = ()) -> list[dict]:
         sql = "SELECT data FROM events" + (f" WHERE {where}" if where else "") + " ORDER BY event_id"
@@ -374,3 +594,57 @@ class Store:
 
     def decisions(self) -> list[dict]:
         return [json.loads(d) for (d,) in self.con.execute("SELECT data FROM decisions ORDER BY n").fetchall()]
+
+    # -- analysts' reviews (see fieldreport.io.reviews) ---------------------------------------------
+
+    def review(
+        self, record_id: str, *, field: str | None = None, value: object = None, status: str | None = None,
+        note: str = "", analyst: str | None = None,
+    ) -> list[dict]:
+        """Keep an analyst's review of one record (a corrected field, or confirmed/rejected) and apply
+        it to the stored record, in one transaction. Raises KeyError for an unknown record and
+        ``reviews.ReviewError`` for a review that cannot be kept."""
+        rec = self.record(record_id)
+        if rec is None:
+            raise KeyError(record_id)
+        with self.transaction():
+            rows = _reviews.add(self.con, rec, field=field, value=value, status=status, note=note, analyst=analyst)
+            _reviews.apply(self.con, _COLUMN_TYPES, "record_id = ?", [rec.record_id])
+        return rows
+
+    def review_history(self, record_id: str) -> list[dict]:
+        return _reviews.history(self.con, record_id)
+
+    def review_summary(self, record_ids: Sequence[str] | None = None) -> dict[str, dict]:
+        """record_id -> {"status", "reviewed_fields"} for the reviewed records among ``record_ids``."""
+        return _reviews.summary(self.con, record_ids)
+
+    def rejected_ids(self) -> set[str]:
+        """Records an analyst rejected: not events; events and exports leave them out."""
+        return _reviews.rejected(self.con)
+
+    # -- URLs fetched (beside the articles stored from them) -----------------------------------------
+
+    def fetch_states(self) -> dict:
+        """Every URL fetched before (normalised) -> readers.FetchState: the server's validators, the feed's
+        stamp for the item, and whether the page was stored or skipped for good."""
+        from fieldreport.io.readers import FetchState
+
+        rows = self.con.execute("SELECT url, etag, last_modified, stamp, outcome FROM fetch_state").fetchall()
+        return {r[0]: FetchState(*r) for r in rows}
+
+    def remember_fetches(self, states: Iterable) -> int:
+        """Keep the fetch states of URLs read (readers.FetchState). Call it once their articles are stored:
+        a crash in between makes the next run read them again rather than miss them."""
+        rows = [[s.url, s.etag, s.last_modified, s.stamp, s.outcome] for s in states]
+        if not rows:
+            return 0
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        with self.transaction():
+            self.con.executemany(
+                "INSERT INTO fetch_state VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET "
+                "etag = excluded.etag, last_modified = excluded.last_modified, stamp = excluded.stamp, "
+                "outcome = excluded.outcome, last_seen = excluded.last_seen",
+                [[*row, now, now] for row in rows],
+            )
+        return len(rows)
