@@ -116,6 +116,7 @@ class _Rules:
     region_adjectives: dict[str, str]
     demonyms: dict[str, list[str]]  # lower-case demonym/name -> ISO2 codes
     generic_divisions: frozenset[str]
+    group_heads: frozenset[str]
 
     @classmethod
     def load(cls) -> "_Rules":
@@ -146,6 +147,7 @@ class _Rules:
             region_adjectives=dict(g.get("region_adjectives") or {}),
             demonyms=_demonym_table(),
             generic_divisions=frozenset(r.get("generic_divisions") or []),
+            group_heads=frozenset(r.get("group_name_heads") or []),
         )
 
 
@@ -362,6 +364,7 @@ class PlaceExtractor:
         self._listed_divisions(doc, taken, mentions)
         mentions.extend(self._unknown_settlements(doc, taken, blocked))
         mentions = self._drop_person_names(doc, mentions)
+        mentions = self._drop_group_names(doc, mentions)
         mentions.sort(key=lambda m: m.start)
         for m in mentions:
             m.hint = F_ADMIN2 if m.listed else self._feature_hint(doc, m)
@@ -442,6 +445,22 @@ class PlaceExtractor:
                 if seps == 0:
                     break
                 e = p
+
+    def _drop_group_names(self, doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
+        """A region written right after an armed group's name is part of that name ("IS Sahel",
+        "Islamic State Khorasan", "ISIS-Levant"): the group's branch, not a place."""
+        heads = self.rules.group_heads
+        keep = []
+        for m in mentions:
+            k = m.tok_start - 1
+            if k >= 0 and doc[k].text in ("-", "–"):
+                k -= 1
+            prev1 = doc[k].text if k >= 0 else ""
+            prev2 = f"{doc[k - 1].text} {prev1}".lower() if k >= 1 else ""
+            if (prev1.isupper() and prev1.lower() in heads) or prev2 in heads:
+                continue
+            keep.append(m)
+        return keep
 
     def _drop_person_names(self, doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
         """A one-word name that the article also uses inside a person's full name ("Andy

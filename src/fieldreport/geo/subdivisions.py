@@ -169,8 +169,8 @@ def english_name(div: Division, words: list[str], reference: str | None = None) 
     In this order: an alternate name written with an English division word ("Kandahar
     Province" -> "Kandahar"); else, among the names in plain ASCII Latin letters (each without
     its division word), the one nearest to ``reference`` (GeoNames' own English name of the
-    division, where known); else the first plain alternate name; else the ISO name folded to
-    ASCII. Division words of other languages are dropped ("Muhafazat Hadramawt" -> "Hadramawt").
+    division, where known); else the ISO name folded to ASCII; else the first plain alternate
+    name. Division words of other languages are dropped ("Muhafazat Hadramawt" -> "Hadramawt").
     """
     english: list[str] = []
     cands: list[str] = []
@@ -184,6 +184,9 @@ def english_name(div: Division, words: list[str], reference: str | None = None) 
             english.append(bare)
         if _plain(bare) and bare not in cands:
             cands.append(bare)
+        folded = ascii_fold(bare)  # "Nangarhār" -> "Nangarhar"
+        if folded != bare and _plain(folded) and folded not in cands:
+            cands.append(folded)
     from rapidfuzz import fuzz
 
     ref = light_key(reference) if reference else ""
@@ -199,9 +202,9 @@ def english_name(div: Division, words: list[str], reference: str | None = None) 
     if ref and cands:
         return max(cands, key=lambda c: (fuzz.ratio(light_key(c), ref), c == reference,
                                          -cands.index(c)))
-    if cands and div.level == 1:
-        return cands[0]
     bare = _drop_foreign(strip_division_word(div.name, words))
+    if cands and div.level == 1 and not _plain(ascii_fold(bare)):
+        return cands[0]
     return ascii_fold(bare) if is_latin_name(ascii_fold(bare)) else (cands[0] if cands else bare)
 
 
