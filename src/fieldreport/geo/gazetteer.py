@@ -656,7 +656,9 @@ def parse_geonames(path: str | Path, admin1_names: dict[str, str] | None = None)
             continue
         fclass, fcode = parts[6], parts[7]
         if fclass == "A" and fcode == "ADM1":
-            adm1[f"{parts[8]}.{parts[10]}"] = parts[1]
+            # the index's English name of the province wins over the dump's local one, so that a
+            # user's villages lie in the provinces the index names ("Idlib", not "Muhafazat Idlib")
+            adm1.setdefault(f"{parts[8]}.{parts[10]}", parts[1])
         elif fclass == "A" and fcode == "ADM2":
             adm2[f"{parts[8]}.{parts[10]}.{parts[11]}"] = parts[1]
         if not (fclass == "P" or (fclass == "A" and fcode in ("ADM1", "ADM2"))):
