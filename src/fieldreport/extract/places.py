@@ -586,7 +586,7 @@ class PlaceExtractor:
                 ids = g.lookup(sub.text)
         if not ids and len(span) > 1 and span[0].lower_ in _DIRECTIONS:
             sub = span[1:]  # "North Georgia", "Eastern Ukraine": the named place itself
-            hit = g.lookup(sub.text)
+            hit = _sized(g, g.lookup(sub.text))
             if hit:
                 ids, start, end, ts, te, text = hit, sub.start_char, sub.end_char, sub.start, sub.end, sub.text
         if not ids and text in self.rules.city_aliases:
@@ -603,7 +603,7 @@ class PlaceExtractor:
                     if not sub[0].text[:1].isupper() or sub.text.lower() in self.rules.stop \
                             or not sub[-1].text[-1:].isalnum():
                         continue
-                    hit = g.lookup(sub.text)
+                    hit = _sized(g, g.lookup(sub.text))
                     if hit:
                         ids, start, end, ts, te, text = (
                             hit, sub.start_char, sub.end_char, sub.start, sub.end, sub.text)
@@ -1437,6 +1437,12 @@ class PlaceExtractor:
 
 # ----------------------------------------------------------------------------------------------
 # helpers
+
+
+def _sized(g: Gazetteer, ids: list[int]) -> list[int]:
+    """Entries without the districts known only by name (no town of theirs in the data): a part
+    of a longer name ("Shabelle" of "Lower Shabelle") is not looked for among those."""
+    return [i for i in ids if g.pop[i] or g.feat[i] != F_ADMIN2]
 
 
 @lru_cache(maxsize=20_000)
