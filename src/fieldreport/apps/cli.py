@@ -330,6 +330,11 @@ def places(
     workers: WorkersOpt = 0,
     max_chars: MaxCharsOpt = DEFAULT_MAX_CHARS,
     parse: ParseOpt = False,
+    demonyms: Annotated[bool, typer.Option(
+        "--demonyms/--no-demonyms",
+        help="Report country adjectives and demonyms ('Syrian', 'Ukrainians') as mentions of their "
+             "country, as the geoparsing corpora annotate them. The event location of `extract` "
+             "never takes one.")] = True,
     quiet: QuietOpt = False,
 ) -> None:
     """Articles in, one JSON line per resolved place mention out."""
@@ -341,7 +346,7 @@ def places(
     arts = list(_articles(input, problems, max_chars))
     with _output(output) as fh, _progress(quiet) as progress:
         task = progress.add_task("geoparsing", total=len(arts))
-        for art, mentions in pipe.places_many(arts, workers=_workers(workers), parse=parse):
+        for art, mentions in pipe.places_many(arts, workers=_workers(workers), parse=parse, demonyms=demonyms):
             problems.count(sum(1 for m in mentions if m.place is not None))
             for m in mentions:
                 if m.place is not None:
