@@ -133,6 +133,22 @@ class _Problems:
         err.print(self.tally(coded, no_event), soft_wrap=True)
 
 
+def _interruptible(command):
+    """Ctrl-C ends the command with one line and exit 130 (not click's "Aborted!", exit 1); what was
+    written before it stays written."""
+    import functools
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except KeyboardInterrupt:
+            err.print(f"Interrupted: `fieldreport {command.__name__}` stopped; what it wrote so far stays.")
+            raise typer.Exit(130) from None
+
+    return run
+
+
 def _say(message: str) -> None:
     err.print(f"[yellow]{message}[/yellow]", soft_wrap=True)
 
@@ -220,6 +236,7 @@ def _run(pipe, articles, workers: int, quiet: bool) -> Iterator[tuple[Article, l
 
 
 @app.command()
+@_interruptible
 def extract(
     input: InputOpt,
     output: OutputOpt = "-",
@@ -246,6 +263,7 @@ def extract(
 
 
 @app.command()
+@_interruptible
 def places(
     input: InputOpt,
     output: OutputOpt = "-",
@@ -460,6 +478,7 @@ def export(
 
 
 @app.command()
+@_interruptible
 def events(
     input: Annotated[Optional[list[str]], typer.Option("--input", "-i", help="Articles to extract and merge.")] = None,
     output: OutputOpt = "-",
