@@ -531,15 +531,27 @@ class Store:
             if gone:
                 con.execute("DELETE FROM event_records WHERE event_id IN (SELECT unnest(?::VARCHAR[]))", [gone])
                 con.execute("DELETE FROM events WHERE event_id IN (SELECT unnest(?::VARCHAR[]))", [gone])
-            for ev in events:
-                con.execute(
-                    "DELETE FROM event_records WHERE record_id IN (SELECT unnest(?::VARCHAR[]))",
-                    [list(ev["record_ids"])],
-                )
-                con.execute("INSERT INTO events VALUES (?, ?)", [ev["event_id"], json.dumps(ev, default=str)])
-                con.executemany(
-                    "INSERT INTO event_records VALUES (?, ?)", [[ev["event_id"], r] for r in ev["record_ids"]]
-                )
+            latest = {ev["event_id"]: ev for ev in events}  # written in bulk: one statement per table
+            owner = {r: eid for eid, ev in latest.items() for r in ev["record_ids"]}
+            if owner:
+                con.execute("DELETE FROM event_records WHERE record_id IN (SELECT unnest(?::VARCHAR[]))", [list(owner)])
+            if latest:
+                ev_table = pa.table({
+                    "event_id": pa.array(list(latest), pa.string()),
+                    "data": pa.array([json.dumps(ev, default=str) for ev in latest.values()], pa.string()),
+                })
+                link_table = pa.table({
+                    "event_id": pa.array(list(owner.values()), pa.string()),
+                    "record_id": pa.array(list(owner), pa.string()),
+                })
+                con.register("_new_events", ev_table)
+                con.register("_new_links", link_table)
+                try:
+                    con.execute("INSERT INTO events SELECT event_id, data FROM _new_events")
+                    con.execute("INSERT INTO event_records SELECT event_id, record_id FROM _new_links")
+                finally:
+                    con.unregister("_new_events")
+                    con.unregister("_new_links")
 
     def events(self, where: str = "", params: Sequence = ()) -> list[dict]:
         sql = "SELECT data FROM events" + (f" WHERE {where}" if where else "") + " ORDER BY event_id"
