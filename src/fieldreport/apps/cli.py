@@ -354,9 +354,15 @@ def ingest(
             err.print("Interrupted before anything was stored.")
         else:
             done = committed["articles"] + problems.unchanged
-            total = done if state["stored"] else max(_count_articles(inputs, max_chars), done)
-            err.print(f"Interrupted: stored {done:,} of {total:,} articles"
-                      + ("." if done == total else "; run again to go on."))
+            try:
+                total = done if state["stored"] else max(_count_articles(inputs, max_chars), done)
+            except KeyboardInterrupt:  # a second Ctrl-C: do not count
+                total = None
+            if total is None:
+                err.print(f"Interrupted: stored {done:,} articles; run again to go on.")
+            else:
+                err.print(f"Interrupted: stored {done:,} of {total:,} articles"
+                          + ("." if done == total else "; run again to go on."))
         raise typer.Exit(130) from None
     except StoreBusy as exc:
         err.print(f"[red]error:[/red] {exc}")

@@ -91,6 +91,10 @@ class AmbiguousId(LookupError):
     """More than one record (or event) id starts with this prefix."""
 
 
+class CommittedThenInterrupted(KeyboardInterrupt):
+    """Ctrl-C came while a transaction committed: the commit went through, then the interrupt."""
+
+
 class StoreBusy(RuntimeError):
     """The store stayed held by another process for longer than the caller would wait."""
 
@@ -170,19 +174,18 @@ class WriterLock:
 
 
 @contextmanager
-def _sigint_deferred() -> Iterator[None]:
-    """Ctrl-C waits until the block is done (a commit is never cut in half); then it is raised."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+def _sigint_deferred() -> Iterator[list]:
+    """Ctrl-C waits until the block is done (a commit is never cut in half); the caller finds it in the
+    list yielded and raises it then."""
     caught: list[object] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield caught
+        return
     previous = signal.signal(signal.SIGINT, lambda *a: caught.append(a))
     try:
-        yield
+        yield caught
     finally:
         signal.signal(signal.SIGINT, previous)
-    if caught:
-        raise KeyboardInterrupt
 
 
 class Store:
@@ -255,9 +258,10 @@ class Store:
         con = self.con
         con.execute("BEGIN TRANSACTION")
         self._depth = 1
+        interrupted: list = []
         try:
             yield self
-            with _sigint_deferred():
+            with _sigint_deferred() as interrupted:
                 con.execute("COMMIT")
         except BaseException:
             try:
@@ -269,6 +273,8 @@ class Store:
             self._depth = 0
             if self.brief:
                 self.release()
+        if interrupted:  # Ctrl-C came during the commit: it is done; now stop
+            raise CommittedThenInterrupted
 
     def __enter__(self) -> "Store":
         return self
@@ -379,15 +385,24 @@ class Store:
         done.setdefault("articles", 0)
         done.setdefault("records", 0)
         pending: list[tuple[Article, list[EventRecord]]] = []
+
+        def commit() -> None:
+            try:
+                n = self.ingest(pending, after)
+            except CommittedThenInterrupted:
+                done["articles"] += len(pending)
+                done["records"] += sum(len(r) for _, r in pending)
+                raise
+            done["records"] += n
+            done["articles"] += len(pending)
+
         for pair in pairs:
             pending.append(pair)
             if len(pending) >= batch:
-                done["records"] += self.ingest(pending, after)
-                done["articles"] += len(pending)
+                commit()
                 pending = []
         if pending:
-            done["records"] += self.ingest(pending, after)
-            done["articles"] += len(pending)
+            commit()
         return done["articles"], done["records"]
 
     # -- what is stored already (a re-run skips it) --------------------------------------------------
