@@ -704,6 +704,11 @@ def gazetteer_build(
 
 
 def main() -> None:
+    import signal
+
+    # A process started in the background by a shell script inherits Ctrl-C ignored; fieldreport takes it
+    # back, so that Ctrl-C (or kill -INT) always stops a command cleanly, with its message and exit 130.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     app()
 
 
