@@ -785,3 +785,38 @@ def test_remote_violence_victims_named_in_a_later_sentence_are_civilians(nlp, ex
     assert _n(_roles(nlp, ex, text, "bombed", "PSE", "Air/drone strike").actor2) == "Civilians (Palestine)"
     text = "Israeli aircraft bombed a street in Khan Younis on Monday. No casualties were reported."
     assert _roles(nlp, ex, text, "bombed", "PSE", "Air/drone strike").actor2 is None
+
+
+def test_unnamed_attackers_in_organised_crime_are_a_gang(nlp, ex):
+    text = "Two armed men on a motorbike shot dead a shopkeeper in Morelia in a drive-by on Friday."
+    assert _n(_roles(nlp, ex, text, "shot dead", "MEX", "Attack").actor1) == "Unidentified Gang (Mexico)"
+    text = "Suspected drug traffickers shot dead a shopkeeper in Morelia on Friday."
+    assert _n(_roles(nlp, ex, text, "shot dead", "MEX", "Attack").actor1) == "Unidentified Gang (Mexico)"
+    # where the codebook cannot tell a gang from a police militia, the joint name
+    text = "Two armed men on a motorbike shot dead a trader in Belem in a drive-by on Friday."
+    assert _n(_roles(nlp, ex, text, "shot dead", "BRA", "Attack").actor1) == "Unidentified Gang and/or Police Militia"
+    # nothing criminal said: an unidentified armed group
+    text = "Two armed men shot dead a shopkeeper in Morelia on Friday."
+    assert _n(_roles(nlp, ex, text, "shot dead", "MEX", "Attack").actor1) == "Unidentified Armed Group (Mexico)"
+
+
+def test_villagers_and_farmers_who_attack_are_a_communal_militia(nlp, ex):
+    text = "Farmers armed with machetes attacked a herders' camp near Nikki, burning huts."
+    r = _roles(nlp, ex, text, "attacked", "BEN", "Attack")
+    assert _n(r.actor1) == "Unidentified Communal Militia (Benin)" and r.actor1.actor.inter == 4
+    assert _n(r.assoc_actor_1) == "Farmers (Benin)"
+    assert _n(r.actor2) == "Civilians (Benin)"
+    text = "Youths from Kpako attacked a herders' camp near Nikki at dawn."
+    assert _n(_roles(nlp, ex, text, "attacked", "BEN", "Attack").actor1) == "Kpako Communal Militia (Benin)"
+    text = "A group of herders attacked and wounded a farmer near Segbana."
+    r = _roles(nlp, ex, text, "attacked", "BEN", "Attack")
+    assert _n(r.actor1) == "Unidentified Ethnic Militia (Benin)" and _n(r.assoc_actor_1) == "Pastoralists (Benin)"
+    # the same people as victims stay civilians
+    text = "Gunmen attacked farmers in their fields near Segbana."
+    assert _n(_roles(nlp, ex, text, "attacked", "BEN", "Attack").actor2) == "Civilians (Benin)"
+
+
+def test_destroyed_property_has_civilians_as_actor2(nlp, ex):
+    text = "Villagers from Toko set fire to a herders' granary near Tchaourou."
+    r = _roles(nlp, ex, text, "set fire", "BEN", "Looting/property destruction")
+    assert _n(r.actor1) == "Toko Communal Militia (Benin)" and _n(r.actor2) == "Civilians (Benin)"

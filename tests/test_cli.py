@@ -60,7 +60,11 @@ def test_extract_with_the_real_console_script_and_a_bad_line(tmp_path):
 
 
 def test_a_clean_run_exits_zero_and_stdin_works():
-    res = runner.invoke(app, ["extract", "--input", "-", "--quiet"], input=json.dumps({"id": "s", "text": STRIKE}) + "\n")
+    # (with its publication date: a record that cannot be dated at all is warned about, exit 3)
+    res = runner.invoke(
+        app, ["extract", "--input", "-", "--quiet"],
+        input=json.dumps({"id": "s", "text": STRIKE, "published": "2024-03-04"}) + "\n",
+    )
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout.splitlines()[0])["article_id"] == "s"
 

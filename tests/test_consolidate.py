@@ -365,11 +365,18 @@ def test_corroboration_levels() -> None:
     claimed = build_event(
         [
             rec("a1", outlet="A", fatalities=50, claims=[_claim(True)]),
+            rec("a2", outlet="B", fatalities=50, claims=[_claim(True)]),
+        ]
+    )
+    assert claimed.corroboration == "claimed only by a side" and claimed.independent_sources == 0
+    disagree = build_event(
+        [
+            rec("a1", outlet="A", fatalities=50, claims=[_claim(True)]),
             rec("a2", outlet="B", fatalities=40, claims=[_claim(True, "Rebel command")]),
         ]
     )
-    assert claimed.corroboration == "claimed only by a side"
-    assert claimed.claimants == ["Ministry of Defence", "Rebel command"]
+    assert disagree.corroboration == "sides disagree"
+    assert disagree.claimants == ["Ministry of Defence", "Rebel command"]
     mixed = build_event(
         [rec("a1", outlet="A", fatalities=50, claims=[_claim(True)]), rec("a2", outlet="B", fatalities=8)]
     )

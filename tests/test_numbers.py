@@ -475,3 +475,178 @@ def test_parser_and_scanner_never_raise(text: str) -> None:
     for s, e, qq in find_quantities(text):
         assert 0 <= s < e <= len(text)
         assert qq.low <= qq.best <= qq.high
+
+
+# ----------------------------------------------------------------------------------------------
+# Issue 10: whose deaths are the event's (every sentence written for these tests)
+
+
+def killed(nlp, text: str) -> list[int]:
+    return [f.conservative for f in figs(nlp, text) if f.kind == "killed" and f.part_of is None]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Herders raided the farm in revenge for the murder of a shepherd.",
+        "Villagers beat a man who was accused of killing a goat trader.",
+        "Moto-taxi drivers blocked the road after a colleague was killed in a crash.",
+        "Hundreds of traders marched in Kano to protest the killing of three colleagues.",
+        "Students rallied against the deaths of two classmates.",
+        "The insurgency has killed more than 30,000 people since 2009.",
+        "The war has killed tens of thousands since it began.",
+        "The suspect had murdered a neighbour two days earlier.",
+        "The man is believed to have killed his brother.",
+    ],
+)
+def test_a_cause_grievance_or_history_gives_no_figure(nlp, text: str) -> None:
+    assert killed(nlp, text) == [], text
+
+
+def test_the_event_keeps_its_toll_beside_a_background_sentence(nlp) -> None:
+    text = "Jets struck the market on Tuesday, killing nine. The conflict has killed thousands since 2011."
+    assert killed(nlp, text) == [9]
+
+
+def test_reported_speech_in_the_past_perfect_is_the_event_itself(nlp) -> None:
+    assert killed(nlp, "The army said it had killed 20 militants in the hills.") == [20]
+
+
+def test_a_cause_clause_holding_the_trigger_is_the_event(nlp) -> None:
+    text = "Traders fled after gunmen killed four guards."
+    doc = nlp(text)
+    at = text.index("killed")
+    got = [f.conservative for f in find_casualties(doc, trigger=(at, at + 6)) if f.kind == "killed"]
+    assert got == [4]
+
+
+def test_animals_are_not_casualties(nlp) -> None:
+    text = "The raiders killed forty cattle and two herders, and livestock was killed in the pens."
+    assert sum(killed(nlp, text)) == 2
+
+
+def test_the_subject_of_an_active_killing_is_not_a_victim(nlp) -> None:
+    assert killed(nlp, "Armed men killed between 4 and 9 villagers in the raid.") == [4]
+    assert killed(nlp, "A number of youths killed a thief at the market.") == [1]
+    assert killed(nlp, "Masked gunmen shot and killed a farmer near his field.") == [1]
+
+
+def test_killed_and_several_wounded_are_two_figures(nlp) -> None:
+    got = [(f.kind, f.conservative) for f in figs(nlp, "Three police officers were killed and several wounded.")]
+    assert got == [("killed", 3), ("injured", 3)]
+
+
+def test_wounded_who_later_died_are_killed(nlp) -> None:
+    assert killed(nlp, "A teacher was wounded by a stray bullet and later died.") == [1]
+
+
+def test_a_second_verb_shares_the_first_ones_victim(nlp) -> None:
+    assert killed(nlp, "A trader was stabbed at the market and died on the way to hospital.") == [1]
+
+
+def test_coordinated_victims_add_up(nlp) -> None:
+    for text, total in [
+        ("Two farmers and three herders were killed.", 5),
+        ("An elder and four Fulani youths died in the clashes.", 5),
+        ("Gunmen shot dead a chief and beheaded another in the village.", 2),
+    ]:
+        got = figs(nlp, text)
+        assert summarise_fatalities(got, text)[0] == total, text
+
+
+def test_two_reports_of_one_group_are_not_added(nlp) -> None:
+    text = "Five troops died in the ambush. Officials later said five soldiers were killed."
+    assert summarise_fatalities(figs(nlp, text), text)[0] == 5
+
+
+def test_the_attacker_who_blew_himself_up_counts(nlp) -> None:
+    text = "A suicide bomber blew himself up at the gate, killing four guards."
+    assert summarise_fatalities(figs(nlp, text), text)[0] == 5
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("Gunmen fired on the bus, wounding 11.", 11),
+        ("After the blast five were taken to hospital with injuries.", 5),
+        ("Six people were hospitalised with burns.", 6),
+        ("One customs officer sustained injuries.", 1),
+    ],
+)
+def test_injured_counts(nlp, text: str, value: int) -> None:
+    assert [f.conservative for f in figs(nlp, text) if f.kind == "injured"] == [value]
+
+
+# ----------------------------------------------------------------------------------------------
+# Coders' statements in notes
+
+
+@pytest.mark.parametrize(
+    "text,kind,value,parts",
+    [
+        ("Officials gave 40 deaths. Coded as 12 fatalities split across 4 events. 3 fatalities coded to this event.", "this_event", 3, None),
+        ("No fatalities coded to this event.", "this_event", 0, None),
+        ("Fatalities coded as 3.", "coded", 3, None),
+        ("Unspecified number of fatalities coded as ten.", "coded", 10, None),
+        ("Overall fatalities coded at least 7.", "coded", 7, None),
+        ("18 fatalities split across 5 locations, coded as 4.", "coded", 4, None),
+        ("Casualties unknown.", "unknown", None, None),
+        ("Fatalities are split across two events.", "split", None, 2),
+        ("Coded as 9 fatalities split across 3 events.", "split", 9, 3),
+    ],
+)
+def test_coding_statements(text: str, kind: str, value, parts) -> None:
+    from fieldreport.extract.figures import coding_statement
+
+    got = coding_statement(text)
+    assert got is not None and (got.kind, got.value, got.parts) == (kind, value, parts)
+    assert text[got.start : got.end].strip()
+
+
+def test_a_plain_sentence_is_no_coding_statement() -> None:
+    from fieldreport.extract.figures import coding_statement
+
+    assert coding_statement("Seven fatalities were reported after the clash.") is None
+
+
+def test_the_pipeline_follows_a_coding_statement() -> None:
+    from fieldreport.assemble.pipeline import Pipeline
+    from fieldreport.schema.records import Article
+
+    pipe = Pipeline.default()
+    text = (
+        "On 4 May 2021, herders attacked farmers in three villages near Kandi and killed nine people. "
+        "Fatalities are split across three events."
+    )
+    rec = pipe.extract(Article(id="split", text=text))[0]
+    assert rec.fatalities == 3
+    assert any(text[s:e].startswith("Fatalities are split") for s, e in rec.evidence["fatalities"])
+    rec = pipe.extract(Article(id="coded", text="On 4 May 2021, gunmen killed several farmers near Kandi. Unknown fatalities coded as 3."))[0]
+    assert rec.fatalities == 3
+
+
+def test_a_crowd_size_tag_is_never_a_casualty(nlp) -> None:
+    assert figs(nlp, "Traders protested in Cotonou [size=around 60] and two were injured.")[0].conservative == 2
+    assert all(f.conservative != 60 for f in figs(nlp, "Traders protested in Cotonou [size=60 killed]."))
+
+
+# ----------------------------------------------------------------------------------------------
+# Figures in the sentences after the event (pipeline scope)
+
+
+def test_a_toll_in_a_follow_up_sentence_belongs_to_the_main_event() -> None:
+    from fieldreport.assemble.pipeline import Pipeline
+    from fieldreport.schema.records import Article
+
+    pipe = Pipeline.default()
+    text = (
+        "On 3 May 2021, traders protested in Parakou against new market taxes. "
+        "Police dispersed the crowd with live rounds. Two protesters were killed."
+    )
+    assert pipe.extract(Article(id="f1", text=text))[0].fatalities == 2
+    text = (
+        "On 8 June 2021, militants ambushed an army convoy with an IED and gunfire near Tanguieta. "
+        "Four soldiers were killed and six wounded."
+    )
+    rec = pipe.extract(Article(id="f2", text=text))[0]
+    assert (rec.fatalities, rec.injured) == (4, 6)

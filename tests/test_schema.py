@@ -79,7 +79,7 @@ def test_acled_rows_of_a_record_and_of_its_event_agree_on_every_shared_column():
     assert list(a) == list(b) == ACLED_COLUMNS
     differ = {k for k in ACLED_COLUMNS if a[k] != b[k]}
     # only what identifies the row, and what only grouping knows, may differ
-    assert differ <= {"event_id_cnty", "corroboration", "tags", "notes", "confidence"}, {k: (a[k], b[k]) for k in differ}
+    assert differ <= {"event_id_cnty", "corroboration", "independent_sources", "tags", "notes", "confidence"}, {k: (a[k], b[k]) for k in differ}
     assert a["iso"] == b["iso"] == 566 and a["interaction"] == b["interaction"] == 37
 
 

@@ -199,3 +199,81 @@ def test_find_dates_never_raises_and_offsets_hold(text: str, published: date | N
     for f in find_dates(text, published):
         assert text[f.start : f.end] == f.text
         assert f.precision in (1, 2, 3)
+
+
+# ----------------------------------------------------------------------------------------------
+# Issue 10: which date is the event's (sentences written for these tests)
+
+MONDAY = date(2024, 3, 4)
+
+
+def test_sunday_in_a_monday_statement_is_sunday(nlp) -> None:
+    text = "The army said on Monday that its troops had retaken the town of Kidal on Sunday."
+    f = _event(nlp, text, "retaken", MONDAY)
+    assert f is not None and f.date == date(2024, 3, 3) and f.precision == 1
+    text = "Troops retook Kidal after two days of fighting. The town was retaken on Sunday, officials said on Monday."
+    f = _event(nlp, text, "retaken", MONDAY)
+    assert f is not None and f.date == date(2024, 3, 3)
+
+
+def test_the_opening_date_beats_a_date_that_names_another_thing(nlp) -> None:
+    text = "On 12 June 2020, herders attacked a farm near Kandi in revenge for the 10 June raid."
+    f = _event(nlp, text, "attacked", None)
+    assert f is not None and f.date == date(2020, 6, 12)
+    text = "On 3 May 2019, rioters burned a depot in protest at the vote held on 28 April."
+    f = _event(nlp, text, "burned", None)
+    assert f is not None and f.date == date(2019, 5, 3)
+
+
+def test_an_opening_date_after_a_label_dates_the_note(nlp) -> None:
+    text = "Looting: On 7 July 2021, unknown men seized two motorbikes from traders near Nikki."
+    f = _event(nlp, text, "seized", None)
+    assert f is not None and f.date == date(2021, 7, 7)
+
+
+def test_a_date_header_dates_the_text_after_it(nlp) -> None:
+    text = "14 March. Students blocked the main road in Parakou to demand exams in April 2021."
+    f = _event(nlp, text, "blocked", None)
+    assert f is not None and (f.date.month, f.date.day) == (3, 14)
+
+
+def test_as_reported_is_the_event_date_with_around_approximate(nlp) -> None:
+    text = "Around 9 August 2021 (as reported), gunmen abducted a trader near Segbana."
+    f = _event(nlp, text, "abducted", None)
+    assert f is not None and f.date == date(2021, 8, 9) and f.precision == 2
+    text = "Gunmen abducted a trader near Segbana, as reported on 9 August 2021."
+    f = _event(nlp, text, "abducted", None)
+    assert f is not None and f.date == date(2021, 8, 9)
+
+
+def test_week_of_makes_the_date_approximate(nlp) -> None:
+    text = "On 16 May 2022 (week of), soldiers set up a new post in Karimama."
+    f = _event(nlp, text, "set up", None)
+    assert f is not None and f.date == date(2022, 5, 16) and f.precision == 2
+
+
+def test_a_record_without_any_date_is_named_on_stderr(tmp_path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        json.dumps({"id": "undated", "text": "Gunmen attacked a police post in Kandi, killing two officers."}) + "\n"
+        + json.dumps({"id": "dated", "text": "Gunmen attacked a police post in Kandi, killing two officers.",
+                      "published": "2024-03-04"}) + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    run = subprocess.run(
+        [sys.executable, "-m", "fieldreport.apps.cli", "extract", "--input", str(src), "--output", str(out), "--quiet"],
+        capture_output=True, text=True,
+    )
+    recs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    undated = [r for r in recs if r["article_id"] == "undated"]
+    dated = [r for r in recs if r["article_id"] == "dated"]
+    assert undated and undated[0]["event_date"] is None
+    assert dated and dated[0]["event_date"] == "2024-03-04" and dated[0]["time_precision"] == 2
+    assert "article undated" in run.stderr and "no event date" in run.stderr
+    assert "article dated" not in run.stderr
+    assert run.returncode == 3

@@ -11,7 +11,9 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn, MofNCompleteColumn, Progress, ProgressColumn, SpinnerColumn, TextColumn, TimeElapsedColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
@@ -62,6 +64,11 @@ ParseOpt = Annotated[bool, typer.Option(
     "--parse", help="Geoparse with spaCy's full pipeline (tagger and parser too): about half as fast, "
                     "same scores on LGL and GeoWebNews. Without it only the entity recogniser runs.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+OutletsOpt = Annotated[
+    Optional[str],
+    typer.Option("--outlets", help="An extra outlet YAML file of yours (schema: fieldreport/data/outlets.yaml); "
+                                   "$FIELDREPORT_OUTLETS is read too."),
+]
 WaitOpt = Annotated[Optional[float], typer.Option(
     "--wait", help="Seconds to wait while another fieldreport process uses the store, then give up "
                    "(exit 2). Default: wait as long as it takes.", min=0)]
@@ -169,9 +176,13 @@ def _open_store(db: str | None, wait: float | None, read_only: bool = True):
 
 
 def _count_articles(inputs: list[str], max_chars: int) -> int:
-    """How many articles the inputs hold (read again, not parsed; standard input is not read twice)."""
-    return sum(1 for item in iter_inputs([i for i in inputs if i != "-"], max_chars=max_chars)
-               if isinstance(item, Article))
+    """How many articles the local inputs hold (read again, not parsed). Standard input is not read twice,
+    and nothing is fetched again: feeds and URLs are left out of the count."""
+    from fieldreport.io.feeds import FEED_SUFFIXES
+    from fieldreport.io.fetch import is_url
+
+    local = [i for i in inputs if i != "-" and not is_url(i) and Path(i).suffix.lower() not in FEED_SUFFIXES]
+    return sum(1 for item in iter_inputs(local, max_chars=max_chars) if isinstance(item, Article))
 
 
 def _articles(inputs: list[str], problems: _Problems, max_chars: int) -> Iterator[Article]:
@@ -182,12 +193,23 @@ def _articles(inputs: list[str], problems: _Problems, max_chars: int) -> Iterato
             yield item
 
 
+class _RateColumn(ProgressColumn):
+    """Items per second."""
+
+    def render(self, task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.1f}/s" if speed else "", style="progress.data.speed")
+
+
 def _progress(quiet: bool) -> Progress:
+    """One live display for a command's long steps (fetching, extracting, building the place index,
+    regrouping): counts, rate and time; silent with --quiet and when standard error is not a terminal."""
     return Progress(
+        SpinnerColumn(),
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("articles"),
+        _RateColumn(),
         TimeElapsedColumn(),
         console=err,
         transient=True,
@@ -206,13 +228,27 @@ def _output(output: str) -> Iterator:
         yield fh
 
 
-def _pipeline(model: str | None, actors_file: str | None = None):
+def _pipeline(model: str | None, actors_file: str | None = None, outlets_file: str | None = None):
     from fieldreport.text.nlp import ModelNotFound
     from fieldreport.assemble.pipeline import Pipeline
 
+    if outlets_file:
+        _registry(outlets_file)  # a bad file is a wrong command line: say so before any work
     try:
-        return Pipeline(model, actors_file=actors_file) if (model or actors_file) else Pipeline.default()
+        if model or actors_file or outlets_file:
+            return Pipeline(model, actors_file=actors_file, outlets_file=outlets_file)
+        return Pipeline.default()
     except ModelNotFound as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _registry(outlets_file: str | None):
+    from fieldreport.sources.outlets import default_registry
+
+    try:
+        return default_registry([outlets_file] if outlets_file else None)
+    except (FileNotFoundError, ValueError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
 
@@ -223,12 +259,52 @@ def _workers(workers: int) -> int:
     return workers if workers > 0 else default_workers()
 
 
-def _run(pipe, articles, workers: int, quiet: bool) -> Iterator[tuple[Article, list[EventRecord]]]:
+def _run(
+    pipe, articles, workers: int, quiet: bool, problems: _Problems | None = None
+) -> Iterator[tuple[Article, list[EventRecord]]]:
     with _progress(quiet) as progress:
-        task = progress.add_task("extracting", total=None)
-        for art, recs in pipe.extract_many(articles, workers=_workers(workers)):
-            progress.advance(task)
-            yield art, recs
+        yield from _extracting(pipe, articles, workers, progress, problems)
+
+
+def _extracting(
+    pipe, articles, workers: int, progress: Progress, problems: _Problems | None = None
+) -> Iterator[tuple[Article, list[EventRecord]]]:
+    _place_index(progress)
+    task = progress.add_task("extracting articles", total=None)
+    for art, recs in pipe.extract_many(articles, workers=_workers(workers)):
+        progress.advance(task)
+        if problems is not None:
+            _warn_undated(problems, art, recs)
+        yield art, recs
+    progress.update(task, visible=False)
+
+
+def _place_index(progress: Progress) -> None:
+    """Build the place index now if this is its first use, under a progress line of its own."""
+    from fieldreport.geo import gazetteer as gz
+
+    if (gz.cache_dir() / f"gazetteer-{gz.inputs_hash()}.pkl").exists():
+        return
+    task = progress.add_task("building the place index (first use only)", total=None)
+    gz.default_gazetteer()
+    progress.update(task, visible=False)
+
+
+def _warn_undated(problems: _Problems, art: Article, recs: list[EventRecord]) -> None:
+    """A record with no date is written (event_date null) and named on standard error, never silently."""
+    for rec in recs:
+        if rec.event_date is None:
+            problems.report(
+                InputProblem(
+                    source=f"article {art.id}",
+                    line=None,
+                    message=(
+                        f"record {rec.record_id} ({rec.sub_event_type}) has no event date: the text names "
+                        "no date and the article has no `published` date to resolve against"
+                    ),
+                    skipped=False,
+                )
+            )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -244,13 +320,14 @@ def extract(
     workers: WorkersOpt = 0,
     max_chars: MaxCharsOpt = DEFAULT_MAX_CHARS,
     quiet: QuietOpt = False,
+    outlets: OutletsOpt = None,
 ) -> None:
     """Articles in, one JSON line per event record out (the record contract)."""
     problems = _Problems()
-    pipe = _pipeline(model)
+    pipe = _pipeline(model, outlets_file=outlets)
     n_articles = n_records = 0
     with _output(output) as fh:
-        for _art, recs in _run(pipe, _articles(input, problems, max_chars), workers, quiet):
+        for _art, recs in _run(pipe, _articles(input, problems, max_chars), workers, quiet, problems):
             n_articles += 1
             problems.count(len(recs))
             for rec in recs:
@@ -295,56 +372,51 @@ def places(
     raise typer.Exit(problems.exit_code)
 
 
+FetchTimeoutOpt = Annotated[float, typer.Option("--timeout", help="Seconds to wait for a web server, per try.")]
+PerHostOpt = Annotated[int, typer.Option("--per-host", help="Requests at once to one web server.")]
+MaxBytesOpt = Annotated[int, typer.Option("--max-bytes", help="Refuse pages and feeds larger than this.")]
+
+
 @app.command()
 def ingest(
-    inputs: Annotated[list[str], typer.Argument(help="Files, directories or '-'.")],
+    inputs: Annotated[list[str], typer.Argument(
+        help="Files, directories, '-', URLs of feeds or pages, saved feeds (.xml/.rss/.atom), web archives (.warc/.warc.gz).")],
     db: DbOpt = None,
     model: ModelOpt = None,
     workers: WorkersOpt = 0,
     batch: Annotated[int, typer.Option(help="Articles per transaction.", min=1)] = 200,
     max_chars: MaxCharsOpt = DEFAULT_MAX_CHARS,
     force: Annotated[bool, typer.Option("--force", help="Extract again articles already stored unchanged.")] = False,
+    timeout: FetchTimeoutOpt = 20.0,
+    per_host: PerHostOpt = 2,
+    max_bytes: MaxBytesOpt = 5_000_000,
     wait: WaitOpt = None,
     quiet: QuietOpt = False,
+    outlets: OutletsOpt = None,
 ) -> None:
     """Extract records from articles and store them in DuckDB (re-ingesting replaces, never duplicates;
-    articles stored unchanged are skipped); each batch is stored with its events, so Ctrl-C or a crash
-    loses at most the batch in hand and a re-run goes on where it stopped."""
-    from fieldreport.events.sync import consolidate_store
-    from fieldreport.io.store import Store, StoreBusy, WriterLock, content_hash, default_db_path
+    articles stored unchanged are skipped, and so are feed items and pages read before unchanged); each
+    batch is stored with its events, so Ctrl-C or a crash loses at most the batch in hand and a re-run
+    goes on where it stopped."""
+    from fieldreport.io.fetch import FetchSettings
+    from fieldreport.io.store import StoreBusy, WriterLock, default_db_path
 
     problems = _Problems()
     path = db or default_db_path()
     committed: dict = {"articles": 0, "records": 0}
-    state = {"lock": None, "run": None, "stored": False}
+    state: dict = {"lock": None, "run": None, "stored": False}
+    fetch = FetchSettings(timeout=timeout, per_host=per_host, max_bytes=max_bytes)
     try:
-        pipe = _pipeline(model)
+        pipe = _pipeline(model, outlets_file=outlets)
         state["lock"] = WriterLock(path, wait, on_wait=_say, what="ingest")
-        store = Store(path, brief=True, wait=wait, on_wait=_say)
-        stored = {} if force else store.stored_hashes()
-        store.release()
-
-        def fresh():
-            for art in _articles(inputs, problems, max_chars):
-                if stored.get(art.id) is not None and stored[art.id] == content_hash(art):
-                    problems.unchanged += 1
-                    continue
-                yield art
-
-        def tracked():
-            for art, recs in state["run"]:
-                problems.count(len(recs))
-                yield art, recs
-
-        state["run"] = _run(pipe, fresh(), workers, quiet)
-        store.ingest_stream(
-            tracked(), batch=batch, after=lambda ids: consolidate_store(store, ids), progress=committed
-        )
+        _ingest_sources(path, pipe, inputs, problems, state, committed, workers=workers, batch=batch,
+                        max_chars=max_chars, fetch=fetch, force=force, wait=wait, quiet=quiet)
         state["stored"] = True
         state["lock"].release()
         err.print(f"Stored {committed['articles']} articles and {committed['records']} event records in {path}.")
         if problems.unchanged:
-            err.print(f"Skipped {problems.unchanged} articles stored unchanged already (--force extracts them again).")
+            err.print(("Nothing new. " if not committed["articles"] else "")
+                      + f"Skipped {problems.unchanged} articles stored unchanged already (--force extracts them again).")
         with _open_store(path, wait) as reader:
             _print_summary(reader)
     except KeyboardInterrupt:
@@ -372,6 +444,151 @@ def ingest(
             state["lock"].release()
     problems.closing()
     raise typer.Exit(problems.exit_code)
+
+
+def _ingest_sources(
+    path: str, pipe, inputs: list[str], problems: _Problems, state: dict, committed: dict, *, workers: int,
+    batch: int, max_chars: int, fetch, force: bool, wait: float | None, quiet: bool,
+) -> None:
+    """Read the sources (fetching what is on the web), skip what is stored unchanged, extract, store each
+    batch with its events, then keep the fetch state of the URLs read. The caller holds the writer lock;
+    ``state["run"]`` is the extraction (closed on Ctrl-C); ``committed`` counts what is stored."""
+    from fieldreport.events.sync import consolidate_store
+    from fieldreport.io.readers import Reader, Seen
+    from fieldreport.io.store import Store
+
+    store = Store(path, brief=True, wait=wait, on_wait=_say)
+    seen = Seen() if force else Seen(store.stored_hashes(), store.fetch_states())
+    store.release()
+    with _progress(quiet) as progress, Reader(max_chars=max_chars, fetch=fetch, seen=seen, progress=progress) as reader:
+
+        def fresh() -> Iterator[Article]:
+            for item in reader.read(inputs):
+                if isinstance(item, InputProblem):
+                    problems.report(item)
+                elif seen.stored_unchanged(item):
+                    problems.unchanged += 1
+                else:
+                    yield item
+
+        def tracked():
+            for art, recs in state["run"]:
+                problems.count(len(recs))
+                yield art, recs
+
+        regroup = None
+
+        def after(ids: list[str]) -> None:
+            nonlocal regroup
+            if regroup is None:
+                regroup = progress.add_task("regrouping events", total=None)
+            consolidate_store(store, ids)
+            progress.advance(regroup, len(ids))
+
+        state["run"] = _extracting(pipe, fresh(), workers, progress, problems)
+        store.ingest_stream(tracked(), batch=batch, after=after, progress=committed)
+        if regroup is not None:
+            progress.update(regroup, visible=False)
+        problems.unchanged += reader.unchanged
+        store.remember_fetches(reader.remembered.values())
+    store.close()
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _interval(text: str) -> float:
+    """'90', '30s', '15m', '1h', '1h30m' -> seconds."""
+    import re
+
+    t = text.strip().lower()
+    if re.fullmatch(r"\d+(\.\d+)?", t):
+        return float(t)
+    parts = re.findall(r"(\d+(?:\.\d+)?)\s*([smhd])", t)
+    if not parts or re.sub(r"(\d+(?:\.\d+)?)\s*([smhd])", "", t).strip():
+        raise ValueError(f"--every {text!r}: give a duration such as 90s, 15m, 1h or 1h30m")
+    return sum(float(n) * _UNITS[u] for n, u in parts)
+
+
+@app.command()
+def watch(
+    feeds: Annotated[list[str], typer.Argument(help="URLs of RSS/Atom feeds (pages, files and archives work too).")],
+    every: Annotated[str, typer.Option("--every", help="Time between polls: 90s, 15m, 1h.")] = "15m",
+    once: Annotated[bool, typer.Option("--once", help="Poll once and stop.")] = False,
+    db: DbOpt = None,
+    model: ModelOpt = None,
+    workers: WorkersOpt = 0,
+    batch: Annotated[int, typer.Option(help="Articles per transaction.", min=1)] = 200,
+    max_chars: MaxCharsOpt = DEFAULT_MAX_CHARS,
+    timeout: FetchTimeoutOpt = 20.0,
+    per_host: PerHostOpt = 2,
+    max_bytes: MaxBytesOpt = 5_000_000,
+    wait: WaitOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Poll feeds, ingest the items not stored before, regroup events; one log line per poll (on standard
+    output). Stops cleanly on Ctrl-C: a poll cut short keeps the batches it stored, with their events.
+    Between polls the store is free for other writers."""
+    import signal
+    import time
+    from datetime import datetime
+
+    from fieldreport.io.fetch import FetchSettings
+    from fieldreport.io.store import StoreBusy, WriterLock, default_db_path
+
+    try:
+        interval = _interval(every)
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    path = db or default_db_path()
+    fetch = FetchSettings(timeout=timeout, per_host=per_host, max_bytes=max_bytes)
+
+    def _stop(signum, frame):  # a service manager's SIGTERM stops it like Ctrl-C
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, _stop)
+    polls = 0
+    exit_code = 0
+    state: dict = {"lock": None, "run": None}
+    try:
+        pipe = _pipeline(model)
+        while True:
+            started = time.monotonic()
+            polls += 1
+            problems = _Problems()
+            committed: dict = {"articles": 0, "records": 0}
+            state["lock"] = WriterLock(path, wait, on_wait=_say, what="watch")
+            _ingest_sources(path, pipe, feeds, problems, state, committed, workers=workers, batch=batch,
+                            max_chars=max_chars, fetch=fetch, force=False, wait=wait, quiet=quiet)
+            state["lock"].release()
+            state["lock"] = state["run"] = None
+            with _open_store(path, wait) as reader:
+                n_events = reader.summary()["events"]
+            stamp = datetime.now().astimezone().isoformat(timespec="seconds")
+            out.print(
+                f"{stamp} poll {polls}: {committed['articles']} new or changed articles, "
+                f"{committed['records']} records, {problems.unchanged} already stored unchanged (skipped), "
+                f"{problems.skipped} skipped with problems; {n_events} events in {path}",
+                soft_wrap=True,
+            )
+            exit_code = problems.exit_code
+            if once:
+                break
+            time.sleep(max(0.0, interval - (time.monotonic() - started)))
+    except KeyboardInterrupt:
+        if state["run"] is not None:
+            state["run"].close()  # stops the worker processes
+        err.print(f"Stopped after {polls} poll{'s' if polls != 1 else ''}; the store is in {path}.")
+        exit_code = 0
+    except StoreBusy as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        exit_code = 2
+    finally:
+        if state["lock"] is not None:
+            state["lock"].release()
+        signal.signal(signal.SIGTERM, previous)
+    raise typer.Exit(exit_code if (once or exit_code == 2) else 0)
 
 
 def _print_summary(store) -> None:
@@ -474,8 +691,12 @@ def export(
         raise typer.Exit(2)
     with _open_store(db, wait) as store:  # read, then let go of the store before writing
         items = stored_events(store) if events else store.records()
+        reviews = store.review_summary()  # exports say which fields analysts set
     try:
-        msg = export_events(items, format, output) if events else export_records(items, format, output)
+        msg = (
+            export_events(items, format, output, reviews=reviews) if events
+            else export_records(items, format, output, reviews=reviews)
+        )  # fmt: skip
     except ValueError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
@@ -495,6 +716,7 @@ def events(
     quiet: QuietOpt = False,
     show_id: Annotated[Optional[str], typer.Option("--show", help="Show one stored event with its reports.")] = None,
     wait: WaitOpt = None,
+    outlets: OutletsOpt = None,
 ) -> None:
     """Merge the records that tell the same event: one JSON line per event. Without --input, the events
     the store holds (every analyst decision applied; the same events `export --events` writes)."""
@@ -515,9 +737,9 @@ def events(
                 out.print(f"- [bold]{rec.source or rec.article_id}[/bold] {rec.event_date}: {rec.notes}")
         return
     if input:
-        pipe = _pipeline(model)
+        pipe = _pipeline(model, outlets_file=outlets)
         records = []
-        for _a, recs in _run(pipe, _articles(input, problems, max_chars), workers, quiet):
+        for _a, recs in _run(pipe, _articles(input, problems, max_chars), workers, quiet, problems):
             problems.count(len(recs))
             records.extend(recs)
         found = consolidate_records(records)
@@ -566,6 +788,31 @@ def decide(
     finally:
         lock.release()
     err.print(f"Kept: {action} {' '.join(counts['record_ids'])}. {counts['events']} events ({counts['changed']} changed).")
+
+
+@app.command()
+def serve(
+    db: DbOpt = None,
+    host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    token: Annotated[Optional[str], typer.Option(help="Bearer token that reviews need [default: $FIELDREPORT_TOKEN, else a new one, printed].")] = None,
+) -> None:
+    """The analyst's desk: a map, a timeline and the events with their evidence in the browser, a JSON API
+    under /api (OpenAPI at /openapi.json), and review that sticks."""
+    from fieldreport.apps.server import StoreBusy, serve as run_server
+    from fieldreport.io.store import default_db_path
+
+    if not 0 < port < 65536:
+        err.print(f"[red]error:[/red] --port {port} is not a port (1-65535)")
+        raise typer.Exit(2)
+    try:
+        run_server(db or default_db_path(), host=host, port=port, token=token)
+    except StoreBusy as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    except OSError as exc:
+        err.print(f"[red]error:[/red] cannot serve on {host}:{port}: {exc.strerror or exc}")
+        raise typer.Exit(2) from exc
 
 
 @app.command(name="eval")
@@ -648,6 +895,35 @@ def actors(
     for a in found:
         t.add_row(a.name, str(a.inter or ""), a.country or "", a.kind)
     out.print(t)
+
+
+@app.command(name="outlets")
+def outlets_(
+    query: Annotated[Optional[str], typer.Argument(help="Search names, aliases, domains, countries, kinds, owners.")] = None,
+    limit: Annotated[int, typer.Option(help="How many to list.")] = 30,
+    outlets_file: OutletsOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON Lines for machines.")] = False,
+) -> None:
+    """List or search the outlet registry: who publishes, what kind (wire agency, state media of which
+    state, party media, monitor ...), owner, ACLED source scale."""
+    reg = _registry(outlets_file)
+    found = reg.search(query, limit=limit)
+    if as_json:
+        for o in found:
+            row = {"name": o.name, "kind": o.kind, "country": o.country, "state": o.state, "party": o.party,
+                   "owner": o.owner, "scale": o.scale, "aliases": list(o.aliases), "domains": list(o.domains)}
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    total = len(reg.search(query)) if query else len(reg)
+    t = Table(title=(f"outlets matching {query!r}" if query else "outlets") + f" ({len(found)} of {total})")
+    for col in ("name", "kind", "country", "owner", "scale", "domains", "aliases"):
+        t.add_column(col, overflow="fold")
+    for o in found:
+        t.add_row(o.name, o.label, o.country or "", o.owner or "", o.scale, ", ".join(o.domains[:3]),
+                  ", ".join(o.aliases[:4]))  # fmt: skip
+    out.print(t)
+    if not found:
+        err.print(f"No outlet matches {query!r}; add yours with --outlets FILE (see fieldreport/data/outlets.yaml).")
 
 
 @app.command()

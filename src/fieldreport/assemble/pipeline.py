@@ -27,6 +27,7 @@ from fieldreport.extract import dates as dates_x
 from fieldreport.extract.actors import ActorDictionary, ActorExtractor, default_extractor
 from fieldreport.extract.event_types import EventDetector
 from fieldreport.extract.places import PlaceExtractor
+from fieldreport.sources.outlets import OutletRegistry, default_registry, tied_to_claimant
 from fieldreport.schema.records import (
     ActorMention,
     Article,
@@ -50,6 +51,10 @@ SCOPE_SENTENCES = 3
 class _Scope:
     start: int
     end: int
+    follow: tuple[int, int] | None = None  # the sentences after a shared sentence, for its first event
+
+    def ranges(self) -> list[tuple[int, int]]:
+        return [(self.start, self.end)] + ([self.follow] if self.follow else [])
 
 
 @dataclass
@@ -72,9 +77,10 @@ class _Evidence:
 class Pipeline:
     """Loads resources once; ``extract(article)`` returns the article's event records, main event first."""
 
-    def __init__(self, model: str | None = None, actors_file: str | None = None) -> None:
+    def __init__(self, model: str | None = None, actors_file: str | None = None, outlets_file: str | None = None) -> None:
         self.model = model
         self.actors_file = actors_file
+        self.outlets_file = outlets_file
         check_model(model)  # fail now, with the install hint, when the model is missing
 
     # Resources load on first use: `fieldreport places` needs neither the event rules nor the actors.
@@ -96,6 +102,10 @@ class Pipeline:
     @cached_property
     def places(self) -> PlaceExtractor:
         return PlaceExtractor.default()
+
+    @cached_property
+    def outlets(self) -> OutletRegistry:
+        return default_registry([self.outlets_file] if self.outlets_file else None)
 
     @classmethod
     @lru_cache(maxsize=2)
@@ -128,7 +138,7 @@ class Pipeline:
             for batch in batches:
                 yield from self._run_batch(batch)
             return
-        self.nlp, self.events, self.actors, self.places  # loaded before the fork, shared copy-on-write
+        self.nlp, self.events, self.actors, self.places, self.outlets  # loaded before the fork, shared copy-on-write
         yield from self._in_workers(_worker_extract, batches, workers)
 
     def places_nlp(self, parse: bool = False) -> Language:
@@ -188,16 +198,29 @@ class Pipeline:
             if focus is not None:
                 actor_mentions = self.actors.find(doc, focus, year)
         dates = dates_x.find_dates(doc, article.published)
-        claims = claims_x.find_claims(doc, actor_mentions)
+        claims = claims_x.find_claims(doc, actor_mentions, outlets=self.outlets)
+        source = _Source(self.outlets, article)
         sentence_starts = sorted({c.sentence_start for c in candidates})
+        continuing = _continuations(candidates, places, dates)
         shared = Counter(c.sentence_start for c in candidates)
+        coding = figures_x.coding_statement(article.text)  # a coder's "fatalities coded as 3"
         records: list[EventRecord] = []
+        seen_sentences: set[int] = set()
         for cand in candidates:
             if shared[cand.sentence_start] > 1:  # two events told in one sentence: each gets its clause
                 scope = _Scope(*figures_x.event_clause(doc, cand.trigger_start, cand.trigger_end))
+                if cand.sentence_start not in seen_sentences:
+                    # the sentences that follow tell the outcome of the sentence's first (main) event
+                    after = _scope(doc, cand, sentence_starts, continuing)
+                    if after.end > cand.sentence_end:
+                        scope.follow = (cand.sentence_end, after.end)
             else:
-                scope = _scope(doc, cand, sentence_starts)
-            rec = self._record(article, doc, cand, scope, places, focus, actor_mentions, dates, claims, year)
+                scope = _scope(doc, cand, sentence_starts, continuing)
+            seen_sentences.add(cand.sentence_start)
+            rec = self._record(
+                article, doc, cand, scope, places, focus, actor_mentions, dates, claims, year,
+                coding if not records else None, source,
+            )
             if rec is not None and not any(_same_event(rec, r) for r in records):
                 records.append(rec)
         # Main event first: the detector orders by importance; confidence breaks no ties it made.
@@ -215,7 +238,10 @@ class Pipeline:
         dates: list,
         claims: list[Claim],
         year: int | None,
+        coding: figures_x.CodingStatement | None = None,
+        source: "_Source | None" = None,
     ) -> EventRecord | None:
+        source = source or _Source(self.outlets, article)
         ev = _Evidence(article.text)
         ev.add("event_type", cand.trigger_start, cand.trigger_end)
         ev.add("sub_event_type", cand.trigger_start, cand.trigger_end)
@@ -275,24 +301,40 @@ class Pipeline:
             event_date, precision = None, None
 
         # How many
-        figures: list[Casualties] = figures_x.find_casualties(doc, scope.start, scope.end)
+        trigger = (cand.trigger_start, cand.trigger_end)
+        figures: list[Casualties] = [
+            f for lo, hi in scope.ranges() for f in figures_x.find_casualties(doc, lo, hi, trigger=trigger)
+        ]
         killed = [f for f in figures if f.kind == "killed"]
         injured_figs = [f for f in figures if f.kind == "injured"]
         conservative, low, best, high = figures_x.summarise_fatalities(killed, text=doc.text)
         for f in killed:
             ev.add("fatalities", f.start, f.end)
+        if coding is not None:
+            # The note says how its fatalities were coded: follow it (the figures read stay the range).
+            conservative = figures_x.coded_fatalities(coding, figures, text=doc.text)
+            best = conservative
+            low = conservative if low is None else min(low, conservative)
+            high = conservative if high is None else max(high, conservative)
+            ev.add("fatalities", coding.start, coding.end)
         injured = None
         if injured_figs:
             injured = figures_x.summarise_fatalities(injured_figs, text=doc.text)[0]
             for f in injured_figs:
                 ev.add("injured", f.start, f.end)
-        materiel: list[Materiel] = figures_x.find_materiel(doc, scope.start, scope.end)
+        materiel: list[Materiel] = [m for lo, hi in scope.ranges() for m in figures_x.find_materiel(doc, lo, hi)]
         for m in materiel:
             ev.add("materiel", m.start, m.end)
 
         # Says who
         actor_names = [m.actor.name for m in (a1, a2, s1, s2) if m is not None]
         actor_countries = [m.actor.country for m in (a1, a2, s1, s2) if m is not None]
+        military_event = cand.event_type in ("Battles", "Explosions/Remote violence")
+        # the attacker is unknown: no actor1, or no state force behind a strike only states make
+        attacker_missing = a1 is None or (
+            cand.sub_event_type in _STATE_WEAPONS
+            and not any(m.actor.kind in _STATE_FORCE_KINDS for m in (a1, a2, s1, s2) if m is not None)
+        )
         # One claim per claimant: the fields it covers for this event, its first span as the anchor and
         # every span of it as evidence.
         by_claimant: dict[str, ClaimOut] = {}
@@ -307,19 +349,27 @@ class Pipeline:
                 )
                 if not (_claim_covers(c, killed + injured_figs, materiel) or side_figures):
                     continue
-            party = claims_x.is_party(c, actor_names, actor_countries)
+            party = claims_x.is_party(
+                c, actor_names, actor_countries, own_forces=_state_forces(article.text, actor_mentions, scope, c),
+                attacker_missing=attacker_missing, military_event=military_event,
+            )  # fmt: skip
             seen = by_claimant.get(c.claimant)
             start, end = _trim(article.text, c.start, c.end)
             if seen is None:
                 by_claimant[c.claimant] = ClaimOut(
-                    claimant=c.claimant, claimant_party=party, fields=sorted(set(c.fields)), start=start, end=end
-                )
+                    claimant=c.claimant, claimant_party=party, fields=sorted(set(c.fields)), start=start, end=end,
+                    claimant_kind=c.claimant_kind, claimant_country=c.claimant_country, claimant_actor=c.claimant_actor,
+                    outlet=source.name,
+                    outlet_tied=tied_to_claimant(source.outlet, c.claimant, c.claimant_kind, c.claimant_country, c.claimant_actor),
+                )  # fmt: skip
             else:
                 seen.fields = sorted(set(seen.fields) | set(c.fields))
                 seen.claimant_party = seen.claimant_party or party
             ev.add("claims", c.start, c.end)
         own_claims = list(by_claimant.values())
 
+        if source.span is not None:
+            ev.add("source", *source.span)
         inter1 = self.actors.inter_for(a1.actor, iso3) if a1 else None
         inter2 = self.actors.inter_for(a2.actor, iso3) if a2 else None
         rec = EventRecord(
@@ -351,7 +401,8 @@ class Pipeline:
             injured=injured,
             materiel=[MaterielOut(kind=m.kind, count=m.count, status=m.status) for m in materiel],
             claims=own_claims,
-            source=article.outlet,
+            source=source.name,
+            outlet=source.outlet.ref() if source.outlet is not None else None,
             evidence=ev.spans,
         )
         rec.confidence = _confidence(cand, rec)
@@ -383,6 +434,37 @@ def _worker_places(batch: list[Article], parse: bool) -> list[tuple[Article, lis
     return _WORKER_PIPELINE.find_places(batch, parse)
 
 
+class _Source:
+    """Where an article comes from: its source name, registry entry, and the dateline words that say so."""
+
+    def __init__(self, registry: OutletRegistry, article: Article) -> None:
+        self.name, self.outlet = registry.for_article(article.outlet, article.url, article.text)
+        line = registry.dateline(article.text)
+        known = registry.get(line[0]) if line else None
+        said = (known.name if known else line[0]) if line else None
+        self.span = (line[1], line[2]) if line and said == self.name else None
+
+
+_STATE_FORCE_KINDS = frozenset({"military", "state", "police"})
+#: Sub-event types whose weapons (aircraft, artillery, missiles) are as a rule a state's.
+_STATE_WEAPONS = frozenset({"Air/drone strike", "Shelling/artillery/missile attack"})
+
+
+def _state_forces(text: str, mentions: list[ActorMention], scope: _Scope, claim: Claim) -> list[str]:
+    """Countries whose state forces the event's words or the claim's own words name (the words naming
+    the claimant itself left out: "the Russian defence ministry" names no Russian force)."""
+    at = text.find(claim.claimant_text, claim.start, claim.end) if claim.claimant_text else -1
+    speaker = (at, at + len(claim.claimant_text)) if at >= 0 else (-1, -1)
+    out = []
+    for m in mentions:
+        inside = scope.start <= m.start < scope.end or claim.start <= m.start < claim.end
+        if speaker[0] <= m.start < speaker[1]:
+            continue
+        if inside and m.actor.country and (m.actor.kind in _STATE_FORCE_KINDS or m.actor.inter == 1):
+            out.append(m.actor.country)
+    return out
+
+
 def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
     batch: list[Article] = []
     for item in items:
@@ -394,20 +476,43 @@ def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield batch
 
 
-def _scope(doc: Doc, cand: EventCandidate, sentence_starts: list[int]) -> _Scope:
-    """From the trigger's sentence to the next event's sentence, at most SCOPE_SENTENCES sentences on."""
-    later = [s for s in sentence_starts if s > cand.sentence_start]
+def _scope(
+    doc: Doc, cand: EventCandidate, sentence_starts: list[int], continuing: frozenset[int] = frozenset()
+) -> _Scope:
+    """From the trigger's sentence to the next event's sentence, at most SCOPE_SENTENCES sentences on.
+
+    A later event sentence that names no place and no date of its own ("Police dispersed the crowd.")
+    goes on telling the same event: the scope runs through it, and counts its sentences afresh."""
+    later = [s for s in sentence_starts if s > cand.sentence_start and s not in continuing]
     limit = later[0] if later else len(doc.text)
     end = cand.sentence_end
     count = 0
     for sent in doc.sents:
         if sent.start_char < cand.sentence_end:
             continue
-        if sent.start_char >= limit or count >= SCOPE_SENTENCES:
+        if sent.start_char >= limit:
             break
+        if sent.start_char in continuing:
+            count = 0
+        elif count >= SCOPE_SENTENCES:
+            break
+        else:
+            count += 1
         end = sent.end_char
-        count += 1
     return _Scope(cand.sentence_start, max(end, cand.sentence_end))
+
+
+def _continuations(candidates: list[EventCandidate], places: list[PlaceMention], dates: list) -> frozenset[int]:
+    """Event sentences after the first that name no place and no date: they go on with the event told
+    before them (its intervention, its toll, its arrests), so figures after them are still that event's."""
+    spans = sorted({(c.sentence_start, c.sentence_end) for c in candidates})
+    out: set[int] = set()
+    for start, end in spans[1:]:
+        named = any(start <= m.start < end for m in places if not m.reason.startswith("demonym"))
+        dated = any(start <= d.start < end for d in dates)
+        if not named and not dated:
+            out.add(start)
+    return frozenset(out)
 
 
 def _known_place_near(doc: Doc, places: list[PlaceMention], unknown: PlaceMention) -> tuple[PlaceMention | None, int | None]:

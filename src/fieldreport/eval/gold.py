@@ -52,6 +52,32 @@ class Tally:
         }
 
 
+class Distances:
+    """Distances in km from our place to the gold place, for records that have a place: the
+    distribution behind "place within 25 km" (which also counts items without a place)."""
+
+    def __init__(self) -> None:
+        self.km: list[float] = []
+
+    def add(self, ours: tuple[float, float] | None, gold: tuple[float, float] | None) -> None:
+        if ours is not None and gold is not None:
+            self.km.append(haversine_km(ours[0], ours[1], gold[0], gold[1]))
+
+    def metrics(self) -> dict[str, dict]:
+        if not self.km:
+            return {}
+        km = sorted(self.km)
+        n = len(km)
+        med = km[n // 2] if n % 2 else (km[n // 2 - 1] + km[n // 2]) / 2
+        return {
+            "distance, median km (records with a place)": {"value": round(med, 1), "n": n},
+            "distance, share within 25 km (records with a place)": {
+                "value": round(sum(1 for k in km if k <= 25) / n, 4), "n": n},
+            "distance, share within 100 km (records with a place)": {
+                "value": round(sum(1 for k in km if k <= 100) / n, 4), "n": n},
+        }
+
+
 def parse_gold_date(value: str) -> date | None:
     value = (value or "").strip()
     for fmt in ("%Y-%m-%d", "%d.%m.%Y", "%d %B %Y", "%d-%B-%Y", "%m/%d/%Y", "%Y-%m-%d %H:%M:%S"):
@@ -170,6 +196,7 @@ def score_ucdp(
     reports = list(_ucdp_reports(path, limit))
     arts = [Article(id=f"u{i}", text=h, published=d) for i, (_row, h, d) in enumerate(reports)]
     t = Tally()
+    dist = Distances()
     for (row, h, _d), (art, recs) in zip(reports, _records(arts, model, workers)):
         gid = row.get("id") or art.id
         t.add("detected (a record from the headline)", bool(recs))
@@ -183,6 +210,7 @@ def score_ucdp(
         if glat is not None and glon is not None:
             has = rec.latitude is not None
             ok = has and haversine_km(rec.latitude, rec.longitude, glat, glon) <= 25
+            dist.add((rec.latitude, rec.longitude) if has else None, (glat, glon))
             t.add("place within 25 km", ok)
             t.add("place found", has)
             if not ok:
@@ -217,7 +245,7 @@ def score_ucdp(
                 mistakes.add(gid, "event_date", f"{ds}..{de or ds}", rec.event_date, h, rec)
     return {
         "n": len(reports),
-        "metrics": t.metrics(),
+        "metrics": {**t.metrics(), **dist.metrics()},
         "notes": [
             "input: each source headline as one article, its source date as publication date",
             "scored on the main record of each headline; 'of' is the number of headlines measured",
@@ -381,6 +409,7 @@ def score_acled(
         for i, r in enumerate(rows)
     ]
     t = Tally()
+    dist = Distances()
     sub_pairs: list[tuple[str, str]] = []
     type_pairs: list[tuple[str, str]] = []
     for row, (art, recs) in zip(rows, _records(arts, model, workers)):
@@ -405,6 +434,8 @@ def score_acled(
             if gold is None:  # empty in this row: not scored here
                 continue
             ours = _acled_ours(rec, name)
+            if name == "place within 25 km":
+                dist.add(ours, gold)
             ok = _acled_right(name, gold, ours, rec)
             t.add(name, ok)
             if not ok:
@@ -412,6 +443,7 @@ def score_acled(
     metrics = t.metrics()
     order = ["detected", *(n for n, _k in ACLED_FIELDS), NON_CONFLICT]
     metrics = {k: metrics[k] for k in order if k in metrics}
+    metrics.update(dist.metrics())
     if sub_pairs and not places_only:
         metrics["sub_event_type weighted F1"] = {"value": round(weighted_f1(sub_pairs), 4), "n": len(sub_pairs)}
     elif type_pairs and not places_only:

@@ -57,9 +57,23 @@ Consolidated fields (see ``build_event``):
 - ``fatalities_best``: the median of the reports' best figures (the lower median when their number
   is even, to stay conservative), kept between low and high.
 - ``number_of_sources``: distinct outlets; an article without an outlet counts as its own source.
-- ``corroboration``: ``"claimed only by a side"`` when every figure (or, without figures, every
-  claim) comes from a claimant that is a side of the event; else ``"independent sources"`` with two
-  or more sources; else ``"single source"``.
+- Who stands behind each report (``fieldreport.sources.outlets`` knows the outlets): a report
+  *traces back to a side* when its outlet is tied to a side of the event (a state's media when that
+  state's forces or bodies are a side, an armed group's channel when the group is one), or when
+  every figure it gives (without figures: every claim it reports) is a side's claim (a claimant
+  that is a side, or a state outlet of a side's state). The sides of an event are the states and
+  groups of its actors and of the claimants that are a side. Every other report is independent.
+  Reports that trace back to one side are one voice; independent reports from outlets tied to
+  each other (one state's media, one owner, one party) are one voice.
+- ``independent_sources``: the number of independent voices.
+- ``corroboration``: ``"independent sources"`` when at least one independent voice stands beside a
+  second voice; ``"sides disagree"`` when only sides speak, two or more of them, and their figures
+  differ; ``"claimed only by a side"`` when only sides speak and they agree (one side, as a rule);
+  else ``"single source"``.
+- ``fatalities_independent``: the lowest figure among independent reports (None without one);
+  ``fatalities_claimed``: the highest figure a side claims (None without one). ``fatalities`` is
+  the independent figure when there is one, and the range runs up to the sides' claims.
+- ``source_scale``: ACLED's source scale of the event's outlets ("National-International").
 """
 
 from __future__ import annotations
@@ -79,8 +93,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from fieldreport.geo.countries import iso3_of
 from fieldreport.geo.distance import haversine_km
-from fieldreport.schema.records import EventRecord
+from fieldreport.schema.records import ClaimOut, EventRecord, OutletRef
 from fieldreport.schema.taxonomy import FAMILY
+from fieldreport.sources.outlets import bare_actor, combine_scales, default_registry, side_keys, tie_keys
 
 __all__ = [
     "CONTRACT_FIELDS",
@@ -94,7 +109,7 @@ __all__ = [
     "pair_score",
 ]
 
-Corroboration = Literal["single source", "claimed only by a side", "independent sources"]
+Corroboration = Literal["single source", "claimed only by a side", "sides disagree", "independent sources"]
 
 #: The fields of one line of ``fieldreport events`` (record-contract.md), in the contract's order.
 CONTRACT_FIELDS: tuple[str, ...] = (
@@ -119,6 +134,9 @@ CONTRACT_FIELDS: tuple[str, ...] = (
     "fatalities_high",
     "claimants",
     "corroboration",
+    "independent_sources",
+    "fatalities_independent",
+    "fatalities_claimed",
 )
 
 
@@ -148,7 +166,11 @@ class Event(BaseModel):
     fatalities_high: int | None = None
     claimants: list[str] = Field(default_factory=list)
     corroboration: Corroboration = "single source"
+    independent_sources: int = 0  # voices tied neither to each other nor to a side
+    fatalities_independent: int | None = None  # the lowest figure of the independent reports
+    fatalities_claimed: int | None = None  # the highest figure a side claims
     # beyond the contract's line
+    source_scale: str = ""  # ACLED source scale of the event's outlets
     date_start: str | None = None  # earliest date among the best-precision reports
     date_end: str | None = None  # latest date among the best-precision reports
     time_precision: int | None = None
@@ -494,21 +516,167 @@ def _lower_median(values: Sequence[int]) -> int:
     return int(statistics.median_low(values))
 
 
-def _party_claimed_figure(rec: EventRecord) -> bool:
-    covering = [c for c in rec.claims if "fatalities" in c.fields]
-    return bool(covering) and all(c.claimant_party for c in covering)
+_NOT_SIDES = ("civilians", "protesters", "rioters", "unidentified")
+_STATE_ACTOR = re.compile(r"^(military|police) forces of |^government of ", re.IGNORECASE)
 
 
-def _corroboration(records: Sequence[EventRecord], n_sources: int) -> Corroboration:
-    with_figures = [r for r in records if (r.fatalities or 0) > 0]
-    if with_figures:
-        claimed_only = all(_party_claimed_figure(r) for r in with_figures)
-    else:
-        claims = [c for r in records for c in r.claims]
-        claimed_only = bool(claims) and all(r.claims for r in records) and all(c.claimant_party for c in claims)
-    if claimed_only:
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    """English country names and aliases (ACLED's spellings: "Russia", "Syria") to ISO3."""
+    from fieldreport.data import load_yaml
+
+    out: dict[str, str] = {}
+    for iso3, spec in (load_yaml("demonyms.yaml") or {}).items():
+        if isinstance(spec, dict):
+            for n in [spec.get("name"), *(spec.get("aliases") or [])]:
+                if isinstance(n, str):
+                    out[n.casefold()] = str(iso3)
+    return out
+
+
+def _state_of(name: str) -> str | None:
+    """The state of a state-forces actor name: "Military Forces of Russia (2000-)" -> RUS."""
+    m = re.search(r"\bof (?:the )?(.+?)(?: \(|$)", name)
+    if m:
+        found = _country_names().get(m.group(1).strip().casefold())
+        if found:
+            return found
+    return _actor_country(name)
+
+
+@lru_cache(maxsize=1)
+def _faction_suffixes() -> frozenset[str]:
+    """Suffixes of state forces that are de-facto authorities of their own (a unit with its own years in
+    actors_state.yaml, "Houthi"), not the state's forces."""
+    from fieldreport.data import load_yaml
+
+    units = (load_yaml("actors_state.yaml") or {}).get("units") or []
+    return frozenset(str(u["suffix"]).casefold() for u in units if isinstance(u, dict) and u.get("years"))
+
+
+def _actor_sides(name: str | None) -> frozenset[str]:
+    """The side keys of an event's actor: its state for state forces (and the unit, when one is named),
+    the faction alone for a faction's forces ("... Haftar Faction", "... Houthi"), the group for any
+    other armed actor."""
+    if not name or name.strip().lower().startswith(_NOT_SIDES):
+        return frozenset()
+    if not _STATE_ACTOR.search(name):
+        return frozenset({"party:" + bare_actor(name)})
+    suffix = name.rsplit(")", 1)[1].strip().casefold() if ")" in name else ""
+    if suffix and (suffix in _faction_suffixes() or suffix.endswith("faction")):
+        return frozenset({"party:" + bare_actor(name)})
+    iso3 = _state_of(name)
+    keys = {"state:" + iso3} if iso3 else set()
+    if suffix:
+        keys.add("party:" + bare_actor(name))
+    return frozenset(keys)
+
+
+def _claim_sides(c: ClaimOut) -> frozenset[str]:
+    keys = side_keys(c.claimant_kind, c.claimant_country, c.claimant_actor)
+    if c.claimant_party and not keys:  # a side known by its name only
+        keys = frozenset({"claimant:" + c.claimant.strip().casefold()})
+    return keys
+
+
+def _outlet(rec: EventRecord) -> OutletRef | None:
+    """What the registry knows of a record's outlet: kept on the record, else looked up by its name."""
+    if rec.outlet is not None:
+        return rec.outlet
+    if not rec.source:
+        return None
+    o = default_registry().get(rec.source)
+    return o.ref() if o is not None else None
+
+
+@dataclass
+class _Voices:
+    """Who stands behind the reports of one event (see the module doc)."""
+
+    side_of: dict[str, frozenset[str]]  # record id -> the side keys it traces back to (empty: independent)
+    independent: int
+    sides: list[frozenset[str]]  # one entry per side voice: its keys
+
+    @property
+    def total(self) -> int:
+        return self.independent + len(self.sides)
+
+
+def _components(items: list[tuple[str, frozenset[str]]]) -> list[list[str]]:
+    """Groups of ids whose key sets are linked by shared keys."""
+    parent = {i: i for i, _ in items}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    owner: dict[str, str] = {}
+    for i, keys in items:
+        for k in keys:
+            if k in owner:
+                parent[find(i)] = find(owner[k])
+            else:
+                owner[k] = i
+    groups: dict[str, list[str]] = defaultdict(list)
+    for i, _ in items:
+        groups[find(i)].append(i)
+    return list(groups.values())
+
+
+def _voices(records: Sequence[EventRecord]) -> _Voices:
+    sides: set[str] = set()
+    for r in records:
+        for name in (r.actor1, r.actor2, r.assoc_actor_1, r.assoc_actor_2):
+            sides |= _actor_sides(name)
+        for c in r.claims:
+            if c.claimant_party:
+                sides |= _claim_sides(c)
+
+    def side_claim(c: ClaimOut) -> bool:
+        return c.claimant_party or bool(_claim_sides(c) & sides)
+
+    side_of: dict[str, frozenset[str]] = {}
+    independent: list[tuple[str, frozenset[str]]] = []
+    traced: list[tuple[str, frozenset[str]]] = []
+    for r in records:
+        outlet = _outlet(r)
+        ties = tie_keys(outlet, r.source.strip() if r.source and r.source.strip() else None)
+        by_outlet = ties & sides
+        covering = [c for c in r.claims if "fatalities" in c.fields] if (r.fatalities or 0) > 0 else list(r.claims)
+        by_claims: frozenset[str] = frozenset()
+        if covering and all(side_claim(c) for c in covering):
+            by_claims = frozenset().union(*(_claim_sides(c) & sides or _claim_sides(c) for c in covering))
+            by_claims = by_claims or frozenset({"claimant:" + covering[0].claimant.strip().casefold()})
+        keys = by_outlet | by_claims
+        side_of[r.record_id] = keys
+        if keys:
+            traced.append((r.record_id, keys))
+        else:
+            independent.append((r.record_id, ties or frozenset({"article:" + r.article_id})))
+    side_groups = _components(traced)
+    return _Voices(
+        side_of=side_of,
+        independent=len(_components(independent)),
+        sides=[frozenset().union(*(side_of[i] for i in g)) for g in side_groups],
+    )
+
+
+def _corroboration(records: Sequence[EventRecord], n_sources: int, voices: _Voices | None = None) -> Corroboration:
+    v = voices or _voices(records)
+    if v.independent >= 1 and v.total >= 2:
+        return "independent sources"
+    if v.independent == 0 and v.sides:
+        if len(v.sides) >= 2:
+            figures = set()
+            for side in v.sides:
+                told = [r.fatalities or 0 for r in records if v.side_of[r.record_id] and v.side_of[r.record_id] <= side]
+                figures.add(max(told) if told else None)
+            if len(figures) > 1:
+                return "sides disagree"
         return "claimed only by a side"
-    return "independent sources" if n_sources >= 2 else "single source"
+    return "single source"
 
 
 def _vote(values: Iterable[tuple[Any, float]]) -> Any:
@@ -575,11 +743,18 @@ def build_event(records: Sequence[EventRecord]) -> Event:
     assoc2 = _vote((r.assoc_actor_2, 1.0) for r in recs if r.actor2 == actor2)
 
     # figures
+    voices = _voices(recs)
     figured = [r for r in recs if (r.fatalities or 0) > 0]
     fatalities = 0
     low = best_f = high = None
+    fatalities_independent = fatalities_claimed = None
     if figured:
-        independent = [r for r in figured if not _party_claimed_figure(r)]
+        independent = [r for r in figured if not voices.side_of[r.record_id]]
+        claimed = [r for r in figured if voices.side_of[r.record_id]]
+        if independent:
+            fatalities_independent = min(r.fatalities for r in independent)
+        if claimed:
+            fatalities_claimed = max(max(r.fatalities, r.fatalities_high or 0, r.fatalities_best or 0) for r in claimed)
         fatalities = min(r.fatalities for r in (independent or figured))
         lows = [r.fatalities_low if r.fatalities_low is not None else r.fatalities for r in figured]
         bests = [r.fatalities_best if r.fatalities_best is not None else r.fatalities for r in figured]
@@ -624,7 +799,11 @@ def build_event(records: Sequence[EventRecord]) -> Event:
         fatalities_best=best_f,
         fatalities_high=high,
         claimants=claimants,
-        corroboration=_corroboration(recs, n_sources),
+        corroboration=_corroboration(recs, n_sources, voices),
+        independent_sources=voices.independent,
+        fatalities_independent=fatalities_independent,
+        fatalities_claimed=fatalities_claimed,
+        source_scale=combine_scales((o.scale if o else None) for o in map(_outlet, recs)),
         date_start=date_start,
         date_end=date_end,
         time_precision=precision,

@@ -28,11 +28,18 @@ def consolidate_store(store, article_ids: Sequence[str] | None = None) -> dict:
         records, stored = store.records(), store.events()
     else:
         records, stored = store.neighbourhood(article_ids, NEIGHBOURHOOD_DAYS)
+    rejected = store.rejected_ids()  # an analyst said these are no events
+    records = [r for r in records if r.record_id not in rejected]
     cons = Consolidator.from_store(records, decisions, stored)
     current = {e.event_id: e for e in cons.events()}
-    stored_ids = {e["event_id"] for e in stored}
+    stored_by_id = {e["event_id"]: e for e in stored}
+    stored_ids = set(stored_by_id)
     drift = set(cons.drift)
-    changed = [e for eid, e in current.items() if eid not in stored_ids or eid in drift]
+    # an event whose records are the same but whose fields moved (an analyst corrected one) is rewritten
+    changed = [
+        e for eid, e in current.items()
+        if eid not in stored_ids or eid in drift or e.model_dump(mode="json") != stored_by_id[eid]
+    ]  # fmt: skip
     removed = sorted(stored_ids - set(current))
     store.save_events([e.model_dump(mode="json") for e in changed], removed=removed)
     total = len(current) if article_ids is None else store.con.execute("SELECT count(*) FROM events").fetchone()[0]

@@ -63,6 +63,13 @@ _REMOTE_TYPES = frozenset(
     }
 )  # fmt: skip
 _VAC_TYPES = frozenset({"Sexual violence", "Attack", "Abduction/forced disappearance"})
+_DESTRUCTION_TYPES = frozenset({"Looting/property destruction"})
+_SYMMETRIC_TYPES = frozenset({"Armed clash"})
+# "youths from the village of Ganro", "villagers of Kika": where a communal militia comes from
+_FROM_PLACE = re.compile(
+    r"\s+(?:from|of)\s+(?:the\s+)?(?:(?:village|town|city|locality|community|commune|hamlet|quarter|neighbou?rhood)"
+    r"\s+of\s+)?(?P<place>[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*){0,2})"
+)
 _PATIENT_PREPS = frozenset({"on", "against", "at", "upon", "targeting", "toward", "towards", "into"})
 _AGENT_PREPS_NOUN = frozenset({"by", "from"})
 _WORD = re.compile(r"\w", re.UNICODE)
@@ -200,6 +207,8 @@ class ActorDictionary:
         self.identity_heads: list[str] = [w.lower() for w in generic.get("identity_militia_heads") or []]
         self.affiliate_nouns: list[str] = [w.lower() for w in generic.get("affiliate_nouns") or []]
         self.guess_rules: list[dict[str, Any]] = generic.get("guess") or []
+        self.criminal: dict[str, Any] = generic.get("criminal") or {}
+        self.armed_civilians: list[dict[str, Any]] = generic.get("armed_civilians") or []
         # demonym / country-name surface -> candidate ISO3 codes
         self.demonyms: dict[str, list[str]] = {}
         self.country_names: dict[str, list[str]] = {}
@@ -526,11 +535,20 @@ class ActorExtractor:
         self._icp_owner: str | None = icp.get("unknown_owner")
         self._casualty_re = _word_re(cfg.get("casualty_words"))
         self._no_casualty_re = _word_re(cfg.get("no_casualties"))
+        crim = d.criminal
+        self._crim_words = _word_re(crim.get("words"))
+        self._crim_cues = _word_re(crim.get("cues"))
+        self._armed_civ: list[tuple[re.Pattern[str], dict[str, Any]]] = [
+            (re.compile(rf"(?i:(?<![\w-])(?:{_alt(a.get('words') or [])}))$"), a)
+            for a in d.armed_civilians if a.get("words")
+        ]
         af = d.air_force
         self._af_suffix: str | None = af.get("suffix")
         self._af_states = frozenset(af.get("states") or [])
         self._af_events = frozenset(af.get("event_countries") or [])
         self._af_types = frozenset(af.get("sub_event_types") or [])
+        self._af_with = frozenset(af.get("with_air_weapons") or [])
+        self._af_words = _word_re(af.get("air_weapons"))
         self._af_heads = re.compile(rf"(?<![\w-])(?i:{_alt(af.get('weapon_heads') or [])})$") if af else None
         linked = _alt(cfg.get("affiliated") or [])
         backed = _alt(cfg.get("backed") or [])
@@ -701,6 +719,9 @@ class ActorExtractor:
         return self.dict.state_actor(iso3, kind, year)
 
     def _bare_actor(self, head: str, mods: str, country_iso3: str | None, year: int | None) -> Actor | None:
+        phrase = _SPACES.sub(" ", f"{mods} {head}".strip())
+        if mods.strip() and phrase in self._generic_word:  # "armed men" is one word of its own, not "men"
+            return self.dict.generic_actor(self._generic_word[phrase], country_iso3)
         if head in self._bare_kind:
             if not country_iso3:
                 return None
@@ -993,9 +1014,13 @@ class ActorExtractor:
                     target.append(m)
 
         children = list(trig.children)
-        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in children) or (
-            trig.tag_ == "VBN" and trig.dep_ in ("acl", "amod")
+        # "a group of herders attacked and wounded a farmer": a participle with an object is active, whatever the
+        # small parser made of it
+        has_object = any(c.dep_ == "dobj" for c in children) or any(
+            c.dep_ == "conj" and any(g.dep_ == "dobj" for g in c.children) for c in children
         )
+        participle = trig.tag_ == "VBN" and trig.dep_ in ("acl", "amod")
+        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in children) or (participle and not has_object)
         is_verb = trig.pos_ in ("VERB", "AUX") or (trig.pos_ != "NOUN" and trig.dep_ == "ROOT")
         if is_verb:
             for c in children:
@@ -1035,7 +1060,7 @@ class ActorExtractor:
                     add(patients if passive else agents, trig.head)
                 elif trig.dep_ in ("acl",) and passive:
                     add(patients, trig.head)
-                elif trig.dep_ in ("acl",) and trig.tag_ == "VBG":
+                elif trig.dep_ in ("acl",) and (trig.tag_ == "VBG" or participle):
                     add(agents, trig.head)
                 elif (
                     trig.dep_ in ("xcomp", "conj", "advcl", "ccomp", "pcomp")
@@ -1050,7 +1075,9 @@ class ActorExtractor:
                             for p in c.children:
                                 if p.dep_ == "pobj":
                                     add(agents, p)
-                    if not agents and head.dep_ == "relcl" and not passive:
+                    if not agents and head.dep_ in ("relcl", "acl") and not passive and head.tag_ != "VBN" or (
+                        not agents and head.dep_ == "acl" and head.tag_ == "VBN" and has_object
+                    ):
                         add(agents, head.head)
             if not agents:
                 # "killed in an air strike by X", "died during clashes with X": the event noun decides
@@ -1135,10 +1162,11 @@ class ActorExtractor:
     def _mentions_under(self, tok: Token, ms: Sequence[ActorMention]) -> list[ActorMention]:
         """Mentions on ``tok`` or reachable through its noun-phrase children (appositions, "of", conjuncts)."""
         out: list[ActorMention] = []
+        conj: set[int] = set()  # mentions reached through a conjunct: another side, never before the head's own
         seen: set[int] = set()
-        queue: list[tuple[Token, int, bool]] = [(tok, 0, False)]  # token, depth, reached through a preposition
+        queue: list[tuple[Token, int, bool, bool]] = [(tok, 0, False, False)]  # token, depth, via a preposition, a conjunct
         while queue:
-            t, depth, via_prep = queue.pop(0)
+            t, depth, via_prep, via_conj = queue.pop(0)
             if t.i in seen:
                 continue
             seen.add(t.i)
@@ -1147,15 +1175,17 @@ class ActorExtractor:
                     if via_prep and self._weak(m):
                         continue  # a country name inside a phrase ("positions of the army in Syria") is a place
                     out.append(m)
+                    if via_conj:
+                        conj.add(id(m))
             if depth >= 4:
                 continue
             for c in t.children:
                 if c.dep_ in _NP_DEPS:
-                    queue.append((c, depth + 1, via_prep))
+                    queue.append((c, depth + 1, via_prep, via_conj or c.dep_ == "conj"))
                 elif c.dep_ == "prep" and c.lower_ in ("of", "from", "including", "among", "belonging"):
-                    queue.extend((p, depth + 1, True) for p in c.children if p.dep_ == "pobj")
+                    queue.extend((p, depth + 1, True, via_conj) for p in c.children if p.dep_ == "pobj")
         # named actors before generic ones ("fighters of the X Brigade"), then in reading order
-        out.sort(key=lambda m: (m.actor.kind == "unidentified", self._weak(m), m.start))
+        out.sort(key=lambda m: (self._weak(m), id(m) in conj, m.actor.kind == "unidentified", m.start))
         return out
 
     @staticmethod
@@ -1249,6 +1279,10 @@ class ActorExtractor:
             elif sub == "Mob violence" and (a2 is None or a2.actor.kind in CIVILIAN_KINDS):
                 a2, s2 = self._civilians(a2, s2, iso3, ts, te, doc, every)
         elif sub in _VAC_TYPES:
+            armed = self._armed_civilian(a1, doc, iso3)
+            if armed is not None:
+                a1, assoc = armed
+                s1 = s1 or assoc
             if a2 is None or a2.actor.kind in CIVILIAN_KINDS or a2.actor.kind in ("protesters",):
                 a2, s2 = self._civilians(a2, s2, iso3, ts, te, doc, every)
             if a1 is None or a1.actor.kind in CIVILIAN_KINDS:
@@ -1272,26 +1306,120 @@ class ActorExtractor:
                 sub == "Non-state actor overtakes territory" and state1 and a2 is not None and not state2
             ):
                 a1, a2, s1, s2 = a2, a1, s2, s1
+        if sub in _VIOLENT_TYPES or sub in _DESTRUCTION_TYPES:
+            armed = self._armed_civilian(a1, doc, iso3)
+            if armed is not None:
+                a1, assoc = armed
+                s1 = s1 or assoc
+            if sub in _SYMMETRIC_TYPES:
+                armed = self._armed_civilian(a2, doc, iso3)
+                if armed is not None:
+                    a2, assoc = armed
+                    s2 = s2 or assoc
+            if sub in _DESTRUCTION_TYPES and (a2 is None or a2.actor.kind in CIVILIAN_KINDS):
+                a2, s2 = self._civilians(a2, s2, iso3, ts, te, doc, every)
+            if a1 is not None and a2 is not None and a2.actor.kind in _GENERIC_KINDS:
+                if a1.actor.kind in CIVILIAN_KINDS and sub in _VAC_TYPES | _DESTRUCTION_TYPES:
+                    a1 = self._synth(d.generic_actor("unidentified", iso3), ts, te, doc, every)
+            a1 = self._criminal(a1, doc, iso3)
+            a2 = self._criminal(a2, doc, iso3)
         if sub in self._icp_types and a2 is None and self._icp_owner in d.entries and self._icp_weapons is not None:
             # "shot down four drones": the drones' side, unnamed
             w = self._icp_weapons.search(doc_text(doc))
             if w is not None:
                 actor = d.entries[self._icp_owner].actor()
                 a2 = ActorMention(start=w.start(), end=w.end(), text=w.group(), actor=actor)
-        a1 = self._air_force(a1, sub, iso3, first=True)
-        a2 = self._air_force(a2, sub, iso3, first=False)
+        air = sub in self._af_types or (sub in self._af_with and self._air_weapon_in_clause(doc, span))
+        a1 = self._air_force(a1, air, iso3, first=True)
+        a2 = self._air_force(a2, air, iso3, first=False)
         if a1 is not None and a2 is not None and a1.actor.name == a2.actor.name and a1.start == a2.start:
             a2 = None
         return Roles(actor1=a1, actor2=a2, assoc_actor_1=s1, assoc_actor_2=s2)
 
-    def _air_force(self, m: ActorMention | None, sub: str | None, iso3: str | None, first: bool) -> ActorMention | None:
+    def _armed_civilian(
+        self, m: ActorMention | None, doc: Doc, iso3: str | None
+    ) -> tuple[ActorMention, ActorMention | None] | None:
+        """Farmers, villagers or herders who attack: a communal or ethnic militia, and who they are as associate."""
+        if m is None or m.actor.kind != "civilians":
+            return None
+        text = doc_text(doc)
+        said = _SPACES.sub(" ", m.text.strip().lower())
+        for pat, spec in self._armed_civ:
+            hit = pat.search(said)
+            if hit is None:
+                continue
+            country = iso3 or m.actor.country
+            cname = self.dict.country_name(country) or ""
+            name = spec["name"].format(country=cname)
+            place = _FROM_PLACE.match(text, m.end)
+            if place is not None and spec.get("named"):
+                name = spec["named"].format(place=place.group("place"), country=cname)
+            if not cname:
+                name = name.replace(" ()", "")
+            actor = Actor(name=name, inter=int(spec["inter"]), country=country, kind=str(spec.get("kind") or "identity"))
+            militia = m.model_copy(update={"actor": actor})
+            assoc = None
+            tmpl = (spec.get("associate") or {}).get(hit.group().lower())
+            if tmpl:
+                a = Actor(name=tmpl.format(country=cname).replace(" ()", ""), inter=7, country=country, kind="civilians")
+                assoc = m.model_copy(update={"actor": a})
+            return militia, assoc
+        return None
+
+    def _criminal(self, m: ActorMention | None, doc: Doc, iso3: str | None) -> ActorMention | None:
+        """Unnamed attackers in organised crime: ``Unidentified Gang (X)`` (``criminal`` in actors_generic.yaml)."""
+        crim = self.dict.criminal
+        if m is None or m.actor.kind != "unidentified" or not crim.get("name"):
+            return m
+        country = m.actor.country or iso3
+        if m.actor.name != self.dict.generic_actor("unidentified", country).name:
+            return m
+        if crim.get("countries") and country not in crim["countries"]:
+            return m
+        cname = self.dict.country_name(country)
+        if not cname:
+            return m
+        if self._crim_words is not None and self._crim_words.search(m.text):
+            name = crim["name"].format(country=cname)
+        elif self._crim_cues is not None and self._crim_cues.search(doc_text(doc)):
+            name = (crim.get("by_country") or {}).get(country) or crim["name"].format(country=cname)
+        else:
+            return m
+        return m.model_copy(update={"actor": m.actor.model_copy(update={"name": name})})
+
+    def _air_weapon_in_clause(self, doc: Doc, span: Span) -> bool:
+        """An air weapon told in the event's own clause ("shelled the village and struck it with drones"), not in a
+        clause with its own subject ("..., and a drone hit a block in another city")."""
+        if self._af_words is None:
+            return False
+        try:
+            sent = span.root.sent
+        except ValueError:
+            sent = doc[:]
+        for w in self._af_words.finditer(sent.text):
+            wspan = doc.char_span(sent.start_char + w.start(), sent.start_char + w.end(), alignment_mode="expand")
+            if wspan is None:
+                continue
+            tok = wspan.root
+            v = tok
+            while v.pos_ not in ("VERB", "AUX") and v.head is not v:
+                v = v.head
+            if v.i == span.root.i:
+                return True
+            if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.i == v.i:
+                continue  # the weapon is the subject of another clause
+            if not any(c.dep_ in ("nsubj", "nsubjpass") for c in v.children):
+                return True
+        return False
+
+    def _air_force(self, m: ActorMention | None, air: bool, iso3: str | None, first: bool) -> ActorMention | None:
         """A state's air and drone strikes coded to its air force where the codebook does so (``air_force``)."""
         if m is None or not self._af_suffix or iso3 not in self._af_events or m.actor.country not in self._af_states:
             return m
         if m.actor.kind != "military":
             return m
         by_weapon = self._af_heads is not None and self._af_heads.search(m.text.strip()) is not None
-        if not ((first and sub in self._af_types) or by_weapon):
+        if not ((first and air) or by_weapon):
             return m
         actor = self.dict.with_unit(m.actor, self._af_suffix)
         return m if actor is m.actor else m.model_copy(update={"actor": actor})

@@ -25,6 +25,7 @@ from fieldreport.data import load_yaml
 from fieldreport.geo.countries import common_name
 from fieldreport.text.lexicon import SPEECH_LEMMAS
 from fieldreport.schema.records import ActorMention, Claim
+from fieldreport.sources.outlets import Outlet, OutletRegistry, default_registry
 from fieldreport.text.spans import doc_text
 
 __all__ = ["find_claims", "is_party", "normalise_claimant"]
@@ -182,19 +183,42 @@ def _military_actor(iso3: str, doc_mentions: Sequence[ActorMention], police: boo
     return f"{prefix} {_country_name(iso3)}"
 
 
+def _outlet_claimant(o: Outlet, doc_mentions: Sequence[ActorMention]) -> dict[str, Any]:
+    """A claimant the outlet registry knows: an outlet speaks as media (a state's media for that
+    state), an armed group's channel for the group, an official channel for its state body, a
+    monitor or UN agency as itself."""
+    if o.kind == "party":
+        return {"claimant": o.name, "claimant_kind": "armed_group", "claimant_country": None, "claimant_actor": o.party}
+    if o.kind == "official":
+        kind = o.speaks_for or "government"
+        actor = o.party
+        if actor is None and o.state and kind in ("military", "police"):
+            actor = _military_actor(o.state, doc_mentions, police=kind == "police")
+        return {"claimant": o.name, "claimant_kind": kind, "claimant_country": o.state, "claimant_actor": actor}
+    if o.kind == "monitor":
+        return {"claimant": o.name, "claimant_kind": o.speaks_for or "ngo", "claimant_country": None, "claimant_actor": None}
+    return {"claimant": o.name, "claimant_kind": "media", "claimant_country": o.state if o.kind == "state" else None,
+            "claimant_actor": None}  # fmt: skip
+
+
 def normalise_claimant(
     text: str,
     speaker_mentions: Sequence[ActorMention] = (),
     doc_mentions: Sequence[ActorMention] = (),
     display: str | None = None,
+    outlets: OutletRegistry | None = None,
 ) -> dict[str, Any]:
     """Normal form of the words naming a claimant: ``claimant``, ``claimant_kind``,
     ``claimant_country``, ``claimant_actor`` (keys of :class:`~fieldreport.schema.records.Claim`).
 
     ``speaker_mentions`` are actor mentions inside ``text``; ``doc_mentions`` all of the article's;
-    ``display`` the short words used as the name when no rule names the claimant.
+    ``display`` the short words used as the name when no rule names the claimant. Words that no
+    named rule of ``claims.yaml`` covers are looked up in the outlet registry (``outlets``, else the
+    default one): "the Hezbollah-run Al-Manar TV" speaks for Hezbollah, "Pakistan's ISPR" for
+    Pakistan's military.
     """
     cfg = _cfg()
+    registry = outlets if outlets is not None else default_registry()
     cleaned = _clean(display if display is not None else text)
     # an armed group named by the actor dictionary speaks for itself
     for m in speaker_mentions:
@@ -205,6 +229,10 @@ def normalise_claimant(
     for body in cfg.bodies:
         if not (body.rx.search(text) or (body.rx_cs is not None and body.rx_cs.search(text))):
             continue
+        if "{text}" in body.name or "{text}" in body.name_alone:  # a generic rule: a known outlet names it better
+            known = registry.find_in_text(text)
+            if known is not None:
+                return _outlet_claimant(known, doc_mentions)
         iso3 = body.country or (None if body.country_none else country) or body.default_country
         if body.name == "{upper}":
             hit = body.rx.search(text) or (body.rx_cs.search(text) if body.rx_cs else None)
@@ -233,6 +261,9 @@ def normalise_claimant(
             "claimant_country": iso3 if state_body else None,
             "claimant_actor": actor,
         }
+    known = registry.find_in_text(text)
+    if known is not None:
+        return _outlet_claimant(known, doc_mentions)
     for m in speaker_mentions:
         a = m.actor
         kind = "military" if a.kind in ("military", "state") else a.kind if a.kind in ("police", "government") else "other"
@@ -404,12 +435,16 @@ def _claim_span(doc: Doc, verb: Token, speaker: Span | None) -> tuple[int, int]:
     return doc[left].idx, doc[right].idx + len(doc[right].text)
 
 
-def find_claims(doc: Doc, actor_mentions: Sequence[ActorMention] = ()) -> list[Claim]:
+def find_claims(
+    doc: Doc, actor_mentions: Sequence[ActorMention] = (), outlets: OutletRegistry | None = None
+) -> list[Claim]:
     """Every attributed statement of ``doc``, in text order, as :class:`~fieldreport.schema.records.Claim`.
 
-    ``claimant_party`` is left False: the pipeline sets it with :func:`is_party`.
+    ``claimant_party`` is left False: the pipeline sets it with :func:`is_party`. ``outlets`` names
+    claimants that are outlets, channels or monitors (default: the shipped registry).
     """
     cfg = _cfg()
+    registry = outlets if outlets is not None else default_registry()
     claims: list[Claim] = []
     seen: set[tuple[int, int, str]] = set()
     for sent in doc.sents:
@@ -461,7 +496,7 @@ def find_claims(doc: Doc, actor_mentions: Sequence[ActorMention] = ()) -> list[C
                 if prev is None:
                     if rule.get("any"):
                         continue
-                    claim_fields = normalise_claimant(text, (), actor_mentions, display=_core_text(doc, head))
+                    claim_fields = normalise_claimant(text, (), actor_mentions, display=_core_text(doc, head), outlets=registry)
                 else:
                     claim_fields = {
                         "claimant": prev.claimant,
@@ -471,7 +506,7 @@ def find_claims(doc: Doc, actor_mentions: Sequence[ActorMention] = ()) -> list[C
                     }
             else:
                 inside = [m for m in actor_mentions if m.start < speaker.end_char and m.end > speaker.start_char]
-                claim_fields = normalise_claimant(text, inside, actor_mentions, display=_core_text(doc, head))
+                claim_fields = normalise_claimant(text, inside, actor_mentions, display=_core_text(doc, head), outlets=registry)
             key = (start, end, claim_fields["claimant"])
             if key in seen:
                 continue
@@ -499,16 +534,36 @@ def _bare(name: str) -> str:
     return re.sub(r"\s*\([^)]*\)\s*", " ", name).strip().lower()
 
 
-def is_party(claim: Claim, actor_names: Sequence[str], actor_countries: Sequence[str | None]) -> bool:
-    """True when the claimant is a side of the event: it speaks for one of the event's actors
-    (same ACLED actor, or same name without the years/country in brackets), or it is a state body
-    (government, military, police) of the country of one of the actors.
+def is_party(
+    claim: Claim,
+    actor_names: Sequence[str],
+    actor_countries: Sequence[str | None],
+    *,
+    own_forces: Sequence[str] = (),
+    attacker_missing: bool = False,
+    military_event: bool = False,
+) -> bool:
+    """True when the claimant is a side of the event.
+
+    - It speaks for one of the event's actors (same ACLED actor, or same name without the
+      years/country in brackets).
+    - It is a state body (government, military, police) of the country of one of the actors.
+    - It is a state body whose own state's forces the text names as acting in the event
+      (``own_forces``: ISO3 codes of the state forces named in the event's words or the claim's),
+      even when the roles left them out: "Russian jets struck ..., the Russian defence ministry said".
+    - It is a state's military speaking of a military event (``military_event``: a battle, a strike,
+      a shelling) whose attacker the text did not name (``attacker_missing``): militaries announce
+      their own operations, so the one that claims the strike is the side that struck.
     """
     names = {_bare(n) for n in actor_names if n}
     for cand in (claim.claimant_actor, claim.claimant):
         if cand and _bare(cand) in names:
             return True
+    if not (claim.claimant_country and claim.claimant_kind in ("government", "military", "police")):
+        return False
     countries = {c for c in actor_countries if c}
-    if claim.claimant_country and claim.claimant_kind in ("government", "military", "police"):
-        return claim.claimant_country in countries
-    return False
+    if claim.claimant_country in countries:
+        return True
+    if claim.claimant_country in set(own_forces):
+        return True
+    return attacker_missing and military_event and claim.claimant_kind == "military"

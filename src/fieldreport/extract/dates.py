@@ -361,11 +361,15 @@ def event_date(
     trig = _token_at(doc, trigger_start, trigger_end)
     if trig is None:
         return None
+    text = doc_text(doc)
     sent = trig.sent
     sents = list(doc.sents)
     lead_end = sents[min(1, len(sents) - 1)].end_char if sents else 0
     trig_verb = _governing_verb(trig)
-    dateline = dateline_end(doc_text(doc))
+    dateline = dateline_end(text)
+    # The opening date of the text (its first sentence opens with a date, or is only a date) dates
+    # every event told after it that has no date of its own.
+    first = next((s for s in sents if s.end_char > dateline), None)
     scored: list[tuple[float, DateFinding, bool]] = []
     for f in findings:
         if f.start < dateline:
@@ -376,11 +380,18 @@ def event_date(
         if tok is None:
             continue
         verb = _governing_verb(tok)
-        reporting = _reporting(verb) and not _is_ancestor(trig, verb) and verb != trig_verb
+        as_reported = _as_reported(text, f)
+        reporting = _reporting(verb) and not _is_ancestor(trig, verb) and verb != trig_verb and not as_reported
         in_sent = sent.start_char <= f.start < sent.end_char
+        f_sent = tok.sent
+        opening = not reporting and _opens(text, f_sent.start_char, f)
         distance = abs(tok.i - trig.i) / 1000.0
-        if in_sent and not reporting and (_is_ancestor(verb, trig) or _is_ancestor(trig, verb)):
+        if in_sent and opening:
+            score = -0.5
+        elif in_sent and not reporting and (_is_ancestor(verb, trig) or _is_ancestor(trig, verb)) and not _purpose(verb, trig_verb):
             score = 0.0
+        elif opening and first is not None and f_sent.start_char == first.start_char and f.start < sent.start_char:
+            score = 0.5
         elif in_sent and not reporting:
             score = 1.0
         elif f.start < lead_end and not reporting:
@@ -389,11 +400,70 @@ def event_date(
             score = 3.0
         else:
             continue
+        if not opening and _names_another_thing(tok, trig):
+            score += 1.5  # "the 25 April clashes", "the election held on 28 April": that thing's date
         scored.append((score + distance + (f.precision - 1) * 0.1, f, reporting))
     if not scored:
         return None
     scored.sort(key=lambda x: x[0])
     _, best, reporting = scored[0]
-    if reporting and best.precision < 2:
+    if (reporting or _approximate(text, best)) and best.precision < 2:
         best = best.model_copy(update={"precision": 2})
     return best
+
+
+@lru_cache(maxsize=1)
+def _which_cfg() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    raw = load_yaml("numbers_dates.yaml")
+    def alternation(key: str) -> str:
+        words = sorted((str(w) for w in raw.get(key, [])), key=len, reverse=True)
+        return "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in words)
+
+    alt = alternation("opening_words")
+    label = r"(?:[A-Z][A-Za-z/&'-]*(?:\s+[A-Za-z/&'-]+){0,4}\s*:\s*)?"
+    opening = re.compile(rf"^[\s\W]*{label}(?:(?:{alt})\s+)*(?:the\s+)?$", re.IGNORECASE)
+    approx_before = re.compile(rf"\b(?:{alternation('approximate_words')})\s+(?:the\s+)?$", re.IGNORECASE)
+    after_alt = "|".join(str(p) for p in raw.get("approximate_after", []))
+    approx_after = re.compile(rf"^\s*,?\s*(?:{after_alt})", re.IGNORECASE)
+    reported = re.compile(rf"(?:{alternation('as_reported')})", re.IGNORECASE)
+    return opening, approx_before, approx_after, reported
+
+
+def _opens(text: str, sent_start: int, f: DateFinding) -> bool:
+    """The date opens its sentence ("On 4 May 2021, ...") or is the whole sentence ("25 February.")."""
+    opening, _a, _b, _r = _which_cfg()
+    return opening.match(text[sent_start : f.start]) is not None
+
+
+def _approximate(text: str, f: DateFinding) -> bool:
+    _o, before, after, _r = _which_cfg()
+    return before.search(text[max(0, f.start - 30) : f.start]) is not None or after.match(text[f.end : f.end + 40]) is not None
+
+
+def _as_reported(text: str, f: DateFinding) -> bool:
+    """"Around 28 March (as reported)", "as reported on 5 May": the date a report gave for the event."""
+    _o, _a, _b, reported = _which_cfg()
+    return reported.search(text[max(0, f.start - 20) : f.end + 20]) is not None
+
+
+def _purpose(verb: Token, trig_verb: Token) -> bool:
+    """"blocked the road to demand exams in April": a date in an infinitive clause is a plan or an aim."""
+    return verb != trig_verb and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
+def _names_another_thing(tok: Token, trig: Token) -> bool:
+    """The date belongs to a noun that is not the trigger ("the 25 April clashes") or to a clause that
+    describes such a noun ("the election held on 28 April")."""
+    t = tok
+    for _ in range(3):
+        head = t.head
+        if head == t:
+            return False
+        if head == trig or _is_ancestor(head, trig) and head.pos_ in ("VERB", "AUX"):
+            return False
+        if t.dep_ in ("compound", "nmod", "amod", "npadvmod", "nummod") and head.pos_ in ("NOUN", "PROPN") and head != trig:
+            return not head.ent_type_ == "DATE"
+        if t.dep_ in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN") and head != trig:
+            return True
+        t = head
+    return False

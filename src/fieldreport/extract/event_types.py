@@ -61,6 +61,7 @@ _IRREALIS_GOVERNORS = frozenset(
     mock training ban postpone cancel schedule fail order permission permit allow would plot appeal
     request oppose swear allegation investigation probe inquiry""".split()
 )
+_PREVENTING_VERBS = frozenset({"thwart", "foil", "prevent", "avert", "frustrate", "abort", "preempt"})
 _MODAL_AUX = frozenset(
     {"will", "would", "could", "may", "might", "shall", "should", "must", "can", "wo", "ca"}
 )
@@ -126,7 +127,7 @@ class _Terms:
     """A compiled list of terms (see the header of triggers.yaml)."""
 
     words: frozenset[str] = frozenset()
-    phrases: tuple[str, ...] = ()  # padded with spaces: " tear gas "
+    phrases: tuple[tuple[str, str], ...] = ()  # (first word, phrase padded with spaces: " tear gas ")
     exact: frozenset[str] = frozenset()
     classes: tuple[str, ...] = ()
     labels: frozenset[str] = frozenset()
@@ -135,7 +136,7 @@ class _Terms:
     def compile(items: Iterable[Any], known_classes: Iterable[str] = ()) -> _Terms:
         known = set(known_classes)
         words: set[str] = set()
-        phrases: list[str] = []
+        phrases: list[tuple[str, str]] = []
         exact: set[str] = set()
         classes: list[str] = []
         labels: set[str] = set()
@@ -154,7 +155,7 @@ class _Terms:
             else:
                 norm = _norm_phrase(item)
                 if " " in norm:
-                    phrases.append(f" {norm} ")
+                    phrases.append((norm.split()[0], f" {norm} "))
                 else:
                     words.add(norm)
         return _Terms(frozenset(words), tuple(phrases), frozenset(exact), tuple(classes), frozenset(labels))
@@ -163,7 +164,7 @@ class _Terms:
 class _View:
     """A bag of tokens (a sentence, a window, a subject) to test term lists against."""
 
-    __slots__ = ("words", "lemma_str", "lower_str", "exact", "labels", "_lex", "_class_cache")
+    __slots__ = ("words", "parts", "lemma_str", "lower_str", "exact", "labels", "_lex", "_class_cache")
 
     def __init__(self, tokens: Sequence[Token], lex: _Lexicon) -> None:
         lemmas: list[str] = []
@@ -184,6 +185,7 @@ class _View:
         self.words = frozenset(lemmas) | frozenset(lowers)
         self.lemma_str = " " + _norm_phrase(" ".join(lemmas)) + " "
         self.lower_str = " " + _norm_phrase(" ".join(lowers)) + " "
+        self.parts = frozenset(self.lemma_str.split()) | frozenset(self.lower_str.split())
         self.exact = exact
         self.labels = labels
         self._lex = lex
@@ -196,8 +198,9 @@ class _View:
             return True
         if terms.labels and not terms.labels.isdisjoint(self.labels):
             return True
-        for p in terms.phrases:
-            if p in self.lemma_str or p in self.lower_str:
+        parts = self.parts
+        for first, p in terms.phrases:
+            if first in parts and (p in self.lemma_str or p in self.lower_str):
                 return True
         for c in terms.classes:
             if self.has_class(c):
@@ -254,6 +257,7 @@ class _Trigger:
     window: int
     purpose_ok: bool
     cases: tuple[_Case, ...]
+    yields: bool = False
 
 
 def _compile_trigger(raw: dict[str, Any], class_names: Iterable[str]) -> _Trigger:
@@ -279,6 +283,7 @@ def _compile_trigger(raw: dict[str, Any], class_names: Iterable[str]) -> _Trigge
         window=int(raw.get("window", 6)),
         purpose_ok=bool(raw.get("purpose_ok", False)),
         cases=tuple(cases),
+        yields=bool(raw.get("yields", False)),
     )
 
 
@@ -564,6 +569,8 @@ def _irrealis(h: Token, purpose_ok: bool = False) -> str | None:
     steps = 0
     via = ""
     while True:
+        if via in ("nsubj", "nsubjpass") and t.lemma_.lower() in _PREVENTING_VERBS:
+            return f"prevented: {t.text!r}"  # "the attack was thwarted"
         if via in ("nsubj", "nsubjpass") and t.lemma_.lower() not in _EXISTENCE_VERBS:
             # "The attack could not be verified": the verb speaks about the report, not the event.
             return None
@@ -735,6 +742,10 @@ def _background(h: Token, ctx: _DocContext) -> str | None:
         if low in _BACKGROUND_WORDS:
             return f"background: {low!r}"
         if _YEAR_RE.match(low):
+            if tok.dep_ in ("nummod", "compound", "appos") and tok.head.pos_ in ("NOUN", "PROPN") and (
+                tok.head.lemma_.lower() not in _DURATION_NOUNS and tok.head.i < tok.i
+            ):
+                continue  # a year that names a thing ("the finance bill 2024", "Euro 2024"), not a time
             ent_text = tok.text
             for e in ctx.ents:
                 if e.start <= tok.i < e.end:
@@ -747,6 +758,27 @@ def _background(h: Token, ctx: _DocContext) -> str | None:
         if _PAST_DATE_RE.search(text):
             return "background: past date"
     return None
+
+
+def armed_group_names(actors: dict[str, Any]) -> list[str]:
+    """Aliases (phrases) and acronyms ("=ACR", matched exactly) of the rebel groups and militias of an
+    actor dictionary: words that name a non-state armed side."""
+    out: list[str] = []
+    for a in (actors or {}).get("actors") or ():
+        if not isinstance(a, dict):
+            continue
+        inter, kind = a.get("inter"), a.get("kind")
+        if not (inter == 2 or (inter == 3 and kind == "militia")):
+            continue
+        for alias in a.get("aliases") or ():
+            alias = str(alias).strip()
+            if len(alias) >= 4 and " " in alias or alias[:1].isupper() and len(alias) >= 5:
+                out.append(alias.lower())
+        for acr in a.get("acronyms") or ():
+            acr = str(acr).strip()
+            if len(acr) >= 2:
+                out.append("=" + acr)
+    return out
 
 
 def _in_context_clause(h: Token) -> bool:
@@ -847,8 +879,13 @@ class EventDetector:
 
     @classmethod
     def default(cls) -> EventDetector:
-        """The detector with fieldreport's packaged trigger rules and word classes."""
-        return cls(load_yaml("triggers.yaml"), load_yaml("events_lexicon.yaml"))
+        """The detector with fieldreport's packaged trigger rules and word classes; the names of the
+        armed groups in the actor dictionary (rebels and militias) join the ``@nonstate`` class."""
+        lexicon = load_yaml("events_lexicon.yaml")
+        extra = armed_group_names(load_yaml("actors.yaml"))
+        classes = lexicon.setdefault("classes", {})
+        classes["nonstate"] = list(classes.get("nonstate") or []) + extra
+        return cls(load_yaml("triggers.yaml"), lexicon)
 
     # -- public API ----------------------------------------------------------------------
 
@@ -946,6 +983,7 @@ class EventDetector:
             decisions.append(TriggerDecision(c_start, c_end, text, trig.name, sub, "event", why))
 
         found = self._drop_context_protests(found, decisions)
+        found = self._drop_yielding(found, decisions)
         clusters, dropped = self._collapse(found, ctx)
         self._escalate(clusters)
         for m in dropped:
@@ -990,6 +1028,11 @@ class EventDetector:
             return None
         grievance = self._lex.classes.get("grievance")
         protest = self._lex.classes.get("protest")
+        frames = self._lex.classes.get("claim_frame")
+        if frames is not None and h.dep_ == "pobj" and h.head.lower_ == "for" and (
+            h.head.head.lemma_.lower() in frames.words
+        ):
+            return f"a claim of responsibility: '{h.head.head.text} for ...'"
         t = h
         for _ in range(6):
             if t.head.i == t.i:
@@ -1030,13 +1073,30 @@ class EventDetector:
                 c.sub = min(subs, key=order.__getitem__)
 
     @staticmethod
+    def _drop_yielding(found: list[_Found], decisions: list[TriggerDecision]) -> list[_Found]:
+        """Triggers that only set the scene (``yields``) give way to any other event of their sentence."""
+        out: list[_Found] = []
+        for f in found:
+            if f.trigger.yields and any(
+                g.sent_idx == f.sent_idx and not g.trigger.yields for g in found
+            ):
+                for d in decisions:
+                    if d.start == f.start and d.status == "event":
+                        d.status = "merged"
+                        d.reason = "the setting of another event of its sentence"
+                continue
+            out.append(f)
+        return out
+
+    @staticmethod
     def _drop_context_protests(found: list[_Found], decisions: list[TriggerDecision]) -> list[_Found]:
         """A protest named as the setting of another event of its sentence ("amid the demonstrations",
         "following protests") is background when that sentence tells another event."""
         out: list[_Found] = []
         for f in found:
-            if f.event_type == "Protests" and _in_context_clause(f.head) and any(
-                g is not f and g.sent_idx == f.sent_idx and g.event_type != "Protests" for g in found
+            protest = f.event_type == "Protests" or f.trigger.name == "protest"
+            if protest and _in_context_clause(f.head) and any(
+                g is not f and g.sent_idx == f.sent_idx and g.trigger.name != "protest" for g in found
             ):
                 for d in decisions:
                     if d.start == f.start and d.status == "event":
@@ -1221,7 +1281,7 @@ class EventDetector:
         others = [m for m in c.members if m is not c]
         reason = f"{c.trigger.name} {doc_text(doc)[c.start:c.end]!r}: {c.why}"
         if others:
-            reason += "; also " + ", ".join(repr(doc_text(doc)[m.start:m.end]) for m in others[:4])
+            reason += "; also " + ", ".join(repr(doc_text(doc)[m.start:m.end]) for m in others[:6])
         return EventCandidate(
             event_type=c.event_type,
             sub_event_type=c.sub,

@@ -38,6 +38,9 @@ __all__ = [
     "summarise_fatalities",
     "find_materiel",
     "event_clause",
+    "CodingStatement",
+    "coding_statement",
+    "coded_fatalities",
 ]
 
 Victims = Literal["combatants", "civilians", "unknown"]
@@ -84,6 +87,8 @@ class _Config:
     combatants: frozenset[str]
     civilians: frozenset[str]
     part_markers: tuple[str, ...]
+    died_of_wounds: frozenset[str]
+    animals: frozenset[str]
 
 
 def _words(phrase: str) -> tuple[str, ...]:
@@ -121,6 +126,8 @@ def _config() -> _Config:
         combatants=frozenset(str(w).lower() for w in raw["victims"]["combatants"]),
         civilians=frozenset(str(w).lower() for w in raw["victims"]["civilians"]),
         part_markers=tuple(sorted((str(w).lower() for w in raw["part_markers"]), key=len, reverse=True)),
+        died_of_wounds=frozenset(str(w).lower() for w in raw.get("died_of_wounds", [])),
+        animals=frozenset(str(w).lower() for w in raw.get("animals", [])),
     )
 
 
@@ -379,7 +386,8 @@ _MONTH_AFTER = re.compile(r"^(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTHS + r"[a-zA-
 
 
 def _plausible(text: str, start: int, end: int, piece: str) -> bool:
-    if piece.isdigit() and len(piece) <= 2 and (
+    tail = re.search(r"(?:^|\s)(\d{1,2})$", piece)
+    if tail and (
         _MONTH_BEFORE.search(text[max(0, start - 12) : start]) or _MONTH_AFTER.match(text[end : end + 16])
     ):
         return False  # a day of the month ("January 31", "5 May"), not a count
@@ -465,6 +473,13 @@ def _verb_kind(doc: Doc, verb: Token) -> tuple[str, Token] | None:
                 other = cfg.lemma_kinds.get(head.lemma_.lower())
                 if other and {kind, other} == {"killed", "injured"} and not (_own_object(verb) and _own_object(head)):
                     return "killed_or_injured", verb
+            # "was wounded and later died": the same victims died of their wounds
+            for c in verb.children:
+                if (
+                    kind == "injured" and c.dep_ == "conj" and c.lemma_.lower() in cfg.died_of_wounds
+                    and not _own_object(c) and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
+                ):
+                    return "killed", c
             # "killed or wounded"
             for c in verb.children:
                 if c.dep_ == "conj" and c.lemma_.lower() in cfg.lemma_kinds and any(
@@ -492,8 +507,10 @@ def _own_object(verb: Token) -> bool:
     """The verb has an argument of its own ("killing two and wounding five": both have one, so the
     figures are separate; "killing or wounding 50": only one has, so the figure is shared)."""
     passive = _is_passive_like(verb)
+    amounts = _core_words()
     return any(
         c.dep_ in ("dobj", "nsubjpass", "npadvmod", "attr", "oprd") or c.pos_ == "NUM" or (c.dep_ == "nsubj" and passive)
+        or (c.dep_ in ("amod", "nsubj", "advmod") and c.lower_ in amounts)  # "and several wounded"
         for c in verb.children
     )
 
@@ -519,6 +536,18 @@ def _is_passive_like(verb: Token) -> bool:
     """The victim is the subject: passive, intransitive ("died"), adjective ("dead"), or a headline's
     bare participle with a subject and no object ("Soldier killed in ...")."""
     cfg = _config()
+    phrase = _phrase_kind(verb.doc, verb)
+    phrase_end = phrase[1] if phrase else -1  # "lost their lives": the object is inside the phrase
+    has_object = any(c.dep_ == "dobj" and c.idx >= phrase_end for c in verb.children) or any(
+        c.dep_ == "conj" and c.pos_ == "VERB" and c.i == verb.i + 2 and any(g.dep_ == "dobj" for g in c.children)
+        for c in verb.children
+    )  # "shot and killed a farmer": the pair shares the object
+    if verb.lemma_.lower() in ("die", "dead", "missing", "miss", "flee", "perish", "disappear"):
+        return True
+    if phrase is not None and any(c.dep_ == "dobj" and c.lower_ in ("himself", "herself", "themselves") for c in verb.children):
+        return True  # "the bomber blew himself up": the subject died (ACLED counts the attacker)
+    if has_object and not any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
+        return False  # "militants killed between 3 and 10 people" (parsed as a reduced relative): active
     if (
         verb.lemma_.lower() in cfg.lemma_kinds
         and verb.tag_ == "VBD"
@@ -555,6 +584,7 @@ class _Fig:
     end: int
     part_marker: bool
     noun_i: int | None  # token index of the victim noun, for dedup
+    group: str | None = None  # set for coordinated victims: each conjunct is a group of its own
 
 
 def _quantity_head(doc: Doc, span: Span) -> Token:
@@ -575,7 +605,10 @@ def _noun_of(anchor: Token) -> Token:
             t.dep_ in ("nummod", "quantmod", "amod", "compound", "advmod", "npadvmod")
             and head.pos_ in ("NOUN", "PROPN", "ADJ", "PRON")
             and abs(head.i - t.i) <= 5
-            and not any(b.pos_ in ("VERB", "AUX") or (b.is_punct and b.tag_ != "HYPH") for b in between)
+            and not any(
+                (b.pos_ in ("VERB", "AUX") and b.dep_ not in ("amod", "compound")) or (b.is_punct and b.tag_ != "HYPH")
+                for b in between
+            )  # "six suspected militants": a participle before the noun modifies it
         ):
             t = head
         else:
@@ -663,7 +696,146 @@ def _part_marker_after(doc: Doc, end: int) -> bool:
     return _OF_THE_RE.match(doc_text(doc), end) is not None
 
 
-def find_casualties(doc: Doc, start: int | None = None, end: int | None = None) -> list[Casualties]:
+@dataclass(frozen=True)
+class _Background:
+    cause: tuple[tuple[str, ...], ...]
+    grievance_heads: frozenset[str]
+    grievance_preps: frozenset[str]
+    conflict_nouns: frozenset[str]
+    history: tuple[str, ...]
+    since_openers: frozenset[str]
+    past_perfect: bool
+
+
+@lru_cache(maxsize=1)
+def _background_cfg() -> _Background:
+    raw = load_yaml("numbers.yaml").get("background", {})
+    low = lambda key: [str(w).lower() for w in raw.get(key, [])]  # noqa: E731
+    return _Background(
+        cause=tuple(sorted({_words(w) for w in low("cause_markers")}, key=len, reverse=True)),
+        grievance_heads=frozenset(low("grievance_heads")),
+        grievance_preps=frozenset(low("grievance_preps")),
+        conflict_nouns=frozenset(low("conflict_nouns")),
+        history=tuple(low("history_words")),
+        since_openers=frozenset(low("since_openers")),
+        past_perfect=bool(raw.get("past_perfect", True)),
+    )
+
+
+def _background_ranges(doc: Doc, sent: Span) -> list[tuple[int, int]]:
+    """Character ranges of the sentence that tell a cause, a grievance or a history (see
+    ``background`` in data/numbers.yaml): figures inside them are not the event's."""
+    cfg = _background_cfg()
+    ranges: list[tuple[int, int]] = []
+    toks = list(sent)
+    lowers = [t.lower_ for t in toks]
+    for k, tok in enumerate(toks):
+        for phrase in cfg.cause:
+            n = len(phrase)
+            if tuple(lowers[k : k + n]) != phrase:
+                continue
+            last = toks[k + n - 1]
+            # the marker introduces the clause or phrase it heads, or the clause its head heads
+            head = last.head if last.dep_ in ("mark", "advmod") and last.head.i > last.i else last
+            end = _end_char(head.subtree)
+            if head is not last and head.dep_ == "ROOT":
+                # "After the blast five were taken to hospital": a parse that makes the marked clause
+                # the sentence's root; the cause is only the noun phrase after the marker
+                k2 = last.i + 1
+                while k2 < sent.end and doc[k2].pos_ in ("DET", "ADJ", "NOUN", "PROPN") :
+                    k2 += 1
+                end = doc[k2 - 1].idx + len(doc[k2 - 1].text) if k2 > last.i + 1 else last.idx + len(last.text)
+            elif head is last and not list(last.children) and last.i + 1 < sent.end:
+                # the parser left the marker without its clause: it runs to the next comma or the end
+                nxt = next((t for t in doc[last.i + 1 : sent.end] if t.text in (",", ";", ":")), None)
+                end = nxt.idx if nxt is not None else sent.end_char
+            if head is not last and head.dep_ == "advcl":
+                # "demanded ... after a bridge collapsed and a child died": a clause with its own
+                # subject coordinated right after the cause belongs to the cause
+                for c in head.head.children:
+                    if c.dep_ == "conj" and c.i > head.i and any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children):
+                        gap = doc[head.right_edge.i + 1 : c.left_edge.i]
+                        if all(g.dep_ == "cc" or g.is_punct for g in gap):
+                            end = max(end, _end_char(c.subtree))
+            ranges.append((tok.idx, end))
+            break
+        lemma = tok.lemma_.lower()
+        if lemma in cfg.grievance_heads or tok.lower_ in cfg.grievance_heads:
+            for c in tok.children:
+                if c.i < tok.i:
+                    continue
+                if c.dep_ in ("dobj",) or (c.dep_ == "prep" and c.lower_ in cfg.grievance_preps):
+                    sub = list(c.subtree)
+                    ranges.append((sub[0].idx, _end_char(sub)))
+    return ranges
+
+
+def _end_char(tokens: Iterable[Token]) -> int:
+    last = max(tokens, key=lambda t: t.i)
+    return last.idx + len(last.text)
+
+
+def _history_verb(verb: Token) -> bool:
+    """"had killed" (before the event); "the war has killed thousands", "have died since 2014"."""
+    cfg = _background_cfg()
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    if cfg.past_perfect and any(a.lower_ == "had" for a in auxes) and not _reported(verb):
+        return True  # ("they said they had killed 20": reported speech shifts the tense back; not history)
+    if cfg.past_perfect and any(a.lower_ == "have" for a in auxes) and any(a.lower_ == "to" for a in auxes):
+        return True  # "is believed to have murdered a colleague": before the event
+    perfect = any(a.lemma_ == "have" and a.lower_ in ("has", "have", "'ve", "'s") for a in auxes)
+    if not perfect:
+        return False
+    if any(c.dep_ in ("nsubj", "nsubjpass") and (c.lemma_.lower() in cfg.conflict_nouns or c.lower_ in cfg.conflict_nouns)
+           for c in verb.children):
+        return True
+    sub = list(verb.subtree)
+    text = " ".join(t.lower_ for t in sub)
+    if any(f" {h} " in f" {text} " for h in cfg.history):
+        return True
+    for t in sub:
+        if t.lower_ == "since":
+            after = t.doc[t.i + 1 : t.i + 5]
+            if any(re.fullmatch(r"(1[89]|20)\d\d", a.text) or a.lower_ in cfg.since_openers
+                   or a.ent_type_ == "DATE" and a.text[:1].isupper() for a in after):
+                return True
+    return False
+
+
+def _reported(verb: Token) -> bool:
+    t = verb
+    for _ in range(3):
+        if t.head == t:
+            return False
+        if t.dep_ in ("ccomp", "conj", "xcomp") and _speaking_verb(t.head):
+            return True
+        t = t.head
+    return False
+
+
+def _in_background(doc: Doc, fig: _Fig, ranges: list[tuple[int, int]], trigger: tuple[int, int] | None) -> bool:
+    for lo, hi in ranges:
+        if lo <= fig.start and fig.end <= hi and not (trigger is not None and lo <= trigger[0] < hi):
+            return True
+    span = doc.char_span(fig.start, fig.end, alignment_mode="expand")
+    if span is None:
+        return False
+    verbs = {t for t in span if t.pos_ in ("VERB", "AUX", "ADJ")}
+    for t in span:
+        v = t
+        for _ in range(4):
+            if v.pos_ in ("VERB", "AUX") or v.head == v:
+                break
+            v = v.head
+        verbs.add(v)
+    if trigger is not None:
+        verbs = {v for v in verbs if not (v.idx <= trigger[0] < v.idx + len(v.text))}
+    return any(_history_verb(v) for v in verbs)
+
+
+def find_casualties(
+    doc: Doc, start: int | None = None, end: int | None = None, trigger: tuple[int, int] | None = None
+) -> list[Casualties]:
     """Casualty figures in ``doc`` (optionally only within ``doc_text(doc)[start:end]``), in text order.
 
     Each figure says its kind (killed, injured, captured, missing, displaced), its range and
@@ -679,22 +851,29 @@ def find_casualties(doc: Doc, start: int | None = None, end: int | None = None) 
     hi = len(doc_text(doc)) if end is None else end
     figs: list[_Fig] = []
     used_nouns: set[int] = set()
+    ignored = _ignored_ranges(doc_text(doc))
     for sent in doc.sents:
         if sent.end_char <= lo or sent.start_char >= hi:
             continue
         s_lo, s_hi = max(lo, sent.start_char), min(hi, sent.end_char)
+        background = _background_ranges(doc, sent)
+        sent_figs: list[_Fig] = []
         for qs, qe, q in find_quantities(doc_text(doc), s_lo, s_hi):
+            if any(a <= qs < b for a, b in ignored):
+                continue  # a crowd-size tag, not a count of victims
             span = doc.char_span(qs, qe, alignment_mode="expand")
             if span is None or len(span) == 0:
                 continue
             fig = _figure_from_quantity(doc, sent, span, q)
             if fig is None:
                 continue
-            figs.append(fig)
+            sent_figs.append(fig)
             if fig.noun_i is not None:
                 used_nouns.add(fig.noun_i)
-        figs.extend(_figures_without_number(doc, sent, s_lo, s_hi, used_nouns))
+        sent_figs.extend(_figures_without_number(doc, sent, s_lo, s_hi, used_nouns))
+        figs.extend(f for f in sent_figs if not _in_background(doc, f, background, trigger))
     figs.sort(key=lambda f: f.start)
+    figs = _join_coordinated(doc, figs)
     out: list[Casualties] = []
     for f in figs:
         part_of: int | None = None
@@ -726,11 +905,62 @@ def find_casualties(doc: Doc, start: int | None = None, end: int | None = None) 
                 qualifier=qualifier,
                 victims=f.victims,
                 part_of=part_of,
+                group=_group_of(doc, f),
                 start=f.start,
                 end=f.end,
             )
         )
     return out
+
+
+def _join_coordinated(doc: Doc, figs: list[_Fig]) -> list[_Fig]:
+    """"two Fulani and two Pila Pila were killed", "five people and a soldier died": coordinated victims
+    of one casualty are distinct groups, so each conjunct gets a group of its own and
+    :func:`summarise_fatalities` adds them up (a part said with "including" stays inside its whole)."""
+    chains: dict[tuple[str, int], list[_Fig]] = {}
+    for f in figs:
+        if f.noun_i is None or f.part_marker or f.kind in ("unknown_kind",):
+            continue
+        noun = doc[f.noun_i]
+        if noun.dep_ == "conj" or any(c.dep_ == "conj" for c in noun.children):
+            chains.setdefault((f.kind, _root_conj(noun).i), []).append(f)
+    for members in chains.values():
+        if len(members) > 1:
+            for f in members:
+                f.group = _group_of(doc, f) or f"conj@{f.noun_i}"
+    return figs
+
+
+_GENERIC_VICTIMS = frozenset(
+    "people person persons individual victim body corpse dead casualty fatality death toll one".split()
+)
+_OTHER_RE = re.compile(r"\b(?:another|others?)\b", re.IGNORECASE)
+
+
+def _group_of(doc: Doc, fig: _Fig) -> str | None:
+    """The victim group a figure counts, to tell distinct groups from restatements (see
+    :func:`summarise_fatalities`): the victim noun's lemma ("robber", "youth"); None for a generic
+    noun ("people", "the toll"); a group of its own for "another", "three others"."""
+    if fig.group is not None:
+        return fig.group
+    if _OTHER_RE.search(doc_text(doc)[fig.start : fig.end]):
+        return f"other@{fig.start}"
+    if fig.noun_i is None:
+        return None
+    noun = doc[fig.noun_i]
+    lemma = noun.lemma_.lower()
+    if noun.pos_ not in ("NOUN", "PROPN") or lemma in _GENERIC_VICTIMS or noun.like_num:
+        return None
+    cfg = _config()
+    if lemma in cfg.noun_kinds or lemma in cfg.toll_nouns or not lemma.isalpha():
+        return None
+    return _victim_groups().get(lemma, lemma)
+
+
+@lru_cache(maxsize=1)
+def _victim_groups() -> dict[str, str]:
+    raw = load_yaml("numbers.yaml").get("victim_groups", {})
+    return {str(w).lower(): str(group) for group, words in raw.items() for w in [group, *words]}
 
 
 def _has_earlier_whole(doc: Doc, before: int, kind: str) -> bool:
@@ -753,6 +983,8 @@ def _figure_from_quantity(doc: Doc, sent: Span, span: Span, q: Quantity) -> _Fig
     if victim_noun.i >= span.end:
         e = max(e, victim_noun.idx + len(victim_noun.text))
     # a materiel noun is not a victim ("destroyed 3 tanks"), nor is a speaker ("two officials said")
+    if _is_animal(victim_noun) or _is_animal(noun):
+        return None  # "six oxen were killed": ACLED counts people
     if _materiel_kind_of(victim_noun) is not None or (noun.i >= span.end - 1 and _is_speaker(_root_conj(noun)) and noun.dep_ in ("dobj", "conj")):
         return None
     kind: str | None = None
@@ -799,7 +1031,16 @@ def _figure_from_quantity(doc: Doc, sent: Span, span: Span, q: Quantity) -> _Fig
     # 3. a toll
     if kind is None and _toll_figure(doc, anchor):
         kind = "killed"
-    # 4. words next to the number
+    # 4. words next to the number, unless the counted people are the subject of an active verb
+    # ("a number of youths killed a woman": the youths did the killing)
+    agent = noun
+    if agent.dep_ == "pobj" and agent.head.lower_ == "of" and agent.head.head.dep_ in ("nsubj",):
+        agent = agent.head.head
+    if (
+        kind is None and agent.dep_ == "nsubj" and agent.head.pos_ == "VERB" and not _is_passive_like(agent.head)
+        and _phrase_kind(doc, agent.head) is None
+    ):
+        return None
     if kind is None:
         lk = _linear_kind(doc, span, sent)
         if lk is not None:
@@ -874,14 +1115,17 @@ def _figures_without_number(doc: Doc, sent: Span, lo: int, hi: int, used: set[in
         kind, vtok = vk
         passive = _is_passive_like(verb) or vtok is not verb
         args = [c for c in verb.children if (c.dep_ in ("nsubj", "nsubjpass") and passive) or (c.dep_ == "dobj" and not passive)]
-        if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
+        if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN") and not any(c.dep_ == "dobj" for c in verb.children):
             args.append(verb.head)
+        if not args and passive and verb.dep_ == "conj":
+            # "was attacked at his home and died": the second verb shares the first one's subject
+            args = [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass") and _is_passive_like(verb.head)]
         for arg in list(args):
             args.extend(c for c in arg.children if c.dep_ == "conj")
         for arg in args:
             if arg.i in used or any(c.dep_ == "nummod" for c in arg.children):
                 continue
-            if _materiel_kind_of(arg) is not None or _is_speaker(_root_conj(arg)):
+            if _materiel_kind_of(arg) is not None or _is_speaker(_root_conj(arg)) or _is_animal(arg):
                 continue
             n = _count_without_number(arg)
             if n is None and kind == "killed" and arg.tag_ == "NN" and arg.pos_ == "NOUN" and arg.lemma_.lower() not in cfg.noun_kinds and arg.lemma_.lower() not in cfg.toll_nouns:
@@ -933,6 +1177,11 @@ def _figures_without_number(doc: Doc, sent: Span, lo: int, hi: int, used: set[in
     return out
 
 
+def _is_animal(tok: Token) -> bool:
+    animals = _config().animals
+    return tok.lemma_.lower() in animals or tok.lower_ in animals
+
+
 _PERSONS = frozenset(
     "person people official leader chief member mayor governor imam priest activist politician lawmaker "
     "judge businessman employee staff prisoner detainee hostage captive inmate suspect victim".split()
@@ -975,6 +1224,8 @@ def _count_without_number(arg: Token) -> int | None:
 
 def _group_key(fig: Casualties, text: str | None) -> tuple[str, str]:
     cfg = _config()
+    if fig.group and text is not None:
+        return fig.victims, fig.group
     noun = ""
     if text is not None:
         for w in re.findall(r"[a-z]+", text[fig.start : fig.end].lower()):
@@ -1229,3 +1480,105 @@ def event_clause(doc: Doc, trigger_start: int, trigger_end: int) -> tuple[int, i
         while right > left and (doc[right].is_punct or doc[right].dep_ == "cc"):
             right -= 1
     return doc[left].idx, doc[right].idx + len(doc[right].text)
+
+
+# ----------------------------------------------------------------------------------------------
+# Coders' statements ("Fatalities coded as 3", "2 fatalities coded to this event")
+
+
+class CodingStatement(BaseModel):
+    """A sentence of a coded note that says how its fatalities were coded (data/numbers_coding.yaml)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["this_event", "coded", "unknown", "split"]
+    value: int | None = None  # the stated figure (for "split": the figure split, when given)
+    parts: int | None = None  # "split across {m} events"
+    start: int
+    end: int
+
+
+_CODING_SECTIONS = ("this_event", "coded", "unknown", "split")
+
+
+@lru_cache(maxsize=1)
+def _coding_cfg() -> tuple[dict[str, list[re.Pattern[str]]], list[re.Pattern[str]]]:
+    raw: dict[str, Any] = load_yaml("numbers_coding.yaml")
+    cfg = _config()
+    words = sorted([*cfg.units, *cfg.tens, "no", "zero", "a", "an"], key=len, reverse=True)
+    amount = r"\d[\d,]*|" + "|".join(re.escape(w) for w in words)
+
+    def compile_one(pattern: str) -> re.Pattern[str]:
+        body = (
+            pattern.replace("{fatality}", raw["fatality"])
+            .replace("{n}", rf"(?P<n>{amount})")
+            .replace("{m}", rf"(?P<m>{amount})")
+        )
+        return re.compile(body, re.IGNORECASE)
+
+    sections = {name: [compile_one(p) for p in raw.get(name, [])] for name in _CODING_SECTIONS}
+    ignore = [re.compile(p, re.IGNORECASE) for p in raw.get("ignore", [])]
+    return sections, ignore
+
+
+def _amount_value(word: str | None) -> int | None:
+    if word is None:
+        return None
+    w = word.lower().replace(",", "")
+    if w in ("no", "zero"):
+        return 0
+    if w in ("a", "an"):
+        return 1
+    if w.isdigit():
+        return int(w)
+    got = parse_quantity(w)
+    return got.conservative if got is not None else None
+
+
+def coding_statement(text: str) -> CodingStatement | None:
+    """The coder's statement of the fatalities in ``text``, if the text has one (the most specific
+    section wins: a figure coded to this event, then a coded figure, then "unknown", then a split)."""
+    if "fatal" not in text.lower() and "casualt" not in text.lower():
+        return None  # the quick test: every pattern names fatalities or casualties
+    sections, _ignore = _coding_cfg()
+    for name in _CODING_SECTIONS:
+        for pat in sections[name]:
+            m = pat.search(text)
+            if m is None:
+                continue
+            groups = m.groupdict()
+            value = _amount_value(groups.get("n"))
+            parts = _amount_value(groups.get("m"))
+            if name in ("this_event", "coded") and value is None:
+                continue
+            if name == "split" and not parts:
+                continue
+            return CodingStatement(kind=name, value=value, parts=parts, start=m.start(), end=m.end())  # type: ignore[arg-type]
+    return None
+
+
+def coded_fatalities(statement: CodingStatement, figures: Iterable[Casualties], text: str | None = None) -> int:
+    """The fatalities a record takes when its note states how they were coded; ``figures`` are the
+    record's casualty figures read from the text (for "split", and for "unknown" when a number is given)."""
+    if statement.kind in ("this_event", "coded"):
+        return int(statement.value or 0)
+    killed = [f for f in figures if f.kind == "killed" and not (statement.start <= f.start < statement.end)]
+    read = summarise_fatalities(killed, text=text)[0]
+    if statement.kind == "unknown":
+        numbered = [f for f in killed if f.part_of is None and not _no_number(f)]
+        return read if numbered else 0
+    whole = statement.value if statement.value is not None else read
+    return whole // max(1, int(statement.parts or 1))
+
+
+def _no_number(fig: Casualties) -> bool:
+    cfg = _config()
+    qual = (fig.qualifier or "").split(";")[0].strip()
+    return qual in ("plural, no number", "casualties", "killed or wounded") or tuple(qual.split()) in cfg.unspec_words
+
+
+def _ignored_ranges(text: str) -> list[tuple[int, int]]:
+    _sections, ignore = _coding_cfg()
+    if "[" not in text:
+        return []
+    return [(m.start(), m.end()) for pat in ignore for m in pat.finditer(text)]

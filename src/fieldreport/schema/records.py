@@ -108,6 +108,7 @@ class Casualties(_Model):
     qualifier: str | None = None  # "more than", "at least", "dozens", ...
     victims: Literal["combatants", "civilians", "unknown"] = "unknown"
     part_of: int | None = None  # index of the figure this one is a part of ("including 3 children")
+    group: str | None = None  # the victim group ("soldier", "robber"); None for "people", "the toll"
     start: int
     end: int
 
@@ -166,12 +167,29 @@ class MaterielOut(_Model):
     status: str
 
 
+class OutletRef(_Model):
+    """The outlet a record comes from, as the outlet registry (``data/outlets.yaml``) knows it."""
+
+    name: str
+    kind: str  # wire, state, party, public, private, local, monitor, official
+    country: str | None = None  # ISO3 of its home country
+    state: str | None = None  # ISO3 of the state whose media or channel it is
+    party: str | None = None  # the armed group or party it speaks for
+    owner: str | None = None  # its owner or network (outlets of one owner are one voice)
+    scale: str | None = None  # ACLED source scale: Local, Subnational, National, Regional, International, Other, New media
+
+
 class ClaimOut(_Model):
     claimant: str
     claimant_party: bool
     fields: list[str]
     start: int
     end: int
+    claimant_kind: str | None = None  # government, military, police, armed_group, media, ngo, un, witness, other
+    claimant_country: str | None = None  # ISO3 of the state the claimant speaks for
+    claimant_actor: str | None = None  # the ACLED actor the claimant speaks for, when known
+    outlet: str | None = None  # the outlet that relayed the claim (the record's source)
+    outlet_tied: bool = False  # that outlet is the claimant's own: its state's media, its group's channel
 
 
 class EventRecord(_Model):
@@ -204,6 +222,7 @@ class EventRecord(_Model):
     materiel: list[MaterielOut] = Field(default_factory=list)
     claims: list[ClaimOut] = Field(default_factory=list)
     source: str | None = None
+    outlet: OutletRef | None = None  # what the outlet registry knows of the source
     notes: str = ""
     evidence: dict[str, list[list[int]]] = Field(default_factory=dict)
     confidence: float = 0.0
