@@ -140,6 +140,22 @@ class _Problems:
         err.print(self.tally(coded, no_event), soft_wrap=True)
 
 
+def _interruptible(command):
+    """Ctrl-C ends the command with one line and exit 130 (not click's "Aborted!", exit 1); what was
+    written before it stays written."""
+    import functools
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except KeyboardInterrupt:
+            err.print(f"Interrupted: `fieldreport {command.__name__}` stopped; what it wrote so far stays.")
+            raise typer.Exit(130) from None
+
+    return run
+
+
 def _say(message: str) -> None:
     err.print(f"[yellow]{message}[/yellow]", soft_wrap=True)
 
@@ -296,6 +312,7 @@ def _warn_undated(problems: _Problems, art: Article, recs: list[EventRecord]) ->
 
 
 @app.command()
+@_interruptible
 def extract(
     input: InputOpt,
     output: OutputOpt = "-",
@@ -323,6 +340,7 @@ def extract(
 
 
 @app.command()
+@_interruptible
 def places(
     input: InputOpt,
     output: OutputOpt = "-",
@@ -413,9 +431,15 @@ def ingest(
             err.print("Interrupted before anything was stored.")
         else:
             done = committed["articles"] + problems.unchanged
-            total = done if state["stored"] else max(_count_articles(inputs, max_chars), done)
-            err.print(f"Interrupted: stored {done:,} of {total:,} articles"
-                      + ("." if done == total else "; run again to go on."))
+            try:
+                total = done if state["stored"] else max(_count_articles(inputs, max_chars), done)
+            except KeyboardInterrupt:  # a second Ctrl-C: do not count
+                total = None
+            if total is None:
+                err.print(f"Interrupted: stored {done:,} articles; run again to go on.")
+            else:
+                err.print(f"Interrupted: stored {done:,} of {total:,} articles"
+                          + ("." if done == total else "; run again to go on."))
         raise typer.Exit(130) from None
     except StoreBusy as exc:
         err.print(f"[red]error:[/red] {exc}")
@@ -686,6 +710,7 @@ def export(
 
 
 @app.command()
+@_interruptible
 def events(
     input: Annotated[Optional[list[str]], typer.Option("--input", "-i", help="Articles to extract and merge.")] = None,
     output: OutputOpt = "-",
@@ -965,6 +990,11 @@ def gazetteer_build(
 
 
 def main() -> None:
+    import signal
+
+    # A process started in the background by a shell script inherits Ctrl-C ignored; fieldreport takes it
+    # back, so that Ctrl-C (or kill -INT) always stops a command cleanly, with its message and exit 130.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     app()
 
 
