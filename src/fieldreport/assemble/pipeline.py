@@ -19,6 +19,7 @@ from functools import cached_property, lru_cache, partial
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from fieldreport.text.spans import sentences
 from fieldreport.assemble import notes as notes_x
 from fieldreport.assemble.long_text import extract_long, is_long
 from fieldreport.extract import claims as claims_x
@@ -537,7 +538,7 @@ def _scope(
     limit = later[0] if later else len(doc.text)
     end = cand.sentence_end
     count = 0
-    for sent in doc.sents:
+    for sent in sentences(doc):
         if sent.start_char < cand.sentence_end:
             continue
         if sent.start_char >= limit:

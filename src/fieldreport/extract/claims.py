@@ -26,7 +26,7 @@ from fieldreport.geo.countries import common_name
 from fieldreport.text.lexicon import SPEECH_LEMMAS
 from fieldreport.schema.records import ActorMention, Claim
 from fieldreport.sources.outlets import Outlet, OutletRegistry, default_registry
-from fieldreport.text.spans import doc_text
+from fieldreport.text.spans import doc_text, sentences
 
 __all__ = ["attribute_to", "find_claims", "is_party", "names_own_forces", "normalise_claimant"]
 
@@ -447,7 +447,7 @@ def find_claims(
     registry = outlets if outlets is not None else default_registry()
     claims: list[Claim] = []
     seen: set[tuple[int, int, str]] = set()
-    for sent in doc.sents:
+    for sent in sentences(doc):
         cues: list[tuple[Token, Token | None, Span | None]] = []  # (cue token, verb, speaker span)
         for tok in sent:
             if tok.lemma_.lower() in cfg.reporting and tok.pos_ in ("VERB", "AUX"):

@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Token
 from fieldreport.data import load_yaml
 from fieldreport.schema.records import DateFinding
 from fieldreport.text.lexicon import SPEECH_LEMMAS
-from fieldreport.text.spans import dateline_end, dateline_span, doc_text
+from fieldreport.text.spans import dateline_end, dateline_span, doc_text, sentences
 
 __all__ = ["FALLBACK_PRECISION", "find_dates", "event_date", "resolve_weekday", "parse_date_text", "dateline_end"]
 
@@ -363,7 +363,7 @@ def event_date(
         return None
     text = doc_text(doc)
     sent = trig.sent
-    sents = list(doc.sents)
+    sents = sentences(doc)
     lead_end = sents[min(1, len(sents) - 1)].end_char if sents else 0
     trig_verb = _governing_verb(trig)
     dl_start, dl_end = dateline_span(text)

@@ -35,7 +35,7 @@ from fieldreport.data import load_yaml
 from fieldreport.schema.records import EventCandidate
 from fieldreport.schema.taxonomy import ARMED_EVENT_TYPES, CONFLICT_EVENT_TYPES, FAMILY, SUB_TO_EVENT_TYPE
 from fieldreport.text.lexicon import SPEECH_LEMMAS
-from fieldreport.text.spans import doc_text
+from fieldreport.text.spans import doc_text, sentences
 
 __all__ = ["EventDetector", "TriggerDecision"]
 
@@ -406,7 +406,7 @@ class _DocContext:
     def __init__(self, doc: Doc, lex: _Lexicon) -> None:
         self.doc = doc
         self.lex = lex
-        self.sents: list[Span] = list(doc.sents)
+        self.sents: list[Span] = sentences(doc)
         self.sent_of = [0] * len(doc)
         for si, s in enumerate(self.sents):
             for i in range(s.start, s.end):

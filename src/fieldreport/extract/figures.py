@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span, Token
 from fieldreport.data import load_yaml
 from fieldreport.schema.records import Casualties, Materiel
 from fieldreport.text.lexicon import SPEECH_LEMMAS
-from fieldreport.text.spans import doc_text
+from fieldreport.text.spans import doc_text, sentences
 
 __all__ = [
     "Quantity",
@@ -847,6 +847,16 @@ def _in_background(doc: Doc, fig: _Fig, ranges: list[tuple[int, int]], trigger: 
     return any(_history_verb(v) for v in verbs)
 
 
+def _doc_quantities(doc: Doc, start: int, end: int) -> list[tuple[int, int, Quantity]]:
+    """:func:`find_quantities` over a stretch of a parsed document, computed once per stretch: the
+    casualty and materiel grammars (and claims, through them) ask for the same sentences again."""
+    memo = doc.user_data.setdefault("fr_quantities", {})
+    found = memo.get((start, end))
+    if found is None:
+        found = memo[(start, end)] = find_quantities(doc_text(doc), start, end)
+    return found
+
+
 def find_casualties(
     doc: Doc, start: int | None = None, end: int | None = None, trigger: tuple[int, int] | None = None
 ) -> list[Casualties]:
@@ -866,13 +876,13 @@ def find_casualties(
     figs: list[_Fig] = []
     used_nouns: set[int] = set()
     ignored = _ignored_ranges(doc_text(doc))
-    for sent in doc.sents:
+    for sent in sentences(doc):
         if sent.end_char <= lo or sent.start_char >= hi:
             continue
         s_lo, s_hi = max(lo, sent.start_char), min(hi, sent.end_char)
         background = _background_ranges(doc, sent)
         sent_figs: list[_Fig] = []
-        for qs, qe, q in find_quantities(doc_text(doc), s_lo, s_hi):
+        for qs, qe, q in _doc_quantities(doc, s_lo, s_hi):
             if any(a <= qs < b for a, b in ignored):
                 continue  # a crowd-size tag, not a count of victims
             span = doc.char_span(qs, qe, alignment_mode="expand")
@@ -1431,10 +1441,10 @@ def find_materiel(doc: Doc, start: int | None = None, end: int | None = None) ->
     lo = max(0 if start is None else start, dateline_end(doc_text(doc)))
     hi = len(doc_text(doc)) if end is None else end
     out: list[Materiel] = []
-    for sent in doc.sents:
+    for sent in sentences(doc):
         if sent.end_char <= lo or sent.start_char >= hi:
             continue
-        quantities = find_quantities(doc_text(doc), sent.start_char, sent.end_char)
+        quantities = _doc_quantities(doc, sent.start_char, sent.end_char)
         for tok in sent:
             if tok.idx < lo or tok.idx >= hi or tok.pos_ not in ("NOUN", "PROPN"):
                 continue

@@ -15,6 +15,14 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+def sentences(doc: Doc) -> list:
+    """``list(doc.sents)``, computed once per Doc (spaCy walks every token again on each ``doc.sents``)."""
+    sents = doc.user_data.get("fr_sents")
+    if sents is None:
+        sents = doc.user_data["fr_sents"] = list(doc.sents)
+    return sents
+
+
 _DATELINE_RE = re.compile(
     r"^\s*[A-Z][A-Z .'\u2019-]{1,40}(?:,\s*[A-Z][A-Za-z .]{1,30})?"
     r"(?:,\s*(?:[A-Z][a-z]{2,9}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,9}\.?)(?:,?\s*\d{4})?)?"
