@@ -320,3 +320,16 @@ def test_ctrl_c_during_a_commit_waits_for_it_and_is_counted(tmp_path):
     assert progress == {"articles": 2, "records": 0}  # the first batch went in, and is counted
     assert store.summary()["articles"] == 2
     store.close()
+
+
+def test_ctrl_c_while_extracting_stores_what_was_extracted_first(tmp_path):
+    def extracted():
+        for i in range(5):
+            yield Article(id=f"a{i}", text="Traders marched."), []
+        raise KeyboardInterrupt  # the user presses Ctrl-C while the sixth article is being parsed
+
+    progress: dict = {}
+    with Store(tmp_path / "s.duckdb") as store:
+        with pytest.raises(KeyboardInterrupt):
+            store.ingest_stream(extracted(), batch=3, progress=progress)
+        assert progress["articles"] == 5 and store.summary()["articles"] == 5
