@@ -650,3 +650,33 @@ def test_a_toll_in_a_follow_up_sentence_belongs_to_the_main_event() -> None:
     )
     rec = pipe.extract(Article(id="f2", text=text))[0]
     assert (rec.fatalities, rec.injured) == (4, 6)
+
+
+def test_a_sides_claim_is_the_high_and_the_independent_figure_the_fatalities() -> None:
+    from datetime import date
+
+    from fieldreport.assemble.pipeline import Pipeline
+    from fieldreport.schema.records import Article
+
+    text = (
+        "Gunmen attacked an army base near Tillaberi on Thursday, killing 11 soldiers, local officials said. "
+        "Niger's defence ministry said 40 attackers were killed."
+    )
+    rec = Pipeline.default().extract(Article(id="claim", text=text, published=date(2025, 1, 10)))[0]
+    party = [c for c in rec.claims if c.claimant_party]
+    assert party and "fatalities" in party[0].fields
+    assert rec.fatalities == 11 and rec.fatalities_high == 51
+
+
+def test_the_attackers_killed_count_when_one_side_tells_both_tolls() -> None:
+    from datetime import date
+
+    from fieldreport.assemble.pipeline import Pipeline
+    from fieldreport.schema.records import Article
+
+    text = (
+        "Dozens of gunmen attacked a police post near Kandi on Friday, killing four officers, the police said. "
+        "Nine of the assailants were killed when officers returned fire, the police said."
+    )
+    rec = Pipeline.default().extract(Article(id="both", text=text, published=date(2025, 1, 11)))[0]
+    assert rec.fatalities == 13

@@ -277,3 +277,13 @@ def test_a_record_without_any_date_is_named_on_stderr(tmp_path) -> None:
     assert "article undated" in run.stderr and "no event date" in run.stderr
     assert "article dated" not in run.stderr
     assert run.returncode == 3
+
+
+def test_a_dateline_after_a_title_line_is_the_filing_day(nlp) -> None:
+    published = date(2025, 5, 12)
+    text = (
+        "Drone hits flats in Kharkiv\n\nKHARKIV, May 12 (Example Wire) - A drone hit a block of flats "
+        "overnight, wounding five people, the mayor said."
+    )
+    f = _event(nlp, text, "hit", published)
+    assert f is not None and f.date == date(2025, 5, 11) and f.text == "overnight"

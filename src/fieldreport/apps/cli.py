@@ -348,6 +348,11 @@ def places(
     workers: WorkersOpt = 0,
     max_chars: MaxCharsOpt = DEFAULT_MAX_CHARS,
     parse: ParseOpt = False,
+    demonyms: Annotated[bool, typer.Option(
+        "--demonyms/--no-demonyms",
+        help="Report country adjectives and demonyms ('Syrian', 'Ukrainians') as mentions of their "
+             "country, as the geoparsing corpora annotate them. The event location of `extract` "
+             "never takes one.")] = True,
     quiet: QuietOpt = False,
 ) -> None:
     """Articles in, one JSON line per resolved place mention out."""
@@ -359,7 +364,7 @@ def places(
     arts = list(_articles(input, problems, max_chars))
     with _output(output) as fh, _progress(quiet) as progress:
         task = progress.add_task("geoparsing", total=len(arts))
-        for art, mentions in pipe.places_many(arts, workers=_workers(workers), parse=parse):
+        for art, mentions in pipe.places_many(arts, workers=_workers(workers), parse=parse, demonyms=demonyms):
             problems.count(sum(1 for m in mentions if m.place is not None))
             for m in mentions:
                 if m.place is not None:
@@ -720,9 +725,11 @@ def events(
 ) -> None:
     """Merge the records that tell the same event: one JSON line per event. Without --input, the events
     the store holds (every analyst decision applied; the same events `export --events` writes)."""
-    from fieldreport.events.sync import consolidate_records, event_to_row, stored_events
+    from fieldreport.events.sync import consolidate_records, stored_events
+    from fieldreport.io.export import event_line
 
     problems = _Problems()
+    reviews = None  # what analysts did, for the store's events
     if show_id:
         with _open_store(db, wait) as store:
             try:
@@ -743,12 +750,13 @@ def events(
             problems.count(len(recs))
             records.extend(recs)
         found = consolidate_records(records)
-    else:
+    else:  # the stored events, written as `export --events -f jsonl` writes them (analysts' fields named)
         with _open_store(db, wait) as store:
             found = stored_events(store)
+            reviews = store.review_summary()
     with _output(output) as fh:
         for ev in found:
-            fh.write(json.dumps(event_to_row(ev), ensure_ascii=False, default=str) + "\n")
+            fh.write(json.dumps(event_line(ev, reviews), ensure_ascii=False, default=str) + "\n")
     if input:
         problems.closing()
     raise typer.Exit(problems.exit_code)
@@ -901,7 +909,9 @@ def actors(
 def outlets_(
     query: Annotated[Optional[str], typer.Argument(help="Search names, aliases, domains, countries, kinds, owners.")] = None,
     limit: Annotated[int, typer.Option(help="How many to list.")] = 30,
-    outlets_file: OutletsOpt = None,
+    outlets_file: Annotated[Optional[str], typer.Option(
+        "--outlets", "--file", help="An extra outlet YAML file of yours (schema: fieldreport/data/outlets.yaml); "
+                                    "$FIELDREPORT_OUTLETS is read too.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON Lines for machines.")] = False,
 ) -> None:
     """List or search the outlet registry: who publishes, what kind (wire agency, state media of which

@@ -19,6 +19,7 @@ from functools import cached_property, lru_cache, partial
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from fieldreport.text.spans import sentences
 from fieldreport.assemble import notes as notes_x
 from fieldreport.assemble.long_text import extract_long, is_long
 from fieldreport.extract import claims as claims_x
@@ -146,14 +147,18 @@ class Pipeline:
         :func:`~fieldreport.text.nlp.load_places_nlp`), or with ``parse`` the full one."""
         return self.nlp if parse else load_places_nlp(self.model)
 
-    def find_places(self, articles: list[Article], parse: bool = False) -> list[tuple[Article, list[PlaceMention]]]:
-        """Place mentions of a batch of articles, in one ``nlp.pipe`` call."""
+    def find_places(
+        self, articles: list[Article], parse: bool = False, demonyms: bool = True
+    ) -> list[tuple[Article, list[PlaceMention]]]:
+        """Place mentions of a batch of articles, in one ``nlp.pipe`` call (``demonyms``: see
+        ``PlaceExtractor.find``)."""
         nlp = self.places_nlp(parse)
-        return [(art, self.places.find(doc))
+        return [(art, self.places.find(doc, demonyms=demonyms))
                 for art, doc in zip(articles, pipe_texts(nlp, [a.text for a in articles]))]
 
     def places_many(
-        self, articles: Iterable[Article], workers: int = 1, batch_size: int = 16, parse: bool = False
+        self, articles: Iterable[Article], workers: int = 1, batch_size: int = 16, parse: bool = False,
+        demonyms: bool = True,
     ) -> Iterator[tuple[Article, list[PlaceMention]]]:
         """Resolved and unresolved place mentions of each article, in input order (``fieldreport places``).
 
@@ -163,10 +168,10 @@ class Pipeline:
         batches = _batches(articles, batch_size)
         if workers <= 1:
             for batch in batches:
-                yield from self.find_places(batch, parse)
+                yield from self.find_places(batch, parse, demonyms)
             return
         self.places_nlp(parse), self.places  # loaded before the fork, shared copy-on-write
-        yield from self._in_workers(partial(_worker_places, parse=parse), batches, workers)
+        yield from self._in_workers(partial(_worker_places, parse=parse, demonyms=demonyms), batches, workers)
 
     def _in_workers(self, work, batches: Iterator[list[Article]], workers: int) -> Iterator:
         """Run ``work`` on each batch in ``workers`` forked processes; results in input order."""
@@ -216,6 +221,8 @@ class Pipeline:
                         scope.follow = (cand.sentence_end, after.end)
             else:
                 scope = _scope(doc, cand, sentence_starts, continuing)
+                if cand.sentence_start == sentence_starts[0]:
+                    scope.start = 0  # the lead before the first event's sentence tells that event
             seen_sentences.add(cand.sentence_start)
             rec = self._record(
                 article, doc, cand, scope, places, focus, actor_mentions, dates, claims, year,
@@ -305,6 +312,11 @@ class Pipeline:
         figures: list[Casualties] = [
             f for lo, hi in scope.ranges() for f in figures_x.find_casualties(doc, lo, hi, trigger=trigger)
         ]
+        if found is not None:  # a toll dated apart from the event belongs to another (earlier) event
+            day = found.date
+            figures = [f for f in figures if not figures_x.dated_apart(doc, f, dates, day)]
+        if cand.event_type in ("Protests", "Riots"):  # deaths that are the protest's grievance are not its toll
+            figures = [f for f in figures if not (f.kind == "killed" and figures_x.told_as_grievance(doc, f))]
         killed = [f for f in figures if f.kind == "killed"]
         injured_figs = [f for f in figures if f.kind == "injured"]
         conservative, low, best, high = figures_x.summarise_fatalities(killed, text=doc.text)
@@ -338,6 +350,7 @@ class Pipeline:
         # One claim per claimant: the fields it covers for this event, its first span as the anchor and
         # every span of it as evidence.
         by_claimant: dict[str, ClaimOut] = {}
+        party_spans: list[tuple[int, int]] = []
         for c in claims:
             if c.end <= scope.start or c.start >= scope.end:
                 # Outside the event's scope a claim still counts when it covers the event's figures,
@@ -349,10 +362,16 @@ class Pipeline:
                 )
                 if not (_claim_covers(c, killed + injured_figs, materiel) or side_figures):
                     continue
+            home = _home_state(c, source, iso3, (a1, a2, s1, s2))
+            if home is not None:
+                c = claims_x.attribute_to(c, home)
             party = claims_x.is_party(
                 c, actor_names, actor_countries, own_forces=_state_forces(article.text, actor_mentions, scope, c),
                 attacker_missing=attacker_missing, military_event=military_event,
+                speaks_of_own_forces=claims_x.names_own_forces(article.text[c.start : c.end]),
             )  # fmt: skip
+            if party:
+                party_spans.append((c.start, c.end))
             seen = by_claimant.get(c.claimant)
             start, end = _trim(article.text, c.start, c.end)
             if seen is None:
@@ -367,6 +386,15 @@ class Pipeline:
                 seen.claimant_party = seen.claimant_party or party
             ev.add("claims", c.start, c.end)
         own_claims = list(by_claimant.values())
+        if coding is None and party_spans:
+            # A side's own figure is a claim: when another source gives a figure too, that independent
+            # figure is the fatalities and the side's claim is the top of the range (UCDP's high).
+            claimed = [f for f in killed if any(a <= f.start and f.end <= b for a, b in party_spans)]
+            independent = [f for f in killed if f not in claimed]
+            if claimed and independent:
+                all_high = high
+                conservative, low, best, high = figures_x.summarise_fatalities(independent, text=doc.text)
+                high = max(high or 0, all_high or 0)
 
         if source.span is not None:
             ev.add("source", *source.span)
@@ -429,9 +457,9 @@ def _worker_extract(batch: list[Article]) -> list[tuple[Article, list[EventRecor
     return list(_WORKER_PIPELINE._run_batch(batch))
 
 
-def _worker_places(batch: list[Article], parse: bool) -> list[tuple[Article, list[PlaceMention]]]:
+def _worker_places(batch: list[Article], parse: bool, demonyms: bool = True) -> list[tuple[Article, list[PlaceMention]]]:
     assert _WORKER_PIPELINE is not None
-    return _WORKER_PIPELINE.find_places(batch, parse)
+    return _WORKER_PIPELINE.find_places(batch, parse, demonyms)
 
 
 class _Source:
@@ -446,6 +474,29 @@ class _Source:
 
 
 _STATE_FORCE_KINDS = frozenset({"military", "state", "police"})
+_DOMESTIC_SCALES = frozenset({"Local", "Subnational", "National"})
+
+
+def _home_state(claim: Claim, source: "_Source", iso3: str | None, roles) -> str | None:
+    """The state of a state body named without one ("the Defence Ministry said", "police said"): a
+    military speaks for the one state whose forces act in the event, else for the state whose media
+    relay it; police and a government for the country where it happened, when the outlet is that
+    country's own (its state's media, or domestic media) or that state's forces act in the event."""
+    if claim.claimant_country or claim.claimant_kind not in ("government", "military", "police"):
+        return None
+    o = source.outlet
+    outlet_state = o.state if o is not None and o.kind in ("state", "official") else None
+    domestic = o.country if o is not None and o.kind in ("public", "private", "local") and o.scale in _DOMESTIC_SCALES else None
+    states = {m.actor.country for m in roles if m is not None and m.actor.kind in _STATE_FORCE_KINDS and m.actor.country}
+    if claim.claimant_kind == "military":
+        if len(states) == 1:
+            return next(iter(states))
+        return outlet_state if outlet_state and (not states or outlet_state in states) else None
+    if claim.claimant_kind == "police" and iso3:
+        return iso3
+    if iso3 and (iso3 in (outlet_state, domestic) or iso3 in states):
+        return iso3
+    return None
 #: Sub-event types whose weapons (aircraft, artillery, missiles) are as a rule a state's.
 _STATE_WEAPONS = frozenset({"Air/drone strike", "Shelling/artillery/missile attack"})
 
@@ -487,7 +538,7 @@ def _scope(
     limit = later[0] if later else len(doc.text)
     end = cand.sentence_end
     count = 0
-    for sent in doc.sents:
+    for sent in sentences(doc):
         if sent.start_char < cand.sentence_end:
             continue
         if sent.start_char >= limit:

@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Token
 from fieldreport.data import load_yaml
 from fieldreport.schema.records import DateFinding
 from fieldreport.text.lexicon import SPEECH_LEMMAS
-from fieldreport.text.spans import dateline_end, doc_text
+from fieldreport.text.spans import dateline_end, dateline_span, doc_text, sentences
 
 __all__ = ["FALLBACK_PRECISION", "find_dates", "event_date", "resolve_weekday", "parse_date_text", "dateline_end"]
 
@@ -363,16 +363,17 @@ def event_date(
         return None
     text = doc_text(doc)
     sent = trig.sent
-    sents = list(doc.sents)
+    sents = sentences(doc)
     lead_end = sents[min(1, len(sents) - 1)].end_char if sents else 0
     trig_verb = _governing_verb(trig)
+    dl_start, dl_end = dateline_span(text)
     dateline = dateline_end(text)
     # The opening date of the text (its first sentence opens with a date, or is only a date) dates
     # every event told after it that has no date of its own.
     first = next((s for s in sents if s.end_char > dateline), None)
     scored: list[tuple[float, DateFinding, bool]] = []
     for f in findings:
-        if f.start < dateline:
+        if f.start < dateline or dl_start <= f.start < dl_end:
             continue  # the day of filing: the pipeline's fallback to publication covers it
         if published is not None and f.date > published + timedelta(days=1):
             continue  # a future date is a plan or a deadline, not the event

@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span, Token
 from fieldreport.data import load_yaml
 from fieldreport.schema.records import Casualties, Materiel
 from fieldreport.text.lexicon import SPEECH_LEMMAS
-from fieldreport.text.spans import doc_text
+from fieldreport.text.spans import doc_text, sentences
 
 __all__ = [
     "Quantity",
@@ -41,6 +41,8 @@ __all__ = [
     "CodingStatement",
     "coding_statement",
     "coded_fatalities",
+    "told_as_grievance",
+    "dated_apart",
 ]
 
 Victims = Literal["combatants", "civilians", "unknown"]
@@ -510,6 +512,7 @@ def _own_object(verb: Token) -> bool:
     amounts = _core_words()
     return any(
         c.dep_ in ("dobj", "nsubjpass", "npadvmod", "attr", "oprd") or c.pos_ == "NUM" or (c.dep_ == "nsubj" and passive)
+        or (c.dep_ == "nsubj" and verb.dep_ == "conj")  # "..., and others wounded": its own victims
         or (c.dep_ in ("amod", "nsubj", "advmod") and c.lower_ in amounts)  # "and several wounded"
         for c in verb.children
     )
@@ -546,6 +549,8 @@ def _is_passive_like(verb: Token) -> bool:
         return True
     if phrase is not None and any(c.dep_ == "dobj" and c.lower_ in ("himself", "herself", "themselves") for c in verb.children):
         return True  # "the bomber blew himself up": the subject died (ACLED counts the attacker)
+    if phrase is not None and not has_object:
+        return True  # "nine fighters lost their lives", "one person sustained injuries"
     if has_object and not any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
         return False  # "militants killed between 3 and 10 people" (parsed as a reduced relative): active
     if (
@@ -705,6 +710,7 @@ class _Background:
     history: tuple[str, ...]
     since_openers: frozenset[str]
     past_perfect: bool
+    cause_heads: dict[str, frozenset[str]]
 
 
 @lru_cache(maxsize=1)
@@ -719,6 +725,7 @@ def _background_cfg() -> _Background:
         history=tuple(low("history_words")),
         since_openers=frozenset(low("since_openers")),
         past_perfect=bool(raw.get("past_perfect", True)),
+        cause_heads={str(k).lower(): frozenset(str(p).lower() for p in (v or [])) for k, v in raw.get("cause_heads", {}).items()},
     )
 
 
@@ -760,6 +767,10 @@ def _background_ranges(doc: Doc, sent: Span) -> list[tuple[int, int]]:
             ranges.append((tok.idx, end))
             break
         lemma = tok.lemma_.lower()
+        if lemma in cfg.cause_heads:
+            for c in tok.children:
+                if c.dep_ == "prep" and c.i > tok.i and c.lower_ in cfg.cause_heads[lemma]:
+                    ranges.append((c.idx, _end_char(c.subtree)))
         if lemma in cfg.grievance_heads or tok.lower_ in cfg.grievance_heads:
             for c in tok.children:
                 if c.i < tok.i:
@@ -781,8 +792,11 @@ def _history_verb(verb: Token) -> bool:
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     if cfg.past_perfect and any(a.lower_ == "had" for a in auxes) and not _reported(verb):
         return True  # ("they said they had killed 20": reported speech shifts the tense back; not history)
-    if cfg.past_perfect and any(a.lower_ == "have" for a in auxes) and any(a.lower_ == "to" for a in auxes):
-        return True  # "is believed to have murdered a colleague": before the event
+    if (
+        cfg.past_perfect and any(a.lower_ == "have" for a in auxes) and any(a.lower_ == "to" for a in auxes)
+        and not (verb.dep_ == "xcomp" and verb.head.lemma_.lower() in _SPEAKER_VERBS)
+    ):
+        return True  # "is believed to have murdered a colleague" ("claimed to have killed 18": the claim)
     perfect = any(a.lemma_ == "have" and a.lower_ in ("has", "have", "'ve", "'s") for a in auxes)
     if not perfect:
         return False
@@ -807,7 +821,7 @@ def _reported(verb: Token) -> bool:
     for _ in range(3):
         if t.head == t:
             return False
-        if t.dep_ in ("ccomp", "conj", "xcomp") and _speaking_verb(t.head):
+        if t.dep_ in ("ccomp", "conj", "xcomp") and t.head.lemma_.lower() in _SPEAKER_VERBS:
             return True
         t = t.head
     return False
@@ -833,6 +847,16 @@ def _in_background(doc: Doc, fig: _Fig, ranges: list[tuple[int, int]], trigger: 
     return any(_history_verb(v) for v in verbs)
 
 
+def _doc_quantities(doc: Doc, start: int, end: int) -> list[tuple[int, int, Quantity]]:
+    """:func:`find_quantities` over a stretch of a parsed document, computed once per stretch: the
+    casualty and materiel grammars (and claims, through them) ask for the same sentences again."""
+    memo = doc.user_data.setdefault("fr_quantities", {})
+    found = memo.get((start, end))
+    if found is None:
+        found = memo[(start, end)] = find_quantities(doc_text(doc), start, end)
+    return found
+
+
 def find_casualties(
     doc: Doc, start: int | None = None, end: int | None = None, trigger: tuple[int, int] | None = None
 ) -> list[Casualties]:
@@ -852,13 +876,13 @@ def find_casualties(
     figs: list[_Fig] = []
     used_nouns: set[int] = set()
     ignored = _ignored_ranges(doc_text(doc))
-    for sent in doc.sents:
+    for sent in sentences(doc):
         if sent.end_char <= lo or sent.start_char >= hi:
             continue
         s_lo, s_hi = max(lo, sent.start_char), min(hi, sent.end_char)
         background = _background_ranges(doc, sent)
         sent_figs: list[_Fig] = []
-        for qs, qe, q in find_quantities(doc_text(doc), s_lo, s_hi):
+        for qs, qe, q in _doc_quantities(doc, s_lo, s_hi):
             if any(a <= qs < b for a, b in ignored):
                 continue  # a crowd-size tag, not a count of victims
             span = doc.char_span(qs, qe, alignment_mode="expand")
@@ -974,6 +998,8 @@ def _figure_from_quantity(doc: Doc, sent: Span, span: Span, q: Quantity) -> _Fig
         return None  # "no one was hurt"
     anchor = _quantity_head(doc, span)
     noun = _noun_of(anchor)
+    if noun is not anchor and any(c.lower_ == "no" for c in noun.children if c.i < noun.i and c.i >= span.end):
+        return None  # "3 injured and no fatalities": the number is not the noun's
     if noun.dep_ == "nsubj" and _speaking_verb(noun.head):
         return None  # "one of them said", "two officials told Reuters"
     objs = _of_objects(noun)
@@ -990,6 +1016,11 @@ def _figure_from_quantity(doc: Doc, sent: Span, span: Span, q: Quantity) -> _Fig
     kind: str | None = None
     # 1. the number counts a casualty noun: "15 deaths", "10 dead", "20 casualties", "two bodies"
     nk = _noun_kind(victim_noun) if victim_noun.i >= span.start else None
+    if nk in ("displaced", "captured"):
+        # "one refugee was killed", "two hostages died": a casualty verb says what happened to them
+        verb = _role_verb(doc, noun)
+        if verb is not None and (_verb_kind(doc, verb) or ("", None))[0] in ("killed", "injured", "killed_or_injured"):
+            nk = None
     if nk and nk not in ("unknown_victims",):
         kind = nk
         e = max(e, victim_noun.idx + len(victim_noun.text))
@@ -1012,13 +1043,13 @@ def _figure_from_quantity(doc: Doc, sent: Span, span: Span, q: Quantity) -> _Fig
             if kind is None:
                 # "12 people, including ... , were killed": the noun's own participle
                 for c in noun.children:
-                    if c.dep_ in ("acl", "amod", "relcl") and _verb_kind(doc, c):
+                    if c.dep_ in ("acl", "amod", "relcl") and _verb_kind(doc, c) and _is_passive_like(c):
                         kind = _verb_kind(doc, c)[0]  # type: ignore[index]
                         e = max(e, c.idx + len(c.text))
                         break
         else:
             for c in noun.children:
-                if c.dep_ in ("acl", "amod", "relcl", "appos") and _verb_kind(doc, c):
+                if c.dep_ in ("acl", "amod", "relcl", "appos") and _verb_kind(doc, c) and _is_passive_like(c):
                     kind = _verb_kind(doc, c)[0]  # type: ignore[index]
                     e = max(e, c.idx + len(c.text))
                     break
@@ -1036,10 +1067,7 @@ def _figure_from_quantity(doc: Doc, sent: Span, span: Span, q: Quantity) -> _Fig
     agent = noun
     if agent.dep_ == "pobj" and agent.head.lower_ == "of" and agent.head.head.dep_ in ("nsubj",):
         agent = agent.head.head
-    if (
-        kind is None and agent.dep_ == "nsubj" and agent.head.pos_ == "VERB" and not _is_passive_like(agent.head)
-        and _phrase_kind(doc, agent.head) is None
-    ):
+    if kind is None and agent.dep_ == "nsubj" and agent.head.pos_ == "VERB" and not _is_passive_like(agent.head):
         return None
     if kind is None:
         lk = _linear_kind(doc, span, sent)
@@ -1127,6 +1155,12 @@ def _figures_without_number(doc: Doc, sent: Span, lo: int, hi: int, used: set[in
                 continue
             if _materiel_kind_of(arg) is not None or _is_speaker(_root_conj(arg)) or _is_animal(arg):
                 continue
+            if arg.lower_ in _core_words() or any(_is_animal(o) for o in _of_objects(arg)):
+                continue  # "a number of cows": an amount (read by the quantity rules), or animals
+            if arg.dep_ == "conj" and arg.tag_ in ("NN", "NNP") and not any(
+                c.dep_ in ("det", "nummod", "poss") for c in arg.children
+            ):
+                continue  # "a journalist and former press club president": one person
             n = _count_without_number(arg)
             if n is None and kind == "killed" and arg.tag_ == "NN" and arg.pos_ == "NOUN" and arg.lemma_.lower() not in cfg.noun_kinds and arg.lemma_.lower() not in cfg.toll_nouns:
                 n = 1  # "opera singer killed": a singular noun killed is a person
@@ -1204,6 +1238,11 @@ def _count_without_number(arg: Token) -> int | None:
         return None
     person_noun = lemma in cfg.combatants or lemma in cfg.civilians or lemma in _PERSONS
     if arg.ent_type_ == "PERSON" and arg.pos_ == "PROPN":
+        return 1
+    if arg.ent_type_ == "NORP" and arg.pos_ in ("PROPN", "NOUN", "ADJ") and arg.dep_ in ("dobj", "nsubjpass", "nsubj"):
+        # "killed a Palestinian", "two Afghans were killed": a people's name stands for its members
+        if arg.tag_ in ("NNS", "NNPS") or arg.lower_.endswith("s"):
+            return None if any(c.lower_ in ("the", "their") for c in arg.children) else 2
         return 1
     if not person_noun:
         return None
@@ -1402,10 +1441,10 @@ def find_materiel(doc: Doc, start: int | None = None, end: int | None = None) ->
     lo = max(0 if start is None else start, dateline_end(doc_text(doc)))
     hi = len(doc_text(doc)) if end is None else end
     out: list[Materiel] = []
-    for sent in doc.sents:
+    for sent in sentences(doc):
         if sent.end_char <= lo or sent.start_char >= hi:
             continue
-        quantities = find_quantities(doc_text(doc), sent.start_char, sent.end_char)
+        quantities = _doc_quantities(doc, sent.start_char, sent.end_char)
         for tok in sent:
             if tok.idx < lo or tok.idx >= hi or tok.pos_ not in ("NOUN", "PROPN"):
                 continue
@@ -1542,18 +1581,29 @@ def coding_statement(text: str) -> CodingStatement | None:
         return None  # the quick test: every pattern names fatalities or casualties
     sections, _ignore = _coding_cfg()
     for name in _CODING_SECTIONS:
+        found: list[CodingStatement] = []
         for pat in sections[name]:
-            m = pat.search(text)
-            if m is None:
-                continue
-            groups = m.groupdict()
-            value = _amount_value(groups.get("n"))
-            parts = _amount_value(groups.get("m"))
-            if name in ("this_event", "coded") and value is None:
-                continue
-            if name == "split" and not parts:
-                continue
-            return CodingStatement(kind=name, value=value, parts=parts, start=m.start(), end=m.end())  # type: ignore[arg-type]
+            for m in pat.finditer(text):
+                groups = m.groupdict()
+                value = _amount_value(groups.get("n"))
+                parts = _amount_value(groups.get("m"))
+                if name in ("this_event", "coded") and value is None:
+                    continue
+                if name == "split" and not parts:
+                    continue
+                found.append(CodingStatement(kind=name, value=value, parts=parts, start=m.start(), end=m.end()))  # type: ignore[arg-type]
+        if found and name == "this_event":
+            # each part of a note coded to this event adds up ("2 fatalities coded to this event" in the
+            # Russian report, "8 fatalities coded to this event" in the Ukrainian one)
+            parts_found: list[CodingStatement] = []
+            for c in sorted(found, key=lambda c: (c.start, -c.end)):
+                if all(c.start >= p.end or c.end <= p.start for p in parts_found):
+                    parts_found.append(c)
+            total = sum(int(c.value or 0) for c in parts_found)
+            return CodingStatement(kind=name, value=total, start=parts_found[0].start, end=parts_found[-1].end)
+        if found:
+            # the last statement is the coder's final word ("40 split across 3 events and coded as 7")
+            return max(found, key=lambda c: (c.end, -c.start))
     return None
 
 
@@ -1582,3 +1632,67 @@ def _ignored_ranges(text: str) -> list[tuple[int, int]]:
     if "[" not in text:
         return []
     return [(m.start(), m.end()) for pat in ignore for m in pat.finditer(text)]
+
+
+def told_as_grievance(doc: Doc, fig: Casualties) -> bool:
+    """A death told the way a protest's grievance is told: a casualty noun with no stated number ("the
+    killing of the mayor", "the death of a boy", "many deaths"), or a casualty in a clause that
+    describes a noun ("relatives of two people who were killed by a car"). The pipeline drops such
+    figures from protest and riot records: what a protest is about is not its toll."""
+    span = doc.char_span(fig.start, fig.end, alignment_mode="expand")
+    if span is None:
+        return False
+    cfg = _config()
+    numbered = not _no_number(fig) and any(t.like_num or t.lower_ in cfg.units or t.lower_ in cfg.tens for t in span)
+    for t in span:
+        lemma = t.lemma_.lower()
+        if t.pos_ == "NOUN" and (cfg.noun_kinds.get(lemma) or cfg.noun_kinds.get(t.lower_)) in ("killed", "killed_or_injured"):
+            owned = any((c.dep_ == "prep" and c.lower_ == "of") or c.dep_ == "poss" for c in t.children)
+            if owned or (not numbered and t.tag_ == "NNS"):  # "the killing of X", "his death", "many deaths"
+                return True
+        if t.pos_ in ("VERB", "AUX") and (lemma in cfg.lemma_kinds or t.lower_ in cfg.forms):
+            root = _root_conj(t)
+            if root.dep_ in ("relcl", "acl") and root.head.pos_ in ("NOUN", "PROPN", "PRON") and _is_passive_like(t):
+                return True  # "two people who were killed by a car" (not "police who ... killed one")
+    return False
+
+
+def _clause_verb(tok: Token) -> Token:
+    v = tok
+    for _ in range(6):
+        if v.pos_ in ("VERB", "AUX") or v.head == v:
+            break
+        v = v.head
+    return _root_conj(v) if v.pos_ in ("VERB", "AUX") else v
+
+
+_YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")
+
+
+def dated_apart(doc: Doc, fig: Casualties, dates: Iterable[Any], event_day: Any) -> bool:
+    """The casualty's own clause carries a date other than the event's: another, earlier event
+    ("a family one of whose members was murdered on October 30", "where a site collapsed in 2021 and
+    killed 5 workers"). ``dates`` are the article's DateFindings, ``event_day`` the record's date."""
+    if event_day is None:
+        return False
+    span = doc.char_span(fig.start, fig.end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    verbs = {_clause_verb(t) for t in span if t.pos_ in ("VERB", "AUX", "NOUN", "ADJ")}
+    if not verbs:
+        return False
+    for d in dates:
+        dspan = doc.char_span(d.start, d.end, alignment_mode="expand")
+        if dspan is None or len(dspan) == 0 or _clause_verb(dspan.root) not in verbs:
+            continue
+        if d.precision == 1 and d.date < event_day:
+            return True  # (a later day is the event's outcome: "attacked ... and died on 19 January")
+        if d.precision > 1 and (d.date.year, d.date.month) != (event_day.year, event_day.month) and d.date < event_day:
+            return True
+    for v in verbs:  # "in 2021": a year of its own
+        for c in v.children:
+            if c.dep_ == "prep" and c.lower_ in ("in", "since", "during"):
+                for g in c.children:
+                    if _YEAR_RE.fullmatch(g.text) and int(g.text) < event_day.year:
+                        return True
+    return False

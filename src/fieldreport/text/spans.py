@@ -15,6 +15,14 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+def sentences(doc: Doc) -> list:
+    """``list(doc.sents)``, computed once per Doc (spaCy walks every token again on each ``doc.sents``)."""
+    sents = doc.user_data.get("fr_sents")
+    if sents is None:
+        sents = doc.user_data["fr_sents"] = list(doc.sents)
+    return sents
+
+
 _DATELINE_RE = re.compile(
     r"^\s*[A-Z][A-Z .'\u2019-]{1,40}(?:,\s*[A-Z][A-Za-z .]{1,30})?"
     r"(?:,\s*(?:[A-Z][a-z]{2,9}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,9}\.?)(?:,?\s*\d{4})?)?"
@@ -29,3 +37,21 @@ def dateline_end(text: str) -> int:
     """
     m = _DATELINE_RE.match(text)
     return m.end() if m else 0
+
+
+_TITLE_RE = re.compile(r"^[^\n]{1,200}\n\s*\n")
+_DATELINE_AT = re.compile(_DATELINE_RE.pattern.lstrip("^"))
+
+
+def dateline_span(text: str) -> tuple[int, int]:
+    """(start, end) of a wire dateline, also when a title line comes first ("Army retakes Kidal\n\n
+    BAMAKO, Nov 14 (Example Wire) - ..."); (0, 0) when there is none."""
+    end = dateline_end(text)
+    if end:
+        return 0, end
+    title = _TITLE_RE.match(text)
+    if title and not title.group().rstrip().endswith((".", "!", "?")):
+        m = _DATELINE_AT.match(text, title.end())
+        if m:
+            return title.end(), m.end()
+    return 0, 0
