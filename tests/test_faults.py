@@ -275,7 +275,9 @@ def test_unique_prefixes_work_everywhere_and_missing_and_ambiguous_ids_say_which
     # events, export --events and show read the same stored events, with the decision applied
     lines = [json.loads(x) for x in runner.invoke(app, ["events", "--db", str(db)]).stdout.splitlines()]
     exported = runner.invoke(app, ["export", "--events", "-f", "jsonl", "--db", str(db)]).stdout.splitlines()
-    assert lines == [json.loads(x) for x in exported] and len(lines) == 2
+    exported = [json.loads(x) for x in exported]
+    assert [(e["event_id"], e["record_ids"]) for e in lines] == [(e["event_id"], e["record_ids"]) for e in exported]
+    assert len(lines) == 2
     one = runner.invoke(app, ["events", "--show", event_id[:6], "--db", str(db)])
     assert one.exit_code == 0 and "r-bbb333" in one.stdout
 
@@ -320,3 +322,16 @@ def test_ctrl_c_during_a_commit_waits_for_it_and_is_counted(tmp_path):
     assert progress == {"articles": 2, "records": 0}  # the first batch went in, and is counted
     assert store.summary()["articles"] == 2
     store.close()
+
+
+def test_ctrl_c_while_extracting_stores_what_was_extracted_first(tmp_path):
+    def extracted():
+        for i in range(5):
+            yield Article(id=f"a{i}", text="Traders marched."), []
+        raise KeyboardInterrupt  # the user presses Ctrl-C while the sixth article is being parsed
+
+    progress: dict = {}
+    with Store(tmp_path / "s.duckdb") as store:
+        with pytest.raises(KeyboardInterrupt):
+            store.ingest_stream(extracted(), batch=3, progress=progress)
+        assert progress["articles"] == 5 and store.summary()["articles"] == 5

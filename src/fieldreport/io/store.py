@@ -391,7 +391,10 @@ class Store:
     ) -> tuple[int, int]:
         """Ingest (article, records) pairs in transactions of ``batch`` articles, each with ``after`` (see
         :meth:`ingest`). Returns (articles, records); ``progress`` (when given) holds the counts committed
-        so far, for a caller that is interrupted."""
+        so far, for a caller that is interrupted.
+
+        Ctrl-C while the pairs are being made (the slow part) first stores the pairs made so far, then
+        stops: a re-run skips them. A second Ctrl-C during that last commit stops at once (it rolls back)."""
         done = progress if progress is not None else {}
         done.setdefault("articles", 0)
         done.setdefault("records", 0)
@@ -403,15 +406,24 @@ class Store:
             except CommittedThenInterrupted:
                 done["articles"] += len(pending)
                 done["records"] += sum(len(r) for _, r in pending)
+                pending.clear()
                 raise
             done["records"] += n
             done["articles"] += len(pending)
+            pending.clear()
 
-        for pair in pairs:
-            pending.append(pair)
-            if len(pending) >= batch:
-                commit()
-                pending = []
+        try:
+            for pair in pairs:
+                pending.append(pair)
+                if len(pending) >= batch:
+                    commit()
+        except KeyboardInterrupt:
+            if pending:
+                try:
+                    commit()
+                except CommittedThenInterrupted:
+                    pass
+            raise
         if pending:
             commit()
         return done["articles"], done["records"]
