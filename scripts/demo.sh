@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec .venv/bin/fieldreport ingest examples/ "$@"
+exec .venv/bin/fieldreport ingest examples/[0-9]*.md "$@"
