@@ -278,6 +278,9 @@ def _handler(site: Site):
 
         def _answer(self, path: str) -> None:
             if path == "/robots.txt":
+                if site.robots_status == 0:  # a handler that breaks: the connection closes unanswered
+                    self.close_connection = True
+                    return None
                 if site.robots_status != 200:
                     return self._send(site.robots_status, "text/plain", b"no robots here")
                 return self._send(200, "text/plain", ROBOTS.encode())

@@ -127,7 +127,7 @@ def test_islamic_state_aliases_collapse_to_one_actor_in_syria(nlp, ex, text):
 def test_islamic_state_named_after_the_event_country(nlp, ex):
     assert "Islamic State (Iraq)" in _names(_find(nlp, ex, "Daesh cells struck a farm.", "IRQ"))
     assert "Islamic State (Libya)" in _names(_find(nlp, ex, "Daesh cells struck a farm.", "LBY"))
-    assert "ISWAP: Islamic State West Africa Province" in _names(_find(nlp, ex, "ISIS fighters raided a base.", "NGA"))
+    assert "Islamic State (West Africa)" in _names(_find(nlp, ex, "ISIS fighters raided a base.", "NGA"))
     assert "Islamic State (Syria)" in _names(_find(nlp, ex, "ISIS fighters raided a base.", None))
 
 
@@ -155,7 +155,7 @@ def test_armed_group_aliases(nlp, ex, text, name):
 
 def test_longest_match_wins(nlp, ex):
     ms = _find(nlp, ex, "The Free Syrian Army and the Syrian Democratic Forces agreed a truce.", "SYR")
-    assert _names(ms)[:2] == ["Free Syrian Army", "SDF: Syrian Democratic Forces"]
+    assert _names(ms)[:2] == ["Free Syrian Army", "QSD: Syrian Democratic Forces"]
     assert not any(m.actor.name.startswith("Military Forces of Syria") for m in ms)
 
 
@@ -326,12 +326,12 @@ def test_demonym_adjective_on_nominal_trigger(nlp, ex):
 def test_clashes_between(nlp, ex):
     text = "Heavy clashes between the SDF and Turkish-backed rebels erupted near Manbij."
     r = _roles(nlp, ex, text, "clashes", "SYR", "Armed clash")
-    assert _n(r.actor1) == "SDF: Syrian Democratic Forces"
+    assert _n(r.actor1) == "QSD: Syrian Democratic Forces"
     assert _n(r.actor2) == "Syrian National Army"
 
 
 def test_two_sides_clashed(nlp, ex):
-    r = _roles(nlp, ex, "The Taliban and ISKP fighters clashed in Kunar.", "clashed", "AFG", "Armed clash")
+    r = _roles(nlp, ex, "The Taliban and ISKP fighters clashed in Kunar.", "clashed", "AFG", "Armed clash", year=2019)
     assert {_n(r.actor1), _n(r.actor2)} == {"Taliban", "Islamic State Khorasan Province"}
 
 
@@ -423,7 +423,7 @@ def test_linked_fighters_are_the_group_and_backers_are_not(nlp, ex):
 
 
 def test_group_members_stay_one_mention(nlp, ex):
-    ms = _find(nlp, ex, "Two Taliban commanders surrendered in Helmand.", "AFG")
+    ms = _find(nlp, ex, "Two Taliban commanders surrendered in Helmand.", "AFG", year=2019)
     assert [(m.text, m.actor.name) for m in ms] == [("Taliban commanders", "Taliban")]
 
 
@@ -626,9 +626,9 @@ def _ucdp_side(side: str, actor) -> bool:
     if side == "IS":
         return n.startswith("Islamic State")
     if side == "SDF":
-        return n.startswith(("SDF", "YPG"))
+        return n.startswith(("SDF", "QSD", "YPG"))
     if side == "Syrian insurgents" or "SNA" in side:
-        return actor.country == "SYR" and actor.inter == 2 and not n.startswith(("Islamic State", "SDF", "YPG"))
+        return actor.country == "SYR" and actor.inter == 2 and not n.startswith(("Islamic State", "SDF", "QSD", "YPG"))
     if side == "Civilians":
         return n.startswith("Civilians")
     return False
@@ -820,3 +820,58 @@ def test_destroyed_property_has_civilians_as_actor2(nlp, ex):
     text = "Villagers from Toko set fire to a herders' granary near Tchaourou."
     r = _roles(nlp, ex, text, "set fire", "BEN", "Looting/property destruction")
     assert _n(r.actor1) == "Toko Communal Militia (Benin)" and _n(r.actor2) == "Civilians (Benin)"
+
+
+def test_a_label_trigger_takes_the_subject_that_follows_as_actor1(nlp, ex):
+    # the trigger only names the event; the clause after it says who acted
+    text = "Looting: on Tuesday night, JNIM fighters took forty cattle from herders near Karimama."
+    r = _roles(nlp, ex, text, "Looting", "BEN", "Looting/property destruction")
+    assert _n(r.actor1) == "JNIM: Group for Support of Islam and Muslims"
+    assert _n(r.actor2) == "Civilians (Benin)"
+
+
+def test_rioters_fighting_rioters_and_riot_police(nlp, ex):
+    text = "Young men of two rival quarters clashed with sticks and stones in Djougou, leaving six hurt."
+    r = _roles(nlp, ex, text, "clashed", "BEN", "Mob violence")
+    assert _n(r.actor1) == "Rioters (Benin)" and _n(r.actor2) == "Rioters (Benin)"
+    text = "A mob beat a suspected thief to death in a market in Parakou."
+    assert _n(_roles(nlp, ex, text, "beat", "BEN", "Mob violence").actor2) == "Civilians (Benin)"
+    text = "Demonstrators set a tax office on fire in Save. Gendarmes later restored order."
+    r = _roles(nlp, ex, text, "set", "BEN", "Violent demonstration")
+    assert _n(r.actor1) == "Rioters (Benin)" and _n(r.actor2) == "Police Forces of Benin Gendarmerie"
+
+
+def test_a_group_that_became_the_authorities_is_named_so_from_that_year(nlp, ex):
+    text = "Taliban fighters raided a village in Kunar."
+    assert _names(_find(nlp, ex, text, "AFG", year=2019)) == ["Taliban"]
+    assert _names(_find(nlp, ex, text, "AFG", year=2023)) == ["Military Forces of Afghanistan (2021-)"]
+    assert _names(_find(nlp, ex, text, "PAK", year=2023)) == ["TTP: Tehreek-i-Taliban Pakistan"]
+    text = "DPR forces shelled a village near Donetsk."
+    assert _names(_find(nlp, ex, text, "UKR", year=2016))[0] == "DPR: Donetsk People's Republic"
+    assert _names(_find(nlp, ex, text, "UKR", year=2024))[0] == "Military Forces of Russia (2000-) Donetsk People's Militia"
+
+
+def test_words_local_to_one_country_name_its_group_only_there(nlp, ex):
+    text = "Leftist rebels ambushed an army patrol."
+    assert "NPA: New People's Army" in _names(_find(nlp, ex, text, "PHL"))
+    assert "NPA: New People's Army" not in _names(_find(nlp, ex, text, "COL"))
+
+
+def test_unnamed_baloch_separatists_and_pakistan_groups(nlp, ex):
+    assert _names(_find(nlp, ex, "Baloch militants attacked a checkpoint in Turbat.", "PAK")) == [
+        "Baloch Separatists (Pakistan)"
+    ]
+    assert "BRA: Baloch Republican Army" in _names(_find(nlp, ex, "The BRA claimed the blast in Dera Bugti.", "PAK"))
+
+
+def test_victims_of_a_headline_participle_are_actor2(nlp, ex):
+    # "six soldiers killed in shelling": headline English drops the auxiliary; the soldiers were hit
+    r = _roles(nlp, ex, "Four Indian soldiers killed in shelling.", "shelling", "IND",
+               "Shelling/artillery/missile attack")  # fmt: skip
+    assert r.actor1 is None or _n(r.actor1) != "Military Forces of India (2014-)"
+    assert _n(r.actor2) == "Military Forces of India (2014-)"
+
+
+def test_a_states_fire_is_its_military(nlp, ex):
+    ms = _find(nlp, ex, "Three villagers were killed by Pakistani firing near the border.", "IND")
+    assert ("Pakistani firing", "Military Forces of Pakistan (2024-)") in [(m.text, m.actor.name) for m in ms]

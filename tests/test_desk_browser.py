@@ -109,6 +109,8 @@ def test_map_filter_event_evidence_and_a_correction_that_sticks(desk, page):
     assert page.locator("#events-table tbody tr").count() == len(events)
     assert "review: on" in page.locator("#token-state").inner_text()
     shot(page, "desk-map.png")
+    page.fill("#analyst", "Ada")
+    page.dispatch_event("#analyst", "change")
 
     # filter by type: the table and the map show that type only
     battles = [e for e in events if e["event_type"] == "Battles"]
@@ -161,7 +163,8 @@ def test_map_filter_event_evidence_and_a_correction_that_sticks(desk, page):
         arg=[rid, corrected], timeout=30000,
     )
     assert "reviewed" in fatalities_value(page, rid)
-    assert re.search(r"fatalities: \d+ → %d" % corrected, card.locator(".history").inner_text())
+    assert re.search(r"Ada: fatalities: \d+ → %d" % corrected, card.locator(".history").inner_text())
+    assert api.get(f"/api/records/{rid}").json()["reviews"][0]["analyst"] == "Ada"
     card.evaluate("el => el.scrollIntoView({block: 'start'})")
     shot(page, "desk-event.png")
 

@@ -294,3 +294,29 @@ def test_stale_writer_locks_do_not_exist(tmp_path):
         finally:
             held.release()
     assert os.path.exists(f"{db}.lock")
+
+
+def test_ctrl_c_during_a_commit_waits_for_it_and_is_counted(tmp_path):
+    from fieldreport.io.store import CommittedThenInterrupted
+
+    store = Store(tmp_path / "s.duckdb")
+    real = store.con
+
+    class _CtrlCAtCommit:  # the user presses Ctrl-C just as the batch commits
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def execute(self, sql, *args):
+            if sql == "COMMIT":
+                os.kill(os.getpid(), signal.SIGINT)
+            return real.execute(sql, *args)
+
+    store.con = _CtrlCAtCommit()
+    progress: dict = {}
+    pairs = [(Article(id=f"a{i}", text="Traders marched."), []) for i in range(3)]
+    with pytest.raises(CommittedThenInterrupted):
+        store.ingest_stream(iter(pairs), batch=2, progress=progress)
+    store.con = real
+    assert progress == {"articles": 2, "records": 0}  # the first batch went in, and is counted
+    assert store.summary()["articles"] == 2
+    store.close()

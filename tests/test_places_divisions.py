@@ -191,3 +191,21 @@ def test_a_large_city_is_known_by_its_other_spellings(nlp, ex):
 def test_names_of_a_list_do_not_place_each_other(nlp, ex):
     _, found = places(nlp, ex, "The envoy visited Washington, New York and Boston last week.")
     assert found["Washington"].place.admin1 == "Washington, D.C."
+
+
+def test_a_region_in_an_armed_groups_name_is_no_place(nlp, ex):
+    _, found = places(nlp, ex, "Fighters of IS Sahel ambushed a patrol near Menaka on Sunday.")
+    assert "Sahel" not in found
+    assert found["Menaka"].place.iso2 == "ML"
+
+
+def test_a_province_without_an_english_alternate_is_its_iso_name_folded():
+    d = subdivisions.Division(row=3, name="Nangarhār", iso_code="", gn_code="", geonameid=3, kind="",
+                              aliases=["Nangarhor"], level=1, parent=None, iso2="AF")
+    assert subdivisions.english_name(d, ["province"]) == "Nangarhar"
+
+
+def test_demonyms_are_a_setting_of_the_places_command(ex):
+    doc = load_places_nlp()("Syrian troops shelled Idlib on Monday.")
+    assert "Syrian" in {m.text for m in ex.find(doc)}
+    assert "Syrian" not in {m.text for m in ex.find(doc, demonyms=False)}

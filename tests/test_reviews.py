@@ -85,3 +85,25 @@ def test_a_rejected_record_is_no_event_and_leaves_the_exports(store, tmp_path):
     consolidate_store(store, [rec.article_id])
     assert any(rec.record_id in e["record_ids"] for e in store.events())
     assert store.review_summary([rec.record_id])[rec.record_id]["status"] == "confirmed"
+
+
+def test_events_and_the_jsonl_export_agree_and_say_what_was_reviewed(store, tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from fieldreport.apps.cli import app
+
+    rec = store.records("country = 'Nigeria'")[0]
+    store.review(rec.record_id, field="actor2", value="Islamic State West Africa Province")
+    consolidate_store(store, [rec.article_id])
+    db = store.path
+    store.close()
+    runner = CliRunner()
+    lines = [json.loads(x) for x in runner.invoke(app, ["events", "--db", db]).stdout.splitlines()]
+    exported = [json.loads(x) for x in runner.invoke(app, ["export", "--events", "-f", "jsonl", "--db", db]).stdout.splitlines()]
+    assert lines == exported
+    assert [e["reviewed_fields"] for e in lines if rec.record_id in e["record_ids"]] == [["actor2"]]
+    assert all("reviewed_fields" not in e for e in lines if rec.record_id not in e["record_ids"])
+    recs = [json.loads(x) for x in runner.invoke(app, ["export", "-f", "jsonl", "--db", db]).stdout.splitlines()]
+    assert next(r for r in recs if r["record_id"] == rec.record_id)["reviewed_fields"] == ["actor2"]

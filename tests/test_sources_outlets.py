@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from fieldreport.apps.cli import app
 from fieldreport.events.grouping import build_event
 from fieldreport.extract.actors import ActorDictionary, ActorExtractor
-from fieldreport.extract.claims import is_party, normalise_claimant
+from fieldreport.extract.claims import attribute_to, is_party, names_own_forces, normalise_claimant
 from fieldreport.schema.records import Article, Claim, ClaimOut, EventRecord
 from fieldreport.sources.outlets import (
     KINDS,
@@ -96,6 +96,8 @@ def test_names_aliases_and_domains_find_one_outlet(reg: OutletRegistry) -> None:
     assert reg.from_url("https://arabic.rt.com/middle_east/1") is rt  # a sub-domain
     assert reg.from_url("https://example.org/rt.com") is None  # the path is no domain
     assert reg.get("Example Wire") is None
+    assert reg.get("TASS news agency") is reg.get("TASS") and reg.get("Al Jazeera TV").name == "Al Jazeera"
+    assert reg.get("News") is None and reg.get("Steppe Wire Daily") is None
 
 
 def test_outlets_named_in_running_text(reg: OutletRegistry) -> None:
@@ -238,6 +240,36 @@ def test_a_ministry_claiming_its_own_strike_is_a_side_even_without_actor1() -> N
     assert not is_party(w, [], [], attacker_missing=True, military_event=True)
 
 
+def test_a_claim_about_its_own_forces_is_a_sides() -> None:
+    assert names_own_forces("the military said its fighter jets struck a depot")
+    assert names_own_forces("“Our forces destroyed the column,” the spokesman said")
+    assert not names_own_forces("the army said it killed 20 of their fighters")
+    idf = Claim(claimant="Israeli military", claimant_kind="military", claimant_country="ISR", start=0, end=5)
+    roles = (["Military Forces of Lebanon", "Hezbollah"], ["LBN", "LBN"])
+    assert not is_party(idf, *roles)
+    assert is_party(idf, *roles, speaks_of_own_forces=True)
+
+
+def test_a_state_body_named_without_its_state() -> None:
+    c = Claim(claimant="Ministry of Defence", claimant_text="the Defence Ministry", claimant_kind="military", start=0, end=5)
+    got = attribute_to(c, "TUR")
+    assert (got.claimant, got.claimant_country) == ("Turkish Ministry of Defence", "TUR")
+    witness = Claim(claimant="witnesses", claimant_kind="witness", start=0, end=5)
+    assert attribute_to(witness, "TUR") is witness
+
+
+def test_state_media_relaying_an_unnamed_ministry_relay_their_states(pipeline) -> None:
+    art = Article(
+        id="trt-1", url="https://www.trtworld.com/turkey/strike", published="2023-10-09",
+        text="Turkish warplanes struck PKK hideouts in the Gara region of northern Iraq on Sunday, killing 15 "
+             "militants, the Defence Ministry said in a statement.",
+    )  # fmt: skip
+    (rec, *_rest) = pipeline.extract(art)
+    (claim,) = [c for c in rec.claims if c.claimant_kind == "military"]
+    assert (claim.claimant, claim.claimant_country) == ("Turkish Ministry of Defence", "TUR")
+    assert claim.claimant_party and claim.outlet == "TRT" and claim.outlet_tied
+
+
 def test_the_pipeline_marks_the_ministry_a_side_when_no_attacker_is_named(pipeline) -> None:
     art = Article(
         id="zvezda-1", outlet="Zvezda", published="2024-03-05",
@@ -315,6 +347,10 @@ def test_sides_disagree_and_an_independent_figure_splits_the_range() -> None:
     ev = build_event(both)
     assert ev.corroboration == "sides disagree" and ev.independent_sources == 0
     assert ev.fatalities_claimed == 60 and ev.fatalities_independent is None
+    one_report = _rec("d", "AFP", 4, [mod, gs], a1, a2)
+    one_report.fatalities_high = 60  # the wire tells both sides' tolls
+    ev = build_event([one_report])
+    assert ev.corroboration == "sides disagree" and ev.number_of_sources == 1
     monitor = _said("OHCHR", "un", None, False)
     ev = build_event([*both, _rec("c", "Associated Press", 2, [monitor], a1, a2)])
     assert ev.corroboration == "independent sources" and ev.independent_sources == 1

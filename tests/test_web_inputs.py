@@ -4,6 +4,7 @@ and web archives written with warcio. Nothing leaves 127.0.0.1."""
 from __future__ import annotations
 
 import gzip
+import os
 import shutil
 import signal
 import subprocess
@@ -139,9 +140,9 @@ def test_every_failure_is_named_with_its_url_and_the_rest_go_on(site, tmp_path):
     assert site.hits.get("/private/secret.html", 0) == 0  # never asked for
     arts = _articles(db)
     assert sorted(arts) == sorted([site.base + ls.STORIES[0].path, site.base + ls.UNDATED.path])
-    # the undated, bare page takes the feed's title and date, and the channel's name as its outlet
+    # the undated, bare page takes the feed's title and date; it names no site, so its host is the outlet
     title, published, outlet, text = arts[site.base + ls.UNDATED.path]
-    assert (title, published, outlet) == (ls.UNDATED.title, date(2024, 5, 16), ls.OUTLET)
+    assert (title, published) == (ls.UNDATED.title, date(2024, 5, 16)) and outlet.startswith("127.0.0.1")
     assert all(f not in text for f in ls.FURNITURE)
     # the non-English page is remembered as skipped; the failures are tried again next time
     with Store(db, read_only=True) as store:
@@ -258,7 +259,7 @@ def test_at_most_n_requests_at_once_per_host(site):
     assert site.max_in_flight == 2
 
 
-def test_a_robots_txt_that_cannot_be_read_forbids_the_host_and_a_missing_one_allows_it():
+def test_a_robots_txt_the_server_fails_to_give_forbids_the_host_and_a_missing_one_allows_it():
     other = ls.serve()
     try:
         other.add("/page.html", ls.page_html(ls.STORIES[0], other.base))
@@ -267,11 +268,15 @@ def test_a_robots_txt_that_cannot_be_read_forbids_the_host_and_a_missing_one_all
             res = f.get(other.base + "/page.html")
         assert isinstance(res, FetchFailure) and "robots.txt" in res.message and "could not be read" in res.message
         assert other.hits.get("/page.html", 0) == 0
-        other.robots_status = 404
-        with Fetcher(FAST) as f:
-            assert not isinstance(f.get(other.base + "/page.html"), FetchFailure)
+        for missing in (404, 0):  # not there, or a server that drops the connection for it
+            other.robots_status = missing
+            with Fetcher(FAST) as f:
+                assert not isinstance(f.get(other.base + "/page.html"), FetchFailure)
     finally:
         ls.stop(other)
+    with Fetcher(FAST) as f:  # nobody there at all: the page's own failure is named
+        res = f.get("http://127.0.0.1:9/page.html")
+    assert isinstance(res, FetchFailure) and res.message.startswith("could not connect")
 
 
 def test_feeds_are_read_with_feedparser_and_links_made_absolute():
@@ -348,3 +353,55 @@ def test_every_takes_durations():
         _interval("soon")
     bad = runner.invoke(app, ["watch", "http://127.0.0.1:9/feed.xml", "--every", "soon"])
     assert bad.exit_code == 2 and "--every" in bad.output
+
+
+# ------------------------------------------------------------------------------------------------
+# progress
+
+
+def _in_a_terminal(args: list[str], timeout: float = 300) -> str:
+    """Run the console script under a pseudo-terminal (as a user at a shell would) and return all it drew."""
+    import pty
+    import re
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the command, with the terminal as its standard streams
+        os.execv(_bin(), [_bin(), *args])
+    out = b""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.waitpid(pid, 0)
+    os.close(fd)
+    return re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", out.decode("utf-8", "replace"))
+
+
+def test_progress_shows_counts_and_rate_in_a_terminal_and_is_quiet_with_q(site, tmp_path):
+    waits = [ls.Story(f"/wait/p{i}.html", f"Report {i}", "2024-05-20", ls.STORIES[i % 3].paragraphs) for i in range(8)]
+    for st in waits:
+        site.add_page(st)
+    site.add("/progress-feed.xml", ls.rss(waits, site.base), "application/rss+xml")
+    shown = _in_a_terminal(["ingest", site.base + "/progress-feed.xml", "--db", str(tmp_path / "p.duckdb"), "--workers", "1"])
+    assert "fetching Sahel Courier" in shown and "/8" in shown and "/s" in shown
+    assert "extracting articles" in shown and "Stored 8 articles" in shown
+    quiet = _in_a_terminal(["ingest", site.base + "/progress-feed.xml", "--db", str(tmp_path / "q.duckdb"), "--workers", "1", "-q"])
+    assert "Stored 8 articles" in quiet and "fetching" not in quiet and "extracting articles" not in quiet
+
+
+def test_a_directory_holds_archives_and_feeds_too(site, tmp_path):
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    ls.write_warc(folder / "crawl.warc.gz", site, [ls.STORIES[0].path])
+    (folder / "courier.atom.xml").write_text(ls.rss(ls.STORIES[1:2], site.base), encoding="utf-8")
+    (folder / "notes.xml").write_text("<notes><note>not a feed</note></notes>", encoding="utf-8")
+    items = list(iter_inputs([str(folder)]))
+    arts = [i for i in items if not isinstance(i, InputProblem)]
+    (problem,) = [i for i in items if isinstance(i, InputProblem)]
+    assert sorted(a.url for a in arts) == sorted(site.base + st.path for st in ls.STORIES[:2])
+    assert problem.source.endswith("notes.xml") and "not an RSS or Atom feed" in problem.message

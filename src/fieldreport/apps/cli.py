@@ -140,6 +140,22 @@ class _Problems:
         err.print(self.tally(coded, no_event), soft_wrap=True)
 
 
+def _interruptible(command):
+    """Ctrl-C ends the command with one line and exit 130 (not click's "Aborted!", exit 1); what was
+    written before it stays written."""
+    import functools
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except KeyboardInterrupt:
+            err.print(f"Interrupted: `fieldreport {command.__name__}` stopped; what it wrote so far stays.")
+            raise typer.Exit(130) from None
+
+    return run
+
+
 def _say(message: str) -> None:
     err.print(f"[yellow]{message}[/yellow]", soft_wrap=True)
 
@@ -296,6 +312,7 @@ def _warn_undated(problems: _Problems, art: Article, recs: list[EventRecord]) ->
 
 
 @app.command()
+@_interruptible
 def extract(
     input: InputOpt,
     output: OutputOpt = "-",
@@ -323,6 +340,7 @@ def extract(
 
 
 @app.command()
+@_interruptible
 def places(
     input: InputOpt,
     output: OutputOpt = "-",
@@ -330,6 +348,11 @@ def places(
     workers: WorkersOpt = 0,
     max_chars: MaxCharsOpt = DEFAULT_MAX_CHARS,
     parse: ParseOpt = False,
+    demonyms: Annotated[bool, typer.Option(
+        "--demonyms/--no-demonyms",
+        help="Report country adjectives and demonyms ('Syrian', 'Ukrainians') as mentions of their "
+             "country, as the geoparsing corpora annotate them. The event location of `extract` "
+             "never takes one.")] = True,
     quiet: QuietOpt = False,
 ) -> None:
     """Articles in, one JSON line per resolved place mention out."""
@@ -341,7 +364,7 @@ def places(
     arts = list(_articles(input, problems, max_chars))
     with _output(output) as fh, _progress(quiet) as progress:
         task = progress.add_task("geoparsing", total=len(arts))
-        for art, mentions in pipe.places_many(arts, workers=_workers(workers), parse=parse):
+        for art, mentions in pipe.places_many(arts, workers=_workers(workers), parse=parse, demonyms=demonyms):
             problems.count(sum(1 for m in mentions if m.place is not None))
             for m in mentions:
                 if m.place is not None:
@@ -408,9 +431,15 @@ def ingest(
             err.print("Interrupted before anything was stored.")
         else:
             done = committed["articles"] + problems.unchanged
-            total = done if state["stored"] else max(_count_articles(inputs, max_chars), done)
-            err.print(f"Interrupted: stored {done:,} of {total:,} articles"
-                      + ("." if done == total else "; run again to go on."))
+            try:
+                total = done if state["stored"] else max(_count_articles(inputs, max_chars), done)
+            except KeyboardInterrupt:  # a second Ctrl-C: do not count
+                total = None
+            if total is None:
+                err.print(f"Interrupted: stored {done:,} articles; run again to go on.")
+            else:
+                err.print(f"Interrupted: stored {done:,} of {total:,} articles"
+                          + ("." if done == total else "; run again to go on."))
         raise typer.Exit(130) from None
     except StoreBusy as exc:
         err.print(f"[red]error:[/red] {exc}")
@@ -681,6 +710,7 @@ def export(
 
 
 @app.command()
+@_interruptible
 def events(
     input: Annotated[Optional[list[str]], typer.Option("--input", "-i", help="Articles to extract and merge.")] = None,
     output: OutputOpt = "-",
@@ -695,9 +725,11 @@ def events(
 ) -> None:
     """Merge the records that tell the same event: one JSON line per event. Without --input, the events
     the store holds (every analyst decision applied; the same events `export --events` writes)."""
-    from fieldreport.events.sync import consolidate_records, event_to_row, stored_events
+    from fieldreport.events.sync import consolidate_records, stored_events
+    from fieldreport.io.export import event_line
 
     problems = _Problems()
+    reviews = None  # what analysts did, for the store's events
     if show_id:
         with _open_store(db, wait) as store:
             try:
@@ -718,12 +750,13 @@ def events(
             problems.count(len(recs))
             records.extend(recs)
         found = consolidate_records(records)
-    else:
+    else:  # the stored events, written as `export --events -f jsonl` writes them (analysts' fields named)
         with _open_store(db, wait) as store:
             found = stored_events(store)
+            reviews = store.review_summary()
     with _output(output) as fh:
         for ev in found:
-            fh.write(json.dumps(event_to_row(ev), ensure_ascii=False, default=str) + "\n")
+            fh.write(json.dumps(event_line(ev, reviews), ensure_ascii=False, default=str) + "\n")
     if input:
         problems.closing()
     raise typer.Exit(problems.exit_code)
@@ -876,7 +909,9 @@ def actors(
 def outlets_(
     query: Annotated[Optional[str], typer.Argument(help="Search names, aliases, domains, countries, kinds, owners.")] = None,
     limit: Annotated[int, typer.Option(help="How many to list.")] = 30,
-    outlets_file: OutletsOpt = None,
+    outlets_file: Annotated[Optional[str], typer.Option(
+        "--outlets", "--file", help="An extra outlet YAML file of yours (schema: fieldreport/data/outlets.yaml); "
+                                    "$FIELDREPORT_OUTLETS is read too.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON Lines for machines.")] = False,
 ) -> None:
     """List or search the outlet registry: who publishes, what kind (wire agency, state media of which
@@ -955,6 +990,11 @@ def gazetteer_build(
 
 
 def main() -> None:
+    import signal
+
+    # A process started in the background by a shell script inherits Ctrl-C ignored; fieldreport takes it
+    # back, so that Ctrl-C (or kill -INT) always stops a command cleanly, with its message and exit 130.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     app()
 
 

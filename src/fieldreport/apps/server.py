@@ -30,6 +30,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import duckdb
 from fastapi import Body, Depends, FastAPI, Header, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
@@ -81,10 +82,15 @@ class Desk:
         self._checked = 0.0
         self.snapshot_at: str | None = None
         self.busy = False  # the last attempt to copy found the store held by another process
-        if not self.path.exists():  # a new desk over an empty store
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self._open_for_writing():
+        self._anchor = None  # a connection kept open to the current snapshot: each request's open is then instant
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:  # a new store is created; one written by an older version gains the columns added since
+            with self._open_for_writing(wait=3.0):
                 pass
+        except StoreBusy:
+            pass  # an ingest is writing: it brings the store up to date itself
+        except Exception as exc:  # a file we may not write: reading still works, reviews will say why not
+            print(f"note: {self.path} is read-only for the desk ({exc})", file=sys.stderr, flush=True)
         try:
             self.refresh(force=True, wait=5.0)
         except StoreBusy:  # an ingest holds the store: serve 503 until it lets go, then its data
@@ -130,6 +136,9 @@ class Desk:
             finally:
                 src.close()
             self._snapshots.append(snap)
+            anchor, self._anchor = self._anchor, duckdb.connect(str(snap), read_only=True)
+            if anchor is not None:
+                anchor.close()
             for old in self._snapshots[:-2]:  # a request may still read the one before
                 for p in (old, Path(str(old) + ".wal")):
                     p.unlink(missing_ok=True)
@@ -150,18 +159,18 @@ class Desk:
             store.close()
 
     @contextmanager
-    def _open_for_writing(self) -> Iterator[Store]:
+    def _open_for_writing(self, wait: float = WRITE_WAIT_S) -> Iterator[Store]:
         """The store for writing, as every writer takes it: the writer lock, then the file (each waited
-        for up to WRITE_WAIT_S seconds)."""
+        for up to ``wait`` seconds)."""
         try:
-            lock = WriterLock(str(self.path), wait=WRITE_WAIT_S, what="desk review")
+            lock = WriterLock(str(self.path), wait=wait, what="desk review")
         except StoreBusy:
-            raise _busy(self.path, WRITE_WAIT_S, ": the review was not kept") from None
+            raise _busy(self.path, wait, ": the review was not kept") from None
         try:
             try:
-                store = Store(self.path, wait=WRITE_WAIT_S)
+                store = Store(self.path, wait=wait)
             except StoreBusy:
-                raise _busy(self.path, WRITE_WAIT_S, ": the review was not kept") from None
+                raise _busy(self.path, wait, ": the review was not kept") from None
             try:
                 yield store
             finally:
@@ -182,6 +191,8 @@ class Desk:
                     self.refresh(force=True, wait=WRITE_WAIT_S)
 
     def close(self) -> None:
+        if self._anchor is not None:
+            self._anchor.close()
         shutil.rmtree(self._dir, ignore_errors=True)
 
 
@@ -362,6 +373,16 @@ def _event_ids_of(store: Store, record_ids: list[str]) -> dict[str, str]:
     return dict(rows)
 
 
+def _records_with_status(desk: "Desk", status: str) -> list[str]:
+    """Ids of the records with this review status (``reviewed``: any review; ``unreviewed``: the same
+    list, for the caller to exclude)."""
+    with desk.reader() as store:
+        summary = store.review_summary()
+    if status in ("reviewed", "unreviewed"):
+        return list(summary)
+    return [rid for rid, r in summary.items() if r.get("status") == status]
+
+
 def _find_event(store: Store, event_id: str) -> dict:
     found = store.events("event_id = ?", [event_id])
     if not found and len(event_id) >= 4:
@@ -530,10 +551,16 @@ def create_app(db: str | Path, token: str) -> FastAPI:
         offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     ) -> dict:
         where, params = f.events_sql()
-        with desk.reader() as store:
-            found = _sorted_events(store.events(where, params))
-            page = _event_items(store, found[offset : offset + limit])
-        return {"items": page, "total": len(found), "limit": limit, "offset": offset}
+        cond = where or "TRUE"
+        order = "json_extract_string(data, '$.event_date') DESC NULLS LAST, event_id DESC"
+        with desk.reader() as store:  # one page is read, whatever the size of the store
+            total = store.con.execute(f"SELECT count(*) FROM events WHERE {cond}", params).fetchone()[0]
+            page = store.events(
+                f"event_id IN (SELECT event_id FROM events WHERE {cond} ORDER BY {order} LIMIT {limit} OFFSET {offset})",
+                params,
+            )
+            items = _event_items(store, _sorted_events(page))
+        return {"items": items, "total": total, "limit": limit, "offset": offset}
 
     @app.get("/api/events.geojson", summary="Events as a GeoJSON FeatureCollection of Points")
     def events_geojson(
@@ -626,20 +653,26 @@ def create_app(db: str | Path, token: str) -> FastAPI:
         offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     ) -> dict:
         where, params = f.records_sql()
-        with desk.reader() as store:
-            recs = store.records(where, params)
-            reviewed = store.review_summary()
-            if status == "reviewed":
-                recs = [r for r in recs if r.record_id in reviewed]
-            elif status == "unreviewed":
-                recs = [r for r in recs if r.record_id not in reviewed]
-            elif status:
-                recs = [r for r in recs if (reviewed.get(r.record_id) or {}).get("status") == status]
-            recs.sort(key=lambda r: (r.event_date or "", r.record_id), reverse=True)
-            page = recs[offset : offset + limit]
+        cond = where or "TRUE"
+        if status:  # the reviewed records are few: pick them first
+            reviewed_ids = _records_with_status(desk, status)
+            if status == "unreviewed":
+                cond += " AND record_id NOT IN (SELECT unnest(?::VARCHAR[]))"
+            else:
+                cond += " AND record_id IN (SELECT unnest(?::VARCHAR[]))"
+            params = [*params, reviewed_ids]
+        order = "event_date DESC NULLS LAST, record_id DESC"
+        with desk.reader() as store:  # one page is read, whatever the size of the store
+            total = store.con.execute(f"SELECT count(*) FROM records WHERE {cond}", params).fetchone()[0]
+            page = store.records(
+                f"record_id IN (SELECT record_id FROM records WHERE {cond} ORDER BY {order} LIMIT {limit} OFFSET {offset})",
+                params,
+            )
+            page.sort(key=lambda r: (r.event_date or "", r.record_id), reverse=True)
+            reviewed = store.review_summary([r.record_id for r in page])
             events = _event_ids_of(store, [r.record_id for r in page])
         items = [_record_item(r, reviewed.get(r.record_id), events.get(r.record_id)) for r in page]
-        return {"items": items, "total": len(recs), "limit": limit, "offset": offset}
+        return {"items": items, "total": total, "limit": limit, "offset": offset}
 
     @app.get("/api/records/{record_id}", summary="One record with its article text, evidence spans and reviews")
     def one_record(record_id: str) -> dict:

@@ -146,14 +146,18 @@ class Pipeline:
         :func:`~fieldreport.text.nlp.load_places_nlp`), or with ``parse`` the full one."""
         return self.nlp if parse else load_places_nlp(self.model)
 
-    def find_places(self, articles: list[Article], parse: bool = False) -> list[tuple[Article, list[PlaceMention]]]:
-        """Place mentions of a batch of articles, in one ``nlp.pipe`` call."""
+    def find_places(
+        self, articles: list[Article], parse: bool = False, demonyms: bool = True
+    ) -> list[tuple[Article, list[PlaceMention]]]:
+        """Place mentions of a batch of articles, in one ``nlp.pipe`` call (``demonyms``: see
+        ``PlaceExtractor.find``)."""
         nlp = self.places_nlp(parse)
-        return [(art, self.places.find(doc))
+        return [(art, self.places.find(doc, demonyms=demonyms))
                 for art, doc in zip(articles, pipe_texts(nlp, [a.text for a in articles]))]
 
     def places_many(
-        self, articles: Iterable[Article], workers: int = 1, batch_size: int = 16, parse: bool = False
+        self, articles: Iterable[Article], workers: int = 1, batch_size: int = 16, parse: bool = False,
+        demonyms: bool = True,
     ) -> Iterator[tuple[Article, list[PlaceMention]]]:
         """Resolved and unresolved place mentions of each article, in input order (``fieldreport places``).
 
@@ -163,10 +167,10 @@ class Pipeline:
         batches = _batches(articles, batch_size)
         if workers <= 1:
             for batch in batches:
-                yield from self.find_places(batch, parse)
+                yield from self.find_places(batch, parse, demonyms)
             return
         self.places_nlp(parse), self.places  # loaded before the fork, shared copy-on-write
-        yield from self._in_workers(partial(_worker_places, parse=parse), batches, workers)
+        yield from self._in_workers(partial(_worker_places, parse=parse, demonyms=demonyms), batches, workers)
 
     def _in_workers(self, work, batches: Iterator[list[Article]], workers: int) -> Iterator:
         """Run ``work`` on each batch in ``workers`` forked processes; results in input order."""
@@ -357,9 +361,13 @@ class Pipeline:
                 )
                 if not (_claim_covers(c, killed + injured_figs, materiel) or side_figures):
                     continue
+            home = _home_state(c, source, iso3, (a1, a2, s1, s2))
+            if home is not None:
+                c = claims_x.attribute_to(c, home)
             party = claims_x.is_party(
                 c, actor_names, actor_countries, own_forces=_state_forces(article.text, actor_mentions, scope, c),
                 attacker_missing=attacker_missing, military_event=military_event,
+                speaks_of_own_forces=claims_x.names_own_forces(article.text[c.start : c.end]),
             )  # fmt: skip
             if party:
                 party_spans.append((c.start, c.end))
@@ -448,9 +456,9 @@ def _worker_extract(batch: list[Article]) -> list[tuple[Article, list[EventRecor
     return list(_WORKER_PIPELINE._run_batch(batch))
 
 
-def _worker_places(batch: list[Article], parse: bool) -> list[tuple[Article, list[PlaceMention]]]:
+def _worker_places(batch: list[Article], parse: bool, demonyms: bool = True) -> list[tuple[Article, list[PlaceMention]]]:
     assert _WORKER_PIPELINE is not None
-    return _WORKER_PIPELINE.find_places(batch, parse)
+    return _WORKER_PIPELINE.find_places(batch, parse, demonyms)
 
 
 class _Source:
@@ -465,6 +473,29 @@ class _Source:
 
 
 _STATE_FORCE_KINDS = frozenset({"military", "state", "police"})
+_DOMESTIC_SCALES = frozenset({"Local", "Subnational", "National"})
+
+
+def _home_state(claim: Claim, source: "_Source", iso3: str | None, roles) -> str | None:
+    """The state of a state body named without one ("the Defence Ministry said", "police said"): a
+    military speaks for the one state whose forces act in the event, else for the state whose media
+    relay it; police and a government for the country where it happened, when the outlet is that
+    country's own (its state's media, or domestic media) or that state's forces act in the event."""
+    if claim.claimant_country or claim.claimant_kind not in ("government", "military", "police"):
+        return None
+    o = source.outlet
+    outlet_state = o.state if o is not None and o.kind in ("state", "official") else None
+    domestic = o.country if o is not None and o.kind in ("public", "private", "local") and o.scale in _DOMESTIC_SCALES else None
+    states = {m.actor.country for m in roles if m is not None and m.actor.kind in _STATE_FORCE_KINDS and m.actor.country}
+    if claim.claimant_kind == "military":
+        if len(states) == 1:
+            return next(iter(states))
+        return outlet_state if outlet_state and (not states or outlet_state in states) else None
+    if claim.claimant_kind == "police" and iso3:
+        return iso3
+    if iso3 and (iso3 in (outlet_state, domestic) or iso3 in states):
+        return iso3
+    return None
 #: Sub-event types whose weapons (aircraft, artillery, missiles) are as a rule a state's.
 _STATE_WEAPONS = frozenset({"Air/drone strike", "Shelling/artillery/missile attack"})
 

@@ -127,7 +127,7 @@ def side_matches(side: str, actor: str | None, inter: int | None = None) -> bool
         m = re.match(r"government of (.+)", part, re.I)
         if m:
             country = m.group(1).lower()
-            if re.search(rf"\bof {re.escape(country)}\b", name):
+            if re.search(rf"\bof (?:the )?{re.escape(country)}\b", name):  # "of the Philippines"
                 return True
             continue
         spec = table.get(part)

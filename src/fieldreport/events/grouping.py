@@ -593,74 +593,73 @@ def _outlet(rec: EventRecord) -> OutletRef | None:
 class _Voices:
     """Who stands behind the reports of one event (see the module doc)."""
 
-    side_of: dict[str, frozenset[str]]  # record id -> the side keys it traces back to (empty: independent)
-    independent: int
-    sides: list[frozenset[str]]  # one entry per side voice: its keys
+    side_of: dict[str, frozenset[str]]  # record id -> the sides it traces back to (empty: independent)
+    independent: int  # independent voices
+    sides: frozenset[str]  # the sides that speak
 
     @property
     def total(self) -> int:
         return self.independent + len(self.sides)
 
 
-def _components(items: list[tuple[str, frozenset[str]]]) -> list[list[str]]:
-    """Groups of ids whose key sets are linked by shared keys."""
-    parent = {i: i for i, _ in items}
+class _Links:
+    """Union-find over keys: keys linked here are one voice (or one side)."""
 
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
         return x
 
-    owner: dict[str, str] = {}
-    for i, keys in items:
-        for k in keys:
-            if k in owner:
-                parent[find(i)] = find(owner[k])
-            else:
-                owner[k] = i
-    groups: dict[str, list[str]] = defaultdict(list)
-    for i, _ in items:
-        groups[find(i)].append(i)
-    return list(groups.values())
+    def link(self, keys: Iterable[str]) -> None:
+        keys = sorted(keys)
+        for k in keys[1:]:
+            a, b = self.find(keys[0]), self.find(k)
+            if a != b:
+                self.parent[max(a, b)] = min(a, b)
 
 
 def _voices(records: Sequence[EventRecord]) -> _Voices:
     sides: set[str] = set()
+    same_side = _Links()  # keys of one side: a state and its named unit, a group and its channel
     for r in records:
         for name in (r.actor1, r.actor2, r.assoc_actor_1, r.assoc_actor_2):
-            sides |= _actor_sides(name)
+            keys = _actor_sides(name)
+            sides |= keys
+            same_side.link(keys)
         for c in r.claims:
             if c.claimant_party:
-                sides |= _claim_sides(c)
+                keys = _claim_sides(c)
+                sides |= keys
+                same_side.link(keys)
 
     def side_claim(c: ClaimOut) -> bool:
         return c.claimant_party or bool(_claim_sides(c) & sides)
 
     side_of: dict[str, frozenset[str]] = {}
-    independent: list[tuple[str, frozenset[str]]] = []
-    traced: list[tuple[str, frozenset[str]]] = []
+    one_voice = _Links()  # independent outlets tied to each other
+    independent: list[str] = []
     for r in records:
         outlet = _outlet(r)
         ties = tie_keys(outlet, r.source.strip() if r.source and r.source.strip() else None)
-        by_outlet = ties & sides
+        keys = set(ties & sides)
         covering = [c for c in r.claims if "fatalities" in c.fields] if (r.fatalities or 0) > 0 else list(r.claims)
-        by_claims: frozenset[str] = frozenset()
         if covering and all(side_claim(c) for c in covering):
-            by_claims = frozenset().union(*(_claim_sides(c) & sides or _claim_sides(c) for c in covering))
-            by_claims = by_claims or frozenset({"claimant:" + covering[0].claimant.strip().casefold()})
-        keys = by_outlet | by_claims
-        side_of[r.record_id] = keys
-        if keys:
-            traced.append((r.record_id, keys))
-        else:
-            independent.append((r.record_id, ties or frozenset({"article:" + r.article_id})))
-    side_groups = _components(traced)
-    return _Voices(
-        side_of=side_of,
-        independent=len(_components(independent)),
-        sides=[frozenset().union(*(side_of[i] for i in g)) for g in side_groups],
-    )
+            for c in covering:
+                own = _claim_sides(c) & sides or _claim_sides(c)
+                keys |= own or {"claimant:" + c.claimant.strip().casefold()}
+        side_of[r.record_id] = frozenset(same_side.find(k) for k in keys)
+        if not keys:
+            mine = ties or frozenset({"article:" + r.article_id})
+            one_voice.link(mine)
+            independent.append(one_voice.find(next(iter(sorted(mine)))))
+    groups = {one_voice.find(k) for k in independent}
+    spoken = frozenset().union(*side_of.values()) if side_of else frozenset()
+    return _Voices(side_of=side_of, independent=len(groups), sides=spoken)
 
 
 def _corroboration(records: Sequence[EventRecord], n_sources: int, voices: _Voices | None = None) -> Corroboration:
@@ -668,15 +667,24 @@ def _corroboration(records: Sequence[EventRecord], n_sources: int, voices: _Voic
     if v.independent >= 1 and v.total >= 2:
         return "independent sources"
     if v.independent == 0 and v.sides:
-        if len(v.sides) >= 2:
-            figures = set()
-            for side in v.sides:
-                told = [r.fatalities or 0 for r in records if v.side_of[r.record_id] and v.side_of[r.record_id] <= side]
-                figures.add(max(told) if told else None)
-            if len(figures) > 1:
-                return "sides disagree"
+        if len(v.sides) >= 2 and _sides_differ(records, v):
+            return "sides disagree"
         return "claimed only by a side"
     return "single source"
+
+
+def _sides_differ(records: Sequence[EventRecord], v: _Voices) -> bool:
+    """Whether the sides' figures differ: a report of two sides' claims whose range is open, or two
+    sides whose own reports give different tolls."""
+    figures: dict[str, set[int]] = defaultdict(set)
+    for r in records:
+        mine = v.side_of[r.record_id]
+        if len(mine) >= 2 and (r.fatalities_high or r.fatalities or 0) != (r.fatalities_low or r.fatalities or 0):
+            return True
+        if len(mine) == 1:
+            figures[next(iter(mine))].add(r.fatalities or 0)
+    told = {max(f) for f in figures.values()}
+    return len(figures) >= 2 and len(told) >= 2
 
 
 def _vote(values: Iterable[tuple[Any, float]]) -> Any:

@@ -105,6 +105,8 @@ class ActorEntry:
     acronyms: list[str] = field(default_factory=list)
     by_country: dict[str, str] = field(default_factory=dict)
     split: str | None = None
+    local_aliases: list[str] = field(default_factory=list)
+    became: dict[str, Any] | None = None
 
     @classmethod
     def from_dict(cls, d: dict[str, Any], source: str = "") -> ActorEntry:
@@ -113,7 +115,9 @@ class ActorEntry:
         inter = d.get("inter")
         if inter is not None and not (isinstance(inter, int) and 1 <= inter <= 8):
             raise ValueError(f"{source}: actor {d['name']!r} has inter {inter!r}; inter codes are 1..8")
-        unknown = set(d) - {"name", "inter", "country", "kind", "aliases", "acronyms", "by_country", "split"}
+        unknown = set(d) - {
+            "name", "inter", "country", "kind", "aliases", "acronyms", "by_country", "split", "local_aliases", "became"
+        }  # fmt: skip
         if unknown:
             raise ValueError(f"{source}: actor {d['name']!r} has unknown keys {sorted(unknown)}")
         return cls(
@@ -125,6 +129,8 @@ class ActorEntry:
             acronyms=[str(a) for a in d.get("acronyms") or []],
             by_country={str(k): str(v) for k, v in (d.get("by_country") or {}).items()},
             split=d.get("split"),
+            local_aliases=[str(a) for a in d.get("local_aliases") or []],
+            became=dict(d["became"]) if d.get("became") else None,
         )
 
     def actor(self) -> Actor:
@@ -324,8 +330,15 @@ class ActorDictionary:
         name = g.template.format(country=cname) if cname else g.template.split(" (")[0]
         return Actor(name=name, inter=g.inter, country=iso3 if cname else None, kind=g.kind)
 
-    def resolve(self, entry: ActorEntry, country_iso3: str | None) -> Actor:
-        """The entry's actor as named for an event in ``country_iso3`` (split-by-country groups)."""
+    def resolve(self, entry: ActorEntry, country_iso3: str | None, year: int | None = None) -> Actor:
+        """The entry's actor as named for an event in ``country_iso3`` (split-by-country groups) in ``year``
+        (unknown: now): a group that ``became`` another actor is named as it became from that year on."""
+        b = entry.became
+        if b and (year is None or year >= int(b["year"])) and not (country_iso3 and country_iso3 in entry.by_country):
+            return Actor(
+                name=str(b["name"]), inter=int(b.get("inter") or entry.inter or 1), country=b.get("country") or entry.country,
+                kind=str(b.get("kind") or entry.kind),
+            )
         if country_iso3 and country_iso3 in entry.by_country:
             target = entry.by_country[country_iso3]
             if target in self.entries and target != entry.name:
@@ -427,6 +440,7 @@ class ActorExtractor:
         self._cs = ahocorasick.Automaton()
         ci: dict[str, list[str]] = {}
         cs: dict[str, list[str]] = {}
+        local: set[str] = set()  # surfaces that name an actor only in its own country
 
         def put(table: dict[str, list[str]], surface: str, key: str) -> None:
             keys = table.setdefault(surface, [])
@@ -441,6 +455,9 @@ class ActorExtractor:
                     put(ci, _lower_same_length(a), e.name)
             for a in e.acronyms:
                 put(cs, a, e.name)
+            for a in e.local_aliases:
+                put(ci, _lower_same_length(a), e.name)
+                local.add(_lower_same_length(a))
         # state nicknames ("IDF", "Tatmadaw")
         for kind, per_country in (d.state.get("aliases") or {}).items():
             for iso3, names in per_country.items():
@@ -460,7 +477,7 @@ class ActorExtractor:
         # short acronyms that mean other things elsewhere ("KIA": killed in action): only in their home country
         self._ambiguous: set[str] = set(d.state.get("ambiguous_acronyms") or [])
         for k, keys in ci.items():
-            self._ci.add_word(k, (len(k), tuple(keys), False))
+            self._ci.add_word(k, (len(k), tuple(keys), k in local))
         for k, keys in cs.items():
             self._cs.add_word(k, (len(k), tuple(keys), k in self._ambiguous))
         self._ci.make_automaton()
@@ -529,6 +546,7 @@ class ActorExtractor:
         self._say_verbs = SPEECH_LEMMAS
         self._blame_verbs = frozenset(cfg.get("blame_verbs") or [])
         self._protesters_first = frozenset(cfg.get("protesters_first") or [])
+        self._mutual = frozenset(cfg.get("mutual_violence") or [])
         icp = cfg.get("interception") or {}
         self._icp_types = frozenset(icp.get("sub_event_types") or [])
         self._icp_weapons = _word_re(icp.get("weapons"))
@@ -688,7 +706,7 @@ class ActorExtractor:
         if key.startswith("\x00unit:"):
             return self.dict.unit_actor(self.dict.units[int(key.split(":")[1])], country_iso3, year)
         entry = self.dict.entries.get(key)
-        return self.dict.resolve(entry, country_iso3) if entry else None
+        return self.dict.resolve(entry, country_iso3, year) if entry else None
 
     def _unit(self, mods: str, head: str, iso3: str | None, year: int | None) -> Actor | None:
         """A sub-unit named by the phrase's last words ("Brazilian military police", "the gendarmes")."""
@@ -923,6 +941,14 @@ class ActorExtractor:
             before = [m for m in before if a2 is None or m.actor.name != a2.actor.name]
             if before:
                 a1 = before[-1]
+        if a1 is None:
+            # a trigger that only names the event ("Property destruction: on Monday, X burned ..."): the subject of
+            # the clause that tells it acted
+            subj = [m for m in ms if m.start >= trigger_end and id(m) not in used and self._is_subject(doc, m)]
+            if subj:
+                a1 = subj[0]
+                if a2 is not None and a2.start == a1.start:
+                    a2 = None
         if a2 is None and sub_event_type not in _PROTEST_TYPES:
             after = [m for m in ms if m.start >= trigger_end and not self._weak(m) and m.actor.kind != "protesters"]
             after = [m for m in after if a1 is None or (m.start != a1.start and m.actor.name != a1.actor.name)]
@@ -1022,6 +1048,8 @@ class ActorExtractor:
         participle = trig.tag_ == "VBN" and trig.dep_ in ("acl", "amod")
         passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in children) or (participle and not has_object)
         is_verb = trig.pos_ in ("VERB", "AUX") or (trig.pos_ != "NOUN" and trig.dep_ == "ROOT")
+        if trig.tag_ == "VBG" and trig.dep_ == "pobj":
+            is_verb = False  # a gerund after a preposition is the event's noun ("killed in shelling")
         if is_verb:
             for c in children:
                 if c.dep_ == "agent":
@@ -1138,16 +1166,36 @@ class ActorExtractor:
             head = trig.head
             if trig.dep_ in ("dobj", "pobj") and head.pos_ in ("VERB", "AUX", "ADP"):
                 verb = head.head if head.pos_ == "ADP" else head
-                # "X launched an attack on Y", "X carried out strikes"
-                for c in verb.children:
-                    if c.dep_ == "nsubj" and not agents:
-                        add(agents, c)
-                    elif c.dep_ == "agent" and not agents:
-                        for p in c.children:
-                            if p.dep_ == "pobj":
-                                add(agents, p)
-                if not agents and verb.dep_ == "relcl":
-                    add(agents, verb.head)
+                no_object = not any(c.dep_ == "dobj" for c in verb.children)
+                verb_passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children) or (
+                    verb.tag_ == "VBN" and no_object and (
+                        verb.dep_ in ("acl", "relcl")
+                        # a headline's "six soldiers killed in shelling": a participle with no auxiliary
+                        or (verb.dep_ == "ROOT" and not any(c.dep_ in ("aux", "auxpass") for c in verb.children))
+                    )
+                )
+                if head.pos_ == "ADP" and verb_passive and verb.pos_ == "VERB":
+                    # "six soldiers killed in shelling", "soldiers were wounded in an ambush": the victims
+                    for c in verb.children:
+                        if c.dep_ in ("nsubjpass", "nsubj"):
+                            add(patients, c)
+                        elif c.dep_ == "agent" and not agents:
+                            for p in c.children:
+                                if p.dep_ == "pobj":
+                                    add(agents, p)
+                    if verb.dep_ in ("acl", "relcl"):
+                        add(patients, verb.head)
+                else:
+                    # "X launched an attack on Y", "X carried out strikes"
+                    for c in verb.children:
+                        if c.dep_ == "nsubj" and not agents:
+                            add(agents, c)
+                        elif c.dep_ == "agent" and not agents:
+                            for p in c.children:
+                                if p.dep_ == "pobj":
+                                    add(agents, p)
+                    if not agents and verb.dep_ == "relcl":
+                        add(agents, verb.head)
             elif trig.dep_ in ("nsubj", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
                 # "An air strike by X killed five civilians"
                 for c in head.children:
@@ -1187,6 +1235,28 @@ class ActorExtractor:
         # named actors before generic ones ("fighters of the X Brigade"), then in reading order
         out.sort(key=lambda m: (self._weak(m), id(m) in conj, m.actor.kind == "unidentified", m.start))
         return out
+
+    def _two_sided(self, span: Span) -> Token | None:
+        """The word of the event's sentence that tells of two sides fighting each other ("clashed", "a fight")."""
+        try:
+            sent = span.root.sent
+        except ValueError:
+            sent = span.doc[:]
+        return next((t for t in sent if t.lemma_.lower() in self._mutual), None)
+
+    def _is_subject(self, doc: Doc, m: ActorMention) -> bool:
+        """The mention is the subject of an active verb (not a country name standing for a place)."""
+        if self._weak(m):
+            return False
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            return False
+        root = span.root
+        while root.dep_ in ("compound", "amod", "pobj", "prep") and root.head is not root and root.head.pos_ != "VERB":
+            root = root.head  # "a group of farmers": the group is the subject
+        if root.dep_ == "appos" and root.head.dep_ == "ROOT" and root.head.pos_ in ("NOUN", "PROPN"):
+            return True  # "Looting: on Monday, a farmer ...": the parser hangs the clause on the label
+        return root.dep_ == "nsubj" and root.head.pos_ in ("VERB", "AUX")
 
     @staticmethod
     def _first_two(found: list[ActorMention]) -> tuple[ActorMention | None, ActorMention | None]:
@@ -1277,7 +1347,19 @@ class ActorExtractor:
                 else:
                     a2, s2 = None, None
             elif sub == "Mob violence" and (a2 is None or a2.actor.kind in CIVILIAN_KINDS):
-                a2, s2 = self._civilians(a2, s2, iso3, ts, te, doc, every)
+                mutual = self._two_sided(span)
+                if mutual is not None:
+                    # two crowds or communities fighting each other: rioters on both sides (the evidence: the word)
+                    a2 = ActorMention(start=mutual.idx, end=mutual.idx + len(mutual.text), text=mutual.text,
+                                      actor=d.generic_actor("rioters", iso3))  # fmt: skip
+                else:
+                    a2, s2 = self._civilians(a2, s2, iso3, ts, te, doc, every)
+            elif sub == "Violent demonstration" and a2 is None:
+                # the police or army that faced the demonstrators, named anywhere in the report
+                force = every.of_kinds(frozenset({"police", "military"}))
+                force = [m for m in force if m.actor.country in (None, iso3)]
+                if force:
+                    a2 = force[0]
         elif sub in _VAC_TYPES:
             armed = self._armed_civilian(a1, doc, iso3)
             if armed is not None:
@@ -1333,7 +1415,8 @@ class ActorExtractor:
         a1 = self._air_force(a1, air, iso3, first=True)
         a2 = self._air_force(a2, air, iso3, first=False)
         if a1 is not None and a2 is not None and a1.actor.name == a2.actor.name and a1.start == a2.start:
-            a2 = None
+            if not (sub == "Mob violence" and a2.actor.kind == "rioters"):  # rioters fighting rioters: both sides
+                a2 = None
         return Roles(actor1=a1, actor2=a2, assoc_actor_1=s1, assoc_actor_2=s2)
 
     def _armed_civilian(

@@ -28,7 +28,7 @@ from fieldreport.schema.records import ActorMention, Claim
 from fieldreport.sources.outlets import Outlet, OutletRegistry, default_registry
 from fieldreport.text.spans import doc_text
 
-__all__ = ["find_claims", "is_party", "normalise_claimant"]
+__all__ = ["attribute_to", "find_claims", "is_party", "names_own_forces", "normalise_claimant"]
 
 _STATE_KINDS = frozenset({"state", "military", "police", "government"})
 _NON_STATE_ACTOR_KINDS = frozenset({"rebel", "militia", "identity", "armed_group", "political_militia", "terrorist", "insurgent"})
@@ -530,6 +530,33 @@ def find_claims(
 # Party
 
 
+@lru_cache(maxsize=1)
+def _own_forces_rx() -> re.Pattern[str]:
+    spec = load_yaml("claims.yaml").get("own_forces") or {}
+    poss = "|".join(re.escape(w) for w in spec.get("possessives", []))
+    nouns = "|".join(re.escape(w) for w in sorted(spec.get("nouns", []), key=len, reverse=True))
+    return re.compile(rf"\b(?:{poss})\s+(?:[\w-]+\s+){{0,2}}?(?:{nouns})\b", re.IGNORECASE)
+
+
+def names_own_forces(claim_text: str) -> bool:
+    """Whether the words of a claim speak of the claimant's own forces acting ("the ministry said its
+    jets struck ...", "our forces destroyed ...")."""
+    return bool(_own_forces_rx().search(claim_text))
+
+
+def attribute_to(claim: Claim, iso3: str) -> Claim:
+    """A state body named without its state ("the Defence Ministry said") as the body of ``iso3``, named
+    the way a body named with its state is ("Turkish Ministry of Defence")."""
+    if claim.claimant_country or claim.claimant_kind not in ("government", "military", "police"):
+        return claim
+    adj = _cfg().adj.get(iso3) or _country_name(iso3)
+    words = re.sub(r"^(the|a|an)\s+", "", (claim.claimant_text or claim.claimant).strip(), flags=re.IGNORECASE)
+    found = normalise_claimant(f"{adj} {words}")
+    if found.get("claimant_country") == iso3 and found.get("claimant_kind") == claim.claimant_kind:
+        return claim.model_copy(update=found)
+    return claim.model_copy(update={"claimant_country": iso3})
+
+
 def _bare(name: str) -> str:
     return re.sub(r"\s*\([^)]*\)\s*", " ", name).strip().lower()
 
@@ -542,6 +569,7 @@ def is_party(
     own_forces: Sequence[str] = (),
     attacker_missing: bool = False,
     military_event: bool = False,
+    speaks_of_own_forces: bool = False,
 ) -> bool:
     """True when the claimant is a side of the event.
 
@@ -554,11 +582,16 @@ def is_party(
     - It is a state's military speaking of a military event (``military_event``: a battle, a strike,
       a shelling) whose attacker the text did not name (``attacker_missing``): militaries announce
       their own operations, so the one that claims the strike is the side that struck.
+    - Its claim speaks of its own forces acting ("the ministry said its jets struck",
+      ``speaks_of_own_forces``, see :func:`names_own_forces`): a state body of a known state, or a group.
     """
     names = {_bare(n) for n in actor_names if n}
     for cand in (claim.claimant_actor, claim.claimant):
         if cand and _bare(cand) in names:
             return True
+    if speaks_of_own_forces and (claim.claimant_kind == "armed_group" or (
+            claim.claimant_country and claim.claimant_kind in ("government", "military", "police"))):
+        return True
     if not (claim.claimant_country and claim.claimant_kind in ("government", "military", "police")):
         return False
     countries = {c for c in actor_countries if c}

@@ -110,6 +110,8 @@ _LABEL_RE = re.compile(r"\s*([A-Za-z][A-Za-z /-]{1,45}?)\s*:\s")
 # Words that put a protest in the background of another event of its sentence ("houses were torched
 # amid the unrest that followed anti-government demonstrations").
 _CONTEXT_PREPS = frozenset({"amid", "amidst", "following", "after", "during"})
+_ONGOING_WORDS = frozenset({"ongoing", "continuing", "continued", "escalating", "persistent", "wider", "broader",
+                            "recent", "months-long", "years-long", "weeks-long"})
 _CONTEXT_PHRASES = ("in the context of", "in reaction to", "in response to", "in the wake of")
 
 
@@ -1090,13 +1092,15 @@ class EventDetector:
 
     @staticmethod
     def _drop_context_protests(found: list[_Found], decisions: list[TriggerDecision]) -> list[_Found]:
-        """A protest named as the setting of another event of its sentence ("amid the demonstrations",
-        "following protests") is background when that sentence tells another event."""
+        """A protest, or ongoing fighting, named as the setting of another event of its sentence ("amid
+        the demonstrations", "following protests", "amid ongoing hostilities") is background when that
+        sentence tells another event."""
         out: list[_Found] = []
         for f in found:
             protest = f.event_type == "Protests" or f.trigger.name == "protest"
-            if protest and _in_context_clause(f.head) and any(
-                g is not f and g.sent_idx == f.sent_idx and g.trigger.name != "protest" for g in found
+            ongoing = any(c.lower_ in _ONGOING_WORDS for c in f.head.children)
+            if (protest or ongoing) and _in_context_clause(f.head) and any(
+                g is not f and g.sent_idx == f.sent_idx and g.trigger.name != f.trigger.name for g in found
             ):
                 for d in decisions:
                     if d.start == f.start and d.status == "event":

@@ -116,6 +116,7 @@ class _Rules:
     region_adjectives: dict[str, str]
     demonyms: dict[str, list[str]]  # lower-case demonym/name -> ISO2 codes
     generic_divisions: frozenset[str]
+    group_heads: frozenset[str]
 
     @classmethod
     def load(cls) -> "_Rules":
@@ -146,6 +147,7 @@ class _Rules:
             region_adjectives=dict(g.get("region_adjectives") or {}),
             demonyms=_demonym_table(),
             generic_divisions=frozenset(r.get("generic_divisions") or []),
+            group_heads=frozenset(r.get("group_name_heads") or []),
         )
 
 
@@ -254,15 +256,20 @@ class PlaceExtractor:
     # ------------------------------------------------------------------------------------------
     # public API
 
-    def find(self, doc: Doc) -> list[PlaceMention]:
-        """Place mentions of ``doc`` in text order; resolved ones have ``.place`` set."""
+    def find(self, doc: Doc, demonyms: bool | None = None) -> list[PlaceMention]:
+        """Place mentions of ``doc`` in text order; resolved ones have ``.place`` set.
+
+        ``demonyms`` (default: the extractor's setting) also reports "Syrian", "Ukrainians" as
+        mentions of their country, as the geoparsing corpora annotate them. ``fieldreport
+        places`` reports them unless ``--no-demonyms``; the event location never takes one
+        (a demonym names a side, not a place: "Russian jets struck Idlib")."""
         mentions = self._recognise(doc)
         self._qualifiers(doc, mentions)
         self._patterns(doc, mentions)
         self._resolve(doc, mentions)
         self._foreign_homonyms(mentions)
         self._qualified_fallback(mentions)
-        if self.demonyms:
+        if self.demonyms if demonyms is None else demonyms:
             mentions = sorted(mentions + self._demonym_mentions(doc, mentions), key=lambda m: m.start)
         out = []
         for m in mentions:
@@ -357,6 +364,7 @@ class PlaceExtractor:
         self._listed_divisions(doc, taken, mentions)
         mentions.extend(self._unknown_settlements(doc, taken, blocked))
         mentions = self._drop_person_names(doc, mentions)
+        mentions = self._drop_group_names(doc, mentions)
         mentions.sort(key=lambda m: m.start)
         for m in mentions:
             m.hint = F_ADMIN2 if m.listed else self._feature_hint(doc, m)
@@ -437,6 +445,22 @@ class PlaceExtractor:
                 if seps == 0:
                     break
                 e = p
+
+    def _drop_group_names(self, doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
+        """A region written right after an armed group's name is part of that name ("IS Sahel",
+        "Islamic State Khorasan", "ISIS-Levant"): the group's branch, not a place."""
+        heads = self.rules.group_heads
+        keep = []
+        for m in mentions:
+            k = m.tok_start - 1
+            if k >= 0 and doc[k].text in ("-", "–"):
+                k -= 1
+            prev1 = doc[k].text if k >= 0 else ""
+            prev2 = f"{doc[k - 1].text} {prev1}".lower() if k >= 1 else ""
+            if (prev1.isupper() and prev1.lower() in heads) or prev2 in heads:
+                continue
+            keep.append(m)
+        return keep
 
     def _drop_person_names(self, doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
         """A one-word name that the article also uses inside a person's full name ("Andy
@@ -562,7 +586,7 @@ class PlaceExtractor:
                 ids = g.lookup(sub.text)
         if not ids and len(span) > 1 and span[0].lower_ in _DIRECTIONS:
             sub = span[1:]  # "North Georgia", "Eastern Ukraine": the named place itself
-            hit = g.lookup(sub.text)
+            hit = _sized(g, g.lookup(sub.text))
             if hit:
                 ids, start, end, ts, te, text = hit, sub.start_char, sub.end_char, sub.start, sub.end, sub.text
         if not ids and text in self.rules.city_aliases:
@@ -579,7 +603,7 @@ class PlaceExtractor:
                     if not sub[0].text[:1].isupper() or sub.text.lower() in self.rules.stop \
                             or not sub[-1].text[-1:].isalnum():
                         continue
-                    hit = g.lookup(sub.text)
+                    hit = _sized(g, g.lookup(sub.text))
                     if hit:
                         ids, start, end, ts, te, text = (
                             hit, sub.start_char, sub.end_char, sub.start, sub.end, sub.text)
@@ -874,7 +898,11 @@ class PlaceExtractor:
         if not top and last.lower().split()[-1] in self.rules.admin1_words and " " in last:
             top = [i for i in g.lookup(last.rsplit(" ", 1)[0]) if g.feat[i] == F_ADMIN1]
         if not top:
-            return None
+            # the coder's province is GeoNames' second level ("(Bunya, Mayuge)" in Uganda, the
+            # provinces of the Philippines): taken when it names districts of one country only
+            top = [i for i in g.lookup(last) if g.feat[i] == F_ADMIN2]
+            if len({g.iso2(i) for i in top}) != 1:
+                return None
         if len(parts) == 1:
             return [], top  # several countries' divisions ("(Capital)"): see _qualifiers
         cells = {(g.iso2(i), g.admin1(i) if g.feat[i] == F_ADMIN1 else None) for i in top}
@@ -897,7 +925,9 @@ class PlaceExtractor:
             if not narrow:
                 # "(Islamabad, FCT)" read as Nigeria's capital territory: the two parts name no
                 # place together, so the qualifier is not understood
-                return None if ids else ([], top)
+                strong = any((g.feat[i] in (F_ADMIN1, F_ADMIN2) or g.pop[i] >= 100_000)
+                             and g.exact_name(i, a) for i in ids)
+                return None if strong else ([], top)  # a hamlet abroad ("Bunya") is no objection
             return sorted(narrow, key=lambda i: (g.feat[i] != F_ADMIN2, -g.pop[i])), top
         narrow_a1 = {(g.iso2(i), g.admin1(i)) for i in narrow}
         top = [i for i in top if g.feat[i] == F_COUNTRY or (g.iso2(i), g.admin1(i)) in narrow_a1] or top
@@ -1407,6 +1437,12 @@ class PlaceExtractor:
 
 # ----------------------------------------------------------------------------------------------
 # helpers
+
+
+def _sized(g: Gazetteer, ids: list[int]) -> list[int]:
+    """Entries without the districts known only by name (no town of theirs in the data): a part
+    of a longer name ("Shabelle" of "Lower Shabelle") is not looked for among those."""
+    return [i for i in ids if g.pop[i] or g.feat[i] != F_ADMIN2]
 
 
 @lru_cache(maxsize=20_000)

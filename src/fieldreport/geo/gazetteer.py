@@ -43,7 +43,7 @@ from fieldreport.geo.distance import haversine_km  # noqa: F401 (used here and r
 from fieldreport.geo.normalize import is_latin_name, light_key, place_key
 from fieldreport.schema.records import Place
 
-GAZETTEER_VERSION = "7"
+GAZETTEER_VERSION = "10"
 USER_FILE = "user-geonames.pkl"
 
 FEATURES: tuple[str, ...] = ("country", "admin1", "admin2", "city", "other")
@@ -409,7 +409,9 @@ class Gazetteer:
                 cc_ix[c["iso2"]], None, None, c["aliases"],
             )
         subdivision_names = _subdivision_alternates(list(a1_pts), a1_words)
-        how = str(regions.get("division_point") or "centre")
+        points_how = regions.get("division_point") or {}
+        how = str(points_how.get("admin1") or "centre")
+        how2 = str(points_how.get("admin2") or "centre")
         old_a1 = defaultdict(list)  # GeoNames' older English names ("Ar-Raqqah"): aliases
         for (cc, _code), votes_ in votes.items():
             if divs is not None and (cc, _code) in a1_name:
@@ -427,7 +429,7 @@ class Gazetteer:
                 alts += subdivisions.alternate_names(d, div_words, common) + _iso_names(d.iso_code)
             b.add(a1, lat, lon, a1_pop[(cc, a1)], gid, F_ADMIN1, cc_ix[cc], a1, None, alts)
         for (cc, a1, a2), pts in a2_pts.items():
-            lat, lon = _division_point(pts, how)
+            lat, lon = _division_point(pts, how2)
             bare = _bare(a2, a2_words)
             alts = [bare] if bare else []
             gid = 0
@@ -654,7 +656,9 @@ def parse_geonames(path: str | Path, admin1_names: dict[str, str] | None = None)
             continue
         fclass, fcode = parts[6], parts[7]
         if fclass == "A" and fcode == "ADM1":
-            adm1[f"{parts[8]}.{parts[10]}"] = parts[1]
+            # the index's English name of the province wins over the dump's local one, so that a
+            # user's villages lie in the provinces the index names ("Idlib", not "Muhafazat Idlib")
+            adm1.setdefault(f"{parts[8]}.{parts[10]}", parts[1])
         elif fclass == "A" and fcode == "ADM2":
             adm2[f"{parts[8]}.{parts[10]}.{parts[11]}"] = parts[1]
         if not (fclass == "P" or (fclass == "A" and fcode in ("ADM1", "ADM2"))):

@@ -166,11 +166,12 @@ def english_name(div: Division, words: list[str], reference: str | None = None) 
     The alternate names that GeoNames and ISO carry include the English and common spellings
     ("Deir ez-Zor", "Aleppo", "Donetsk"); the ISO name is often a transliteration ("Dayr az
     Zawr", "Ḩalab", "Donetska oblast") or a name in another language ("Qandahor viloyati").
-    In this order: an alternate name written with an English division word ("Kandahar
-    Province" -> "Kandahar"); else, among the names in plain ASCII Latin letters (each without
-    its division word), the one nearest to ``reference`` (GeoNames' own English name of the
-    division, where known); else the first plain alternate name; else the ISO name folded to
-    ASCII. Division words of other languages are dropped ("Muhafazat Hadramawt" -> "Hadramawt").
+    With GeoNames' own English name of the division (``reference``) known: the plain ASCII
+    spelling nearest to it when it is a spelling of it ("Oueme" for GeoNames' "Queme"), else
+    that English name itself ("Lower Shabeelle" beside "Shabeele Hoose Region"). Without it: an
+    alternate name written with an English division word ("Kandahar Province" -> "Kandahar"),
+    else the ISO name folded to ASCII, else the first plain alternate name. Division words of
+    other languages are dropped ("Muhafazat Hadramawt" -> "Hadramawt").
     """
     english: list[str] = []
     cands: list[str] = []
@@ -184,24 +185,27 @@ def english_name(div: Division, words: list[str], reference: str | None = None) 
             english.append(bare)
         if _plain(bare) and bare not in cands:
             cands.append(bare)
+        folded = ascii_fold(bare)  # "Nangarhār" -> "Nangarhar"
+        if folded != bare and _plain(folded) and folded not in cands:
+            cands.append(folded)
     from rapidfuzz import fuzz
 
     ref = light_key(reference) if reference else ""
     if div.level == 2 and reference and _plain(reference):
         return reference  # GeoNames' own English name of a district ("Barrow County", "Materi")
-    if reference and _plain(reference) and any(light_key(c) == ref for c in english or cands):
+    if reference and _plain(reference) and any(light_key(c) == ref for c in english + cands):
         return reference  # the same name, spelled as GeoNames spells it ("Washington, D.C.")
+    if ref and (english or cands):
+        pool = english + [c for c in cands if c not in english]
+        best = max(pool, key=lambda c: (fuzz.ratio(light_key(c), ref), c == reference, -pool.index(c)))
+        if fuzz.ratio(light_key(best), ref) >= 80 or not _plain(reference or ""):
+            return best  # a spelling of GeoNames' English name ("Oueme" for its "Queme")
+        return reference  # an English name that no alternate spells ("Lower Shabeelle")
     if english:
-        if ref:
-            return max(english, key=lambda c: (fuzz.ratio(light_key(c), ref), c == reference,
-                                               -english.index(c)))
         return english[0]
-    if ref and cands:
-        return max(cands, key=lambda c: (fuzz.ratio(light_key(c), ref), c == reference,
-                                         -cands.index(c)))
-    if cands and div.level == 1:
-        return cands[0]
     bare = _drop_foreign(strip_division_word(div.name, words))
+    if cands and div.level == 1 and not _plain(ascii_fold(bare)):
+        return cands[0]
     return ascii_fold(bare) if is_latin_name(ascii_fold(bare)) else (cands[0] if cands else bare)
 
 

@@ -217,10 +217,11 @@ def write_geojson(records: Iterable[EventRecord | Event], out: IO[str], reviews:
 def write_jsonl(records: Iterable[EventRecord], out: IO[str], reviews: Mapping | None = None) -> int:
     n = 0
     for rec in records:
-        if reviews is None:
+        review = review_of(rec, reviews)
+        if not (review["review_status"] or review["reviewed_fields"]):  # the record contract's line, as extract writes it
             out.write(rec.model_dump_json() + "\n")
-        else:
-            out.write(json.dumps({**rec.model_dump(mode="json"), **review_of(rec, reviews)}, ensure_ascii=False) + "\n")
+        else:  # with what an analyst did
+            out.write(json.dumps({**rec.model_dump(mode="json"), **review}, ensure_ascii=False) + "\n")
         n += 1
     return n
 
@@ -364,6 +365,16 @@ def events_to_ucdp_rows(events: Iterable[Event]) -> list[dict[str, Any]]:
     return rows
 
 
+def event_line(ev: Event, reviews: Mapping | None = None) -> dict:
+    """One line of ``fieldreport events`` (the contract's fields), with ``reviewed_fields`` added when an
+    analyst set fields of the event's records: ``events`` and ``export --events -f jsonl`` write the same."""
+    line = ev.contract_dict()
+    fields = review_of(ev, reviews)["reviewed_fields"]
+    if fields:
+        line["reviewed_fields"] = fields
+    return line
+
+
 def export_events(items: Iterable[Event | dict], fmt: str, output: str, reviews: Mapping | None = None) -> str:
     """Write events in ``fmt`` to ``output`` (a path, or ``-``). Returns a message. ACLED CSV has the
     same columns as the records' export; every format writes its header or shell even with no event.
@@ -401,10 +412,7 @@ def export_events(items: Iterable[Event | dict], fmt: str, output: str, reviews:
             w.writerows(rows)
         elif fmt == "jsonl":
             for e in events:
-                line = e.contract_dict()
-                if reviews is not None:
-                    line["reviewed_fields"] = review_of(e, reviews)["reviewed_fields"]
-                fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+                fh.write(json.dumps(event_line(e, reviews), ensure_ascii=False) + "\n")
         elif fmt == "geojson":
             write_geojson(events, fh, reviews)
     finally:

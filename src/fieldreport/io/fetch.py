@@ -161,8 +161,15 @@ class Fetcher:
 
     def get(self, url: str, etag: str | None = None, last_modified: str | None = None) -> Fetched | FetchFailure:
         """GET one URL (following redirects, each checked against robots.txt). With ``etag`` or
-        ``last_modified`` the request is conditional and may come back ``not_modified``."""
-        if not is_url(url):
+        ``last_modified`` the request is conditional and may come back ``not_modified``. Never raises for
+        a bad URL or a bad answer: that is a FetchFailure naming the URL."""
+        try:
+            return self._get(url, etag, last_modified)
+        except (httpx.HTTPError, httpx.InvalidURL, ValueError, UnicodeError) as exc:
+            return FetchFailure(url, f"{exc.__class__.__name__}: {exc}")
+
+    def _get(self, url: str, etag: str | None, last_modified: str | None) -> Fetched | FetchFailure:
+        if not is_url(url) or not urlsplit(url).netloc:
             return FetchFailure(url, "not an http(s) URL")
         headers = {}
         if etag:
@@ -310,8 +317,9 @@ class Fetcher:
         return None
 
     def _read_robots(self, url: str, host: _Host) -> None:
-        """RFC 9309: a robots.txt that is missing (4xx) allows everything; one that cannot be read
-        (5xx, no connection) forbids everything on the host for this run."""
+        """RFC 9309: a robots.txt that is missing (4xx) allows everything; one the server fails to give
+        (5xx) forbids everything on the host for this run. When no answer comes at all (no connection,
+        a dropped one, a timeout), the page itself is asked for next and its own failure is named."""
         robots_url = _host(url) + "/robots.txt"
         rp = RobotFileParser(robots_url)
         res: Fetched | FetchFailure | str = FetchFailure(robots_url, "too many redirects")
@@ -324,12 +332,12 @@ class Fetcher:
         if isinstance(res, Fetched):
             text = res.body.decode(res.charset or "utf-8", errors="replace")
             rp.parse(text.splitlines())
-        elif isinstance(res, FetchFailure) and res.message.startswith("HTTP 4"):
-            rp.parse([])  # missing: everything is allowed
-        else:
-            msg = res.message if isinstance(res, FetchFailure) else "unreadable"
-            host.robots_problem = f"robots.txt of {_host(url)} could not be read ({msg}), so nothing there is fetched"
+        elif isinstance(res, FetchFailure) and res.message.startswith("HTTP 5"):
+            host.robots_problem = (f"robots.txt of {_host(url)} could not be read ({res.message}), so nothing "
+                                   "there is fetched")
             return
+        else:
+            rp.parse([])  # missing, or no answer at all: nothing forbids the page
         delay = rp.crawl_delay(ROBOTS_AGENT)
         if delay:
             host.delay = min(float(delay), MAX_WAIT_S)

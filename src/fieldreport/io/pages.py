@@ -18,11 +18,10 @@ HTML_TYPES = {"text/html", "application/xhtml+xml"}
 
 @dataclass(frozen=True)
 class PageHints:
-    """What a feed (or the link that led to a page) says about it, used where the page is silent."""
+    """What a feed says about a page, used where the page is silent."""
 
     title: str | None = None
     published: date | None = None
-    outlet: str | None = None
 
 
 def url_article_id(url: str) -> str:
@@ -57,7 +56,7 @@ def decode_html(data: bytes, charset: str | None = None) -> str | bytes:
 def read_page(html: str | bytes, url: str | None, hints: PageHints | None = None) -> dict:
     """The fields of an article (``text``, ``title``, ``published``, ``outlet``, ``url``, ``id``) from
     one HTML page. ``text`` is empty when the page holds no story. The page's own metadata wins; the
-    hints fill in what it lacks; the outlet falls back to the host name."""
+    hints fill in the title and date it lacks."""
     from trafilatura import bare_extraction
 
     hints = hints or PageHints()
@@ -82,29 +81,22 @@ def read_page(html: str | bytes, url: str | None, hints: PageHints | None = None
 
     page_url = url or field("url")
     title = field("title") or hints.title
-    # trafilatura names a page without a site name after its host: the feed's name is better then
-    sitename = field("sitename")
-    if sitename and _is_host(sitename, field("hostname"), page_url):
-        sitename = None
     return {
         "id": url_article_id(page_url) if page_url else None,
         "text": _without_headline(text, title),
         "title": title,
         "published": field("date") or (hints.published.isoformat() if hints.published else None),
-        "outlet": sitename or hints.outlet or (host_name(page_url) if page_url else None),
+        # the page's own name for its site; trafilatura falls back to the host. Never the feed's title:
+        # one page is one article, with one outlet, whether read from a feed, by its URL or from an archive.
+        "outlet": field("sitename") or (host_name(page_url) if page_url else None),
         "url": page_url,
     }
 
 
-def _is_host(name: str, hostname: str | None, url: str | None) -> bool:
-    n = name.lower()
-    hosts = {h for h in (hostname, urlsplit(url).netloc if url else None, host_name(url) if url else None) if h}
-    return n in {h.lower() for h in hosts} or n.removeprefix("www.") in {h.lower().removeprefix("www.") for h in hosts}
-
-
 def _without_headline(text: str, title: str | None) -> str:
-    """The story without the headline trafilatura keeps as its first line (the title holds it)."""
-    first, sep, rest = text.partition("\n")
-    if title and sep and " ".join(first.split()).casefold() == " ".join(title.split()).casefold():
-        return rest.lstrip()
-    return text
+    """The story's paragraphs, a blank line between them (as in every other input), without the headline
+    trafilatura keeps as its first line (the title holds it)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if title and len(lines) > 1 and " ".join(lines[0].split()).casefold() == " ".join(title.split()).casefold():
+        lines = lines[1:]
+    return "\n\n".join(lines)

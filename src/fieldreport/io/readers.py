@@ -447,7 +447,7 @@ class Reader:
                 yield InputProblem(item.url, None, res.message)
                 continue
             self.fetched += 1
-            hints = PageHints(title=item.title, published=item.published, outlet=feed.title)
+            hints = PageHints(title=item.title, published=item.published)
             if res.not_modified and before is not None:
                 self._unchanged(item.url, before, res, stamp=item.stamp)
             elif not looks_like_html(res.body, res.content_type):
@@ -466,7 +466,7 @@ class Reader:
             elif isinstance(rec, Feed):
                 for item in rec.items:
                     hints[normalize_url(item.url)] = (
-                        PageHints(title=item.title, published=item.published, outlet=rec.title), item.stamp
+                        PageHints(title=item.title, published=item.published), item.stamp
                     )
             else:
                 hint, stamp = hints.get(normalize_url(rec.url), (None, None))

@@ -99,6 +99,10 @@ class AmbiguousId(LookupError):
     """More than one record (or event) id starts with this prefix."""
 
 
+class CommittedThenInterrupted(KeyboardInterrupt):
+    """Ctrl-C came while a transaction committed: the commit went through, then the interrupt."""
+
+
 class StoreBusy(RuntimeError):
     """The store stayed held by another process for longer than the caller would wait."""
 
@@ -178,19 +182,18 @@ class WriterLock:
 
 
 @contextmanager
-def _sigint_deferred() -> Iterator[None]:
-    """Ctrl-C waits until the block is done (a commit is never cut in half); then it is raised."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+def _sigint_deferred() -> Iterator[list]:
+    """Ctrl-C waits until the block is done (a commit is never cut in half); the caller finds it in the
+    list yielded and raises it then."""
     caught: list[object] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield caught
+        return
     previous = signal.signal(signal.SIGINT, lambda *a: caught.append(a))
     try:
-        yield
+        yield caught
     finally:
         signal.signal(signal.SIGINT, previous)
-    if caught:
-        raise KeyboardInterrupt
 
 
 class Store:
@@ -264,9 +267,10 @@ class Store:
         con = self.con
         con.execute("BEGIN TRANSACTION")
         self._depth = 1
+        interrupted: list = []
         try:
             yield self
-            with _sigint_deferred():
+            with _sigint_deferred() as interrupted:
                 con.execute("COMMIT")
         except BaseException:
             try:
@@ -278,6 +282,8 @@ class Store:
             self._depth = 0
             if self.brief:
                 self.release()
+        if interrupted:  # Ctrl-C came during the commit: it is done; now stop
+            raise CommittedThenInterrupted
 
     def __enter__(self) -> "Store":
         return self
@@ -390,15 +396,24 @@ class Store:
         done.setdefault("articles", 0)
         done.setdefault("records", 0)
         pending: list[tuple[Article, list[EventRecord]]] = []
+
+        def commit() -> None:
+            try:
+                n = self.ingest(pending, after)
+            except CommittedThenInterrupted:
+                done["articles"] += len(pending)
+                done["records"] += sum(len(r) for _, r in pending)
+                raise
+            done["records"] += n
+            done["articles"] += len(pending)
+
         for pair in pairs:
             pending.append(pair)
             if len(pending) >= batch:
-                done["records"] += self.ingest(pending, after)
-                done["articles"] += len(pending)
+                commit()
                 pending = []
         if pending:
-            done["records"] += self.ingest(pending, after)
-            done["articles"] += len(pending)
+            commit()
         return done["articles"], done["records"]
 
     # -- what is stored already (a re-run skips it) --------------------------------------------------
@@ -544,15 +559,27 @@ class Store:
             if gone:
                 con.execute("DELETE FROM event_records WHERE event_id IN (SELECT unnest(?::VARCHAR[]))", [gone])
                 con.execute("DELETE FROM events WHERE event_id IN (SELECT unnest(?::VARCHAR[]))", [gone])
-            for ev in events:
-                con.execute(
-                    "DELETE FROM event_records WHERE record_id IN (SELECT unnest(?::VARCHAR[]))",
-                    [list(ev["record_ids"])],
-                )
-                con.execute("INSERT INTO events VALUES (?, ?)", [ev["event_id"], json.dumps(ev, default=str)])
-                con.executemany(
-                    "INSERT INTO event_records VALUES (?, ?)", [[ev["event_id"], r] for r in ev["record_ids"]]
-                )
+            latest = {ev["event_id"]: ev for ev in events}  # written in bulk: one statement per table
+            owner = {r: eid for eid, ev in latest.items() for r in ev["record_ids"]}
+            if owner:
+                con.execute("DELETE FROM event_records WHERE record_id IN (SELECT unnest(?::VARCHAR[]))", [list(owner)])
+            if latest:
+                ev_table = pa.table({
+                    "event_id": pa.array(list(latest), pa.string()),
+                    "data": pa.array([json.dumps(ev, default=str) for ev in latest.values()], pa.string()),
+                })
+                link_table = pa.table({
+                    "event_id": pa.array(list(owner.values()), pa.string()),
+                    "record_id": pa.array(list(owner), pa.string()),
+                })
+                con.register("_new_events", ev_table)
+                con.register("_new_links", link_table)
+                try:
+                    con.execute("INSERT INTO events SELECT event_id, data FROM _new_events")
+                    con.execute("INSERT INTO event_records SELECT event_id, record_id FROM _new_links")
+                finally:
+                    con.unregister("_new_events")
+                    con.unregister("_new_links")
 
     def events(self, where: str = "", params: Sequence = ()) -> list[dict]:
         sql = "SELECT data FROM events" + (f" WHERE {where}" if where else "") + " ORDER BY event_id"

@@ -1,7 +1,7 @@
 """Web archives (.warc, .warc.gz): every HTML response in them, streamed with warcio.
 
-A feed captured in the same archive before its items lends them its item titles and dates and its
-channel title (as the outlet) where the pages lack them, as it does when the feed is fetched live.
+A feed captured in the same archive before its items lends them its item titles and dates where the
+pages lack them, as it does when the feed is fetched live.
 """
 
 from __future__ import annotations

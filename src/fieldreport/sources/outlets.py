@@ -331,6 +331,12 @@ class OutletRegistry:
         hit = self._by_key.get(_norm(name)) or self.from_url(name)
         if hit is not None:
             return hit
+        plain = _NOISE_RX().sub(" ", _norm(name))
+        plain = re.sub(r"\s+", " ", plain).strip()
+        if plain and plain != _norm(name):
+            hit = self._by_key.get(plain) or self._by_key.get(_norm(plain))
+            if hit is not None:
+                return hit
         m = re.fullmatch(r"\s*(.+?)\s*\(([^()]+)\)\s*", name)
         if m is None:
             return None
@@ -440,6 +446,12 @@ def _shipped() -> dict[str, Any]:
     text = resources.files("fieldreport.data").joinpath("outlets.yaml").read_text(encoding="utf-8")
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+
+
+@lru_cache(maxsize=1)
+def _NOISE_RX() -> re.Pattern[str]:  # noqa: N802 - a cached constant
+    words = sorted((str(w).casefold() for w in _shipped().get("name_noise") or []), key=len, reverse=True)
+    return re.compile(r"(?<![\w])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w])") if words else re.compile(r"(?!x)x")
 
 
 @lru_cache(maxsize=1)

@@ -105,6 +105,8 @@ function readTokenFromHash() {
 function renderTokenState() {
   const el = $("#token-state");
   el.textContent = "";
+  el.append(h("input", { id: "analyst", size: 9, placeholder: "your name", title: "Your name, kept with every review you make",
+    value: localStorage.getItem(ANALYST_KEY) || "", onchange: (ev) => localStorage.setItem(ANALYST_KEY, ev.target.value.trim()) }), " ");
   if (token()) {
     el.append("review: on ", h("button", { type: "button", onclick: () => { localStorage.removeItem(TOKEN_KEY); renderTokenState(); } }, "forget token"));
   } else {
@@ -187,7 +189,8 @@ function drawMarkers(features) {
       fillColor: typeColour(p.event_type), color: "#222", weight: 1, fillOpacity: 0.8,
       className: "event-marker",
     });
-    m.bindTooltip(`${p.event_date || "undated"} · ${p.sub_event_type} · ${p.location || p.country || ""} · ${p.fatalities} killed`);
+    // an element, not a string: Leaflet would read a string as HTML, and place names can come from the text
+    m.bindTooltip(h("span", {}, `${p.event_date || "undated"} · ${p.sub_event_type} · ${p.location || p.country || ""} · ${p.fatalities} killed`));
     m.on("click", () => { location.hash = "#/event/" + p.event_id; });
     markers.push(m);
   }
