@@ -659,7 +659,7 @@ def test_a_sides_claim_is_the_high_and_the_independent_figure_the_fatalities() -
     from fieldreport.schema.records import Article
 
     text = (
-        "Gunmen attacked an army base near Tillaberi on Thursday, killing 11 soldiers, local officials said. "
+        "Gunmen attacked an army base near Tillaberi on Thursday, killing 11 soldiers, residents said. "
         "Niger's defence ministry said 40 attackers were killed."
     )
     rec = Pipeline.default().extract(Article(id="claim", text=text, published=date(2025, 1, 10)))[0]
