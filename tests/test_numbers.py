@@ -659,7 +659,7 @@ def test_a_sides_claim_is_the_high_and_the_independent_figure_the_fatalities() -
     from fieldreport.schema.records import Article
 
     text = (
-        "Gunmen attacked an army base near Tillaberi on Thursday, killing 11 soldiers, local officials said. "
+        "Gunmen attacked an army base near Tillaberi on Thursday, killing 11 soldiers, residents said. "
         "Niger's defence ministry said 40 attackers were killed."
     )
     rec = Pipeline.default().extract(Article(id="claim", text=text, published=date(2025, 1, 10)))[0]
@@ -680,3 +680,46 @@ def test_the_attackers_killed_count_when_one_side_tells_both_tolls() -> None:
     )
     rec = Pipeline.default().extract(Article(id="both", text=text, published=date(2025, 1, 11)))[0]
     assert rec.fatalities == 13
+
+
+def test_coded_separately_and_accidents_give_no_toll(nlp) -> None:
+    text = "Students burned a bus in Khulna, after a classmate died during an earlier march (coded separately)."
+    assert killed(nlp, text) == []
+    assert killed(nlp, "Villagers blocked the highway over two people being killed in a road accident.") == []
+
+
+def test_parts_of_a_note_coded_to_this_event_add_up() -> None:
+    from fieldreport.extract.figures import coding_statement
+
+    text = (
+        "[Ministry reported 300 deaths. Coded as 10 fatalities split across 5 events. 2 fatalities coded to this "
+        "event]. (Coded as 40 fatalities split across 4 events. 10 fatalities coded to this event)."
+    )
+    got = coding_statement(text)
+    assert got is not None and (got.kind, got.value) == ("this_event", 12)
+    last = coding_statement("Unknown fatalities are coded as 3 and split across two events. 1 fatality coded.")
+    assert last is not None and last.value == 1
+    assert coding_statement("Reports gave fatalities ranging from 9 - 14 villagers.").value == 9
+
+
+def test_a_claim_to_have_killed_is_not_history(nlp) -> None:
+    assert killed(nlp, "The rebels claimed to have killed two soldiers at the post.") == [2]
+
+
+def test_stabbed_and_killed_and_over_a_number_injured(nlp) -> None:
+    assert killed(nlp, "One man was stabbed and killed during the brawl.") == [1]
+    got = [(f.kind, f.conservative) for f in figs(nlp, "At least 4 people were killed and over 60 were injured.")]
+    assert got == [("killed", 4), ("injured", 60)]
+
+
+def test_a_toll_dated_before_the_event_is_another_events() -> None:
+    from fieldreport.assemble.pipeline import Pipeline
+    from fieldreport.schema.records import Article
+
+    text = (
+        "On 9 March 2022, gunmen exchanged fire with soldiers near the house of a trader in Kalale, "
+        "whose brother was murdered on 2 February."
+    )
+    assert Pipeline.default().extract(Article(id="apart", text=text))[0].fatalities == 0
+    text = "On 9 March 2022, a trader was attacked at his shop in Kalale and died on 10 March."
+    assert Pipeline.default().extract(Article(id="later", text=text))[0].fatalities == 1

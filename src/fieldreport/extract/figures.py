@@ -513,6 +513,7 @@ def _own_object(verb: Token) -> bool:
     return any(
         c.dep_ in ("dobj", "nsubjpass", "npadvmod", "attr", "oprd") or c.pos_ == "NUM" or (c.dep_ == "nsubj" and passive)
         or (c.dep_ == "nsubj" and verb.dep_ == "conj")  # "..., and others wounded": its own victims
+        or (c.i < verb.i and c.dep_ == "prep" and any(g.like_num for g in c.subtree))  # "and over 100 were injured"
         or (c.dep_ in ("amod", "nsubj", "advmod") and c.lower_ in amounts)  # "and several wounded"
         for c in verb.children
     )
@@ -542,7 +543,8 @@ def _is_passive_like(verb: Token) -> bool:
     phrase = _phrase_kind(verb.doc, verb)
     phrase_end = phrase[1] if phrase else -1  # "lost their lives": the object is inside the phrase
     has_object = any(c.dep_ == "dobj" and c.idx >= phrase_end for c in verb.children) or any(
-        c.dep_ == "conj" and c.pos_ == "VERB" and c.i == verb.i + 2 and any(g.dep_ == "dobj" for g in c.children)
+        c.dep_ == "conj" and c.pos_ == "VERB" and verb.i + 2 <= c.i <= verb.i + 3 and any(g.dep_ == "dobj" for g in c.children)
+        and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
         for c in verb.children
     )  # "shot and killed a farmer": the pair shares the object
     if verb.lemma_.lower() in ("die", "dead", "missing", "miss", "flee", "perish", "disappear"):
@@ -711,6 +713,7 @@ class _Background:
     since_openers: frozenset[str]
     past_perfect: bool
     cause_heads: dict[str, frozenset[str]]
+    accident: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -726,6 +729,7 @@ def _background_cfg() -> _Background:
         since_openers=frozenset(low("since_openers")),
         past_perfect=bool(raw.get("past_perfect", True)),
         cause_heads={str(k).lower(): frozenset(str(p).lower() for p in (v or [])) for k, v in raw.get("cause_heads", {}).items()},
+        accident=frozenset(str(w).lower() for w in raw.get("accident_words", [])),
     )
 
 
@@ -844,6 +848,12 @@ def _in_background(doc: Doc, fig: _Fig, ranges: list[tuple[int, int]], trigger: 
         verbs.add(v)
     if trigger is not None:
         verbs = {v for v in verbs if not (v.idx <= trigger[0] < v.idx + len(v.text))}
+    accident = _background_cfg().accident
+    for v in verbs:
+        if v.pos_ in ("VERB", "AUX") and any(
+            c.dep_ == "prep" and any(g.lemma_.lower() in accident for g in c.subtree) for c in v.children
+        ):
+            return True  # "killed in a road accident"
     return any(_history_verb(v) for v in verbs)
 
 
@@ -895,7 +905,10 @@ def find_casualties(
             if fig.noun_i is not None:
                 used_nouns.add(fig.noun_i)
         sent_figs.extend(_figures_without_number(doc, sent, s_lo, s_hi, used_nouns))
-        figs.extend(f for f in sent_figs if not _in_background(doc, f, background, trigger))
+        figs.extend(
+            f for f in sent_figs
+            if not _in_background(doc, f, background, trigger) and not any(a < f.end <= b for a, b in ignored)
+        )
     figs.sort(key=lambda f: f.start)
     figs = _join_coordinated(doc, figs)
     out: list[Casualties] = []
@@ -1029,6 +1042,14 @@ def _figure_from_quantity(doc: Doc, sent: Span, span: Span, q: Quantity) -> _Fig
         verb = _role_verb(doc, noun)
         if verb is not None:
             vk = _verb_kind(doc, verb)
+            if vk is None and noun.dep_ in ("nsubj", "nsubjpass"):
+                # "1 person was stabbed and killed": a coordinated verb with no subject of its own
+                for c in verb.children:
+                    if c.dep_ == "conj" and c.pos_ == "VERB" and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children):
+                        ck = _verb_kind(doc, c)
+                        if ck is not None and (_is_passive_like(c) or _is_passive_like(verb)):
+                            vk = (ck[0], c)
+                            break
             if vk is not None:
                 k, vtok = vk
                 subj_role = noun.dep_ in ("nsubj", "nsubjpass") or (
@@ -1236,6 +1257,8 @@ def _count_without_number(arg: Token) -> int | None:
         return 1
     if arg.pos_ == "PRON":
         return None
+    if arg.dep_ == "dobj" and arg.pos_ in ("VERB", "ADJ") and any(c.lower_ in ("the", "a", "an") for c in arg.children):
+        return 1  # "killed the accused", "shot the wounded": a participle standing for a person
     person_noun = lemma in cfg.combatants or lemma in cfg.civilians or lemma in _PERSONS
     if arg.ent_type_ == "PERSON" and arg.pos_ == "PROPN":
         return 1
@@ -1628,10 +1651,23 @@ def _no_number(fig: Casualties) -> bool:
 
 
 def _ignored_ranges(text: str) -> list[tuple[int, int]]:
+    """Crowd-size tags, and what a coder says is coded as another event ("..., after a student died
+    during an earlier march (coded separately)": back to the comma or the sentence's start)."""
     _sections, ignore = _coding_cfg()
-    if "[" not in text:
-        return []
-    return [(m.start(), m.end()) for pat in ignore for m in pat.finditer(text)]
+    out: list[tuple[int, int]] = []
+    if "[" in text:
+        out += [(m.start(), m.end()) for pat in ignore for m in pat.finditer(text)]
+    if "separate" in text.lower():
+        for pat in _elsewhere_patterns():
+            for m in pat.finditer(text):
+                cut = max(text.rfind(",", 0, m.start()), text.rfind(". ", 0, m.start()), text.rfind(";", 0, m.start()))
+                out.append((cut + 1, m.end()))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _elsewhere_patterns() -> list[re.Pattern[str]]:
+    return [re.compile(p, re.IGNORECASE) for p in load_yaml("numbers_coding.yaml").get("elsewhere", [])]
 
 
 def told_as_grievance(doc: Doc, fig: Casualties) -> bool:
