@@ -256,7 +256,7 @@ def test_at_most_n_requests_at_once_per_host(site):
         got = list(f.get_many(Request(f"{site.base}/wait/{i}.html") for i in range(6)))
     assert [r.url for r, _ in got] == [f"{site.base}/wait/{i}.html" for i in range(6)]
     assert all(not isinstance(res, FetchFailure) for _, res in got)
-    assert site.max_in_flight == 2
+    assert 1 <= site.max_in_flight <= 2  # never more than per_host at once (how many overlap depends on the load)
 
 
 def test_a_robots_txt_the_server_fails_to_give_forbids_the_host_and_a_missing_one_allows_it():
