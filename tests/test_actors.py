@@ -875,3 +875,26 @@ def test_victims_of_a_headline_participle_are_actor2(nlp, ex):
 def test_a_states_fire_is_its_military(nlp, ex):
     ms = _find(nlp, ex, "Three villagers were killed by Pakistani firing near the border.", "IND")
     assert ("Pakistani firing", "Military Forces of Pakistan (2024-)") in [(m.text, m.actor.name) for m in ms]
+
+
+def test_a_verbless_sentence_with_an_air_weapon_is_read_in_bounded_time(pipeline):
+    """A headline-like sentence with no verb ("Russian drone strike on Kharkiv: ...") once sent the air-force
+    rule walking up to the sentence root forever; it must finish and code the strike."""
+    import signal
+
+    from fieldreport.schema.records import Article
+
+    def boom(*_):
+        raise TimeoutError("extraction did not finish")
+
+    old = signal.signal(signal.SIGALRM, boom)
+    signal.alarm(60)
+    try:
+        recs = pipeline.extract(Article(
+            id="verbless", published="2024-05-02",
+            text="Russian drone strike on Kharkiv: two dead, eight wounded. Russian drones struck a block of "
+                 "flats in Kharkiv overnight, regional officials said."))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+    assert recs and recs[0].sub_event_type == "Air/drone strike"

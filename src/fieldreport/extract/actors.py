@@ -1252,7 +1252,7 @@ class ActorExtractor:
         if span is None:
             return False
         root = span.root
-        while root.dep_ in ("compound", "amod", "pobj", "prep") and root.head is not root and root.head.pos_ != "VERB":
+        while root.dep_ in ("compound", "amod", "pobj", "prep") and root.head.i != root.i and root.head.pos_ != "VERB":
             root = root.head  # "a group of farmers": the group is the subject
         if root.dep_ == "appos" and root.head.dep_ == "ROOT" and root.head.pos_ in ("NOUN", "PROPN"):
             return True  # "Looting: on Monday, a farmer ...": the parser hangs the clause on the label
@@ -1485,7 +1485,7 @@ class ActorExtractor:
                 continue
             tok = wspan.root
             v = tok
-            while v.pos_ not in ("VERB", "AUX") and v.head is not v:
+            while v.pos_ not in ("VERB", "AUX") and v.head.i != v.i:
                 v = v.head
             if v.i == span.root.i:
                 return True
