@@ -30,3 +30,15 @@ def shared_file(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent (the shared gold data sits beside the project in development and CI)")
     return path
+
+
+#: Modules whose tests start real processes, servers, Spark or a browser: `pytest -m "not slow"` skips
+#: them for a quick run; CI runs everything.
+SLOW_MODULES = {"test_spark", "test_faults", "test_desk_api", "test_desk_browser", "test_web_inputs",
+                "test_long_text", "test_issue15_who_says_so"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.module.__name__.rsplit(".", 1)[-1] in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
