@@ -410,15 +410,20 @@ def _hedged(doc: Doc, start: int, end: int, verb_lemma: str | None) -> bool:
 
 
 def _fields(doc: Doc, start: int, end: int) -> list[str]:
+    """The record fields a claim covers: the casualty and materiel figures of the document (read once per
+    document, not once per claim) that lie in the claim's words."""
     from fieldreport.extract.figures import find_casualties, find_materiel
 
-    fields: list[str] = []
-    figs = find_casualties(doc, start, end)
-    if any(f.kind == "killed" for f in figs):
-        fields.append("fatalities")
-    if any(f.kind == "injured" for f in figs):
-        fields.append("injured")
-    if find_materiel(doc, start, end):
+    found = doc.user_data.get("fr_claim_figures")
+    if found is None:
+        found = doc.user_data["fr_claim_figures"] = (
+            [(f.start, f.end, f.kind) for f in find_casualties(doc)],
+            [(m.start, m.end) for m in find_materiel(doc)],
+        )
+    figs, mats = found
+    kinds = {k for s, e, k in figs if s < end and e > start}
+    fields = [name for kind, name in (("killed", "fatalities"), ("injured", "injured")) if kind in kinds]
+    if any(s < end and e > start for s, e in mats):
         fields.append("materiel")
     return fields or ["event"]
 
