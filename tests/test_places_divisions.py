@@ -5,30 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from fieldreport.extract.places import PlaceExtractor, event_location
+from fieldreport.extract.places import event_location
 from fieldreport.geo import subdivisions
 from fieldreport.geo.gazetteer import F_ADMIN1, F_ADMIN2, default_gazetteer
-from fieldreport.text.nlp import load_nlp, load_places_nlp
+from fieldreport.text.nlp import load_places_nlp
 
 
-@pytest.fixture(scope="module", params=["full pipeline", "entity recogniser only"])
-def nlp(request):
-    return load_nlp() if request.param == "full pipeline" else load_places_nlp()
-
-
-@pytest.fixture(scope="module")
-def parsed():
-    return load_nlp()
-
-
-@pytest.fixture(scope="module")
-def ex():
-    return PlaceExtractor.default()
-
-
-def places(nlp, ex, text):
-    doc = nlp(text)
-    return doc, {m.text: m for m in ex.find(doc)}
+# the same pipelines, extractor and helper as tests/test_places.py (each rule runs on both pipelines)
+from tests.test_places import ex, nlp, parsed, places  # noqa: E402,F401  (fixtures)
 
 
 def where(parsed, ex, text, trigger):
