@@ -7,7 +7,7 @@ Command-line options win over these; library calls take explicit arguments and f
 | ``FIELDREPORT_DB`` | the store (default ``./fieldreport.duckdb``) |
 | ``FIELDREPORT_SPACY_MODEL`` | the spaCy pipeline (default the pinned small English model) |
 | ``FIELDREPORT_ACTORS`` | extra actor dictionaries, separated by the path separator |
-| ``FIELDREPORT_OUTLETS`` | an extra outlet registry file (schema of ``data/outlets.yaml``) |
+| ``FIELDREPORT_OUTLETS`` | an extra outlet registry file (schema of ``data/outlets/outlets.yaml``) |
 | ``FIELDREPORT_CACHE_DIR`` | where the place index is built (default the user's cache directory) |
 """
 

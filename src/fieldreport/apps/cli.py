@@ -66,7 +66,7 @@ ParseOpt = Annotated[bool, typer.Option(
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 OutletsOpt = Annotated[
     Optional[str],
-    typer.Option("--outlets", help="An extra outlet YAML file of yours (schema: fieldreport/data/outlets.yaml); "
+    typer.Option("--outlets", help="An extra outlet YAML file of yours (schema: fieldreport/data/outlets/outlets.yaml); "
                                    "$FIELDREPORT_OUTLETS is read too."),
 ]
 WaitOpt = Annotated[Optional[float], typer.Option(
@@ -910,7 +910,7 @@ def outlets_(
     query: Annotated[Optional[str], typer.Argument(help="Search names, aliases, domains, countries, kinds, owners.")] = None,
     limit: Annotated[int, typer.Option(help="How many to list.")] = 30,
     outlets_file: Annotated[Optional[str], typer.Option(
-        "--outlets", "--file", help="An extra outlet YAML file of yours (schema: fieldreport/data/outlets.yaml); "
+        "--outlets", "--file", help="An extra outlet YAML file of yours (schema: fieldreport/data/outlets/outlets.yaml); "
                                     "$FIELDREPORT_OUTLETS is read too.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON Lines for machines.")] = False,
 ) -> None:
@@ -933,7 +933,7 @@ def outlets_(
                   ", ".join(o.aliases[:4]))  # fmt: skip
     out.print(t)
     if not found:
-        err.print(f"No outlet matches {query!r}; add yours with --outlets FILE (see fieldreport/data/outlets.yaml).")
+        err.print(f"No outlet matches {query!r}; add yours with --outlets FILE (see fieldreport/data/outlets/outlets.yaml).")
 
 
 @app.command()

@@ -36,7 +36,7 @@ def _optional(prefix: str, name: str | None) -> str:
 
 
 def write_notes(rec: EventRecord, figures: list[Casualties], claims: list[ClaimOut]) -> str:
-    spec = load_yaml("notes.yaml")
+    spec = load_yaml("assemble/notes.yaml")
     a1 = rec.actor1 or spec["subject_unknown"]
     a2 = rec.actor2
     clause = spec["clauses"].get(rec.sub_event_type, "{a1} was involved in an event")

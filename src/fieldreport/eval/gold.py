@@ -100,7 +100,7 @@ def strip_years(name: str | None) -> str:
 
 @lru_cache(maxsize=4096)
 def _norm_admin1(name: str) -> str:
-    words = set(load_yaml("ucdp_sides.yaml")["admin1_words"])
+    words = set(load_yaml("eval/ucdp_sides.yaml")["admin1_words"])
     toks = re.findall(r"[a-z]+", name.lower())
     toks = [t for t in toks if t not in words]
     while toks and toks[0] in {"al", "ar", "as", "ad", "ash", "az", "el", "an", "at", "ad"}:
@@ -122,7 +122,7 @@ def side_matches(side: str, actor: str | None, inter: int | None = None) -> bool
     if not actor:
         return False
     name = actor.lower()
-    table = load_yaml("ucdp_sides.yaml")["sides"]
+    table = load_yaml("eval/ucdp_sides.yaml")["sides"]
     for part in [p.strip() for p in side.split(",") if p.strip()]:
         m = re.match(r"government of (.+)", part, re.I)
         if m:

@@ -526,7 +526,7 @@ def _country_names() -> dict[str, str]:
     from fieldreport.data import load_yaml
 
     out: dict[str, str] = {}
-    for iso3, spec in (load_yaml("demonyms.yaml") or {}).items():
+    for iso3, spec in (load_yaml("shared/demonyms.yaml") or {}).items():
         if isinstance(spec, dict):
             for n in [spec.get("name"), *(spec.get("aliases") or [])]:
                 if isinstance(n, str):
@@ -547,10 +547,10 @@ def _state_of(name: str) -> str | None:
 @lru_cache(maxsize=1)
 def _faction_suffixes() -> frozenset[str]:
     """Suffixes of state forces that are de-facto authorities of their own (a unit with its own years in
-    actors_state.yaml, "Houthi"), not the state's forces."""
+    actors/state.yaml, "Houthi"), not the state's forces."""
     from fieldreport.data import load_yaml
 
-    units = (load_yaml("actors_state.yaml") or {}).get("units") or []
+    units = (load_yaml("actors/state.yaml") or {}).get("units") or []
     return frozenset(str(u["suffix"]).casefold() for u in units if isinstance(u, dict) and u.get("years"))
 
 

@@ -2,18 +2,18 @@
 
 Three layers, all driven by data files in ``fieldreport/data``:
 
-* :class:`ActorDictionary` -- named actors (``actors.yaml`` plus user files given to
+* :class:`ActorDictionary` -- named actors (``actors/dictionary.yaml`` plus user files given to
   :meth:`ActorDictionary.load` or named by ``$FIELDREPORT_ACTORS``), the state forces of every country
-  (generated from ``demonyms.yaml`` and ``actors_state.yaml``: names, regime periods, force nouns,
+  (generated from ``shared/demonyms.yaml`` and ``actors/state.yaml``: names, regime periods, force nouns,
   nicknames such as "IDF") and generic actors whose country comes from the event's place
-  (``actors_generic.yaml``: ``Protesters (India)``, ``Civilians (Syria)``, ``Unidentified Armed Group (X)``).
+  (``actors/generic.yaml``: ``Protesters (India)``, ``Civilians (Syria)``, ``Unidentified Armed Group (X)``).
 * :meth:`ActorExtractor.find` -- actor mentions in a parsed ``Doc`` (offsets into ``doc_text(doc)``): dictionary
   aliases (Aho-Corasick, longest match wins; short acronyms case-sensitive), demonym + force-noun phrases
   ("Russian jets", "Syrian government troops", "Israel's air force"), bare force nouns ("the army"),
   generic nouns ("gunmen", "villagers"), "Hamas-linked gunmen" / "Iran-backed militias", and organisations
   the dictionary does not know (spaCy ORG/NORP or capitalised runs), kept with a guessed inter code.
 * :meth:`ActorExtractor.roles` -- actor1 / actor2 (and associated actors) of one event trigger, read from
-  the dependency parse (``actors_roles.yaml`` holds the words it relies on), completed by a claim of
+  the dependency parse (``actors/roles.yaml`` holds the words it relies on), completed by a claim of
   responsibility or the authorities' suspect elsewhere in the text, then adjusted to ACLED's conventions
   for the sub-event type (protesters first; police as actor2 when they intervene; civilian victims;
   unnamed attackers as ``Unidentified Armed Group (X)``).
@@ -95,7 +95,7 @@ class Roles(BaseModel):
 
 @dataclass
 class ActorEntry:
-    """One dictionary entry (see the schema at the top of ``actors.yaml``)."""
+    """One dictionary entry (see the schema at the top of ``actors/dictionary.yaml``)."""
 
     name: str
     inter: int | None = None
@@ -148,7 +148,7 @@ class _Generic:
 
 @dataclass
 class _Unit:
-    """A sub-unit or de-facto authority written after a state's name (``actors_state.yaml: units``)."""
+    """A sub-unit or de-facto authority written after a state's name (``actors/state.yaml: units``)."""
 
     suffix: str
     kind: str
@@ -164,7 +164,7 @@ class _Unit:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> _Unit:
         if d.get("kind") not in ("military", "police"):
-            raise ValueError(f"actors_state.yaml: unit {d.get('suffix')!r} needs kind military or police")
+            raise ValueError(f"actors/state.yaml: unit {d.get('suffix')!r} needs kind military or police")
         return cls(
             suffix=str(d["suffix"]),
             kind=str(d["kind"]),
@@ -234,7 +234,7 @@ class ActorDictionary:
     def load(
         cls, extra_paths: Sequence[str | Path] | None = None, use_env: bool = True, period_naming: str = "event"
     ) -> ActorDictionary:
-        """The shipped dictionary plus user files (same schema as ``actors.yaml``).
+        """The shipped dictionary plus user files (same schema as ``actors/dictionary.yaml``).
 
         ``extra_paths`` are read in order, then the file named by ``$FIELDREPORT_ACTORS`` (when
         ``use_env``). An entry whose name is already known replaces the shipped one.
@@ -242,7 +242,7 @@ class ActorDictionary:
         (``Military Forces of the United States (2021-)`` for 2023); ``"closed"`` closes ended periods
         (``(2021-2025)``), as a data set revised today reads.
         """
-        entries = [ActorEntry.from_dict(d, "actors.yaml") for d in load_yaml("actors.yaml")["actors"]]
+        entries = [ActorEntry.from_dict(d, "actors/dictionary.yaml") for d in load_yaml("actors/dictionary.yaml")["actors"]]
         paths = [Path(p) for p in extra_paths or []]
         env = Settings.from_env().actors if use_env else None
         if env:
@@ -253,13 +253,13 @@ class ActorDictionary:
             data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
             items = data.get("actors") if isinstance(data, dict) else data
             if not isinstance(items, list):
-                raise ValueError(f"{p}: expected a mapping with an 'actors' list (see fieldreport/data/actors.yaml)")
+                raise ValueError(f"{p}: expected a mapping with an 'actors' list (see fieldreport/data/actors/dictionary.yaml)")
             entries.extend(ActorEntry.from_dict(d, str(p)) for d in items)
         return cls(
             entries,
-            load_yaml("demonyms.yaml"),
-            load_yaml("actors_state.yaml"),
-            load_yaml("actors_generic.yaml"),
+            load_yaml("shared/demonyms.yaml"),
+            load_yaml("actors/state.yaml"),
+            load_yaml("actors/generic.yaml"),
             period_naming=period_naming,
         )
 
@@ -537,7 +537,7 @@ class ActorExtractor:
             if e.split:
                 pat = re.escape(e.split).replace(re.escape("{country}"), ".+")
                 self._split_res.append((re.compile(pat), e))
-        cfg = load_yaml("actors_roles.yaml")
+        cfg = load_yaml("actors/roles.yaml")
         self._symmetric = frozenset(cfg.get("symmetric_lemmas") or [])
         self._event_nouns = frozenset(cfg.get("event_nouns") or [])
         self._not_ethnic = frozenset(w.lower() for w in cfg.get("not_ethnic") or [])
@@ -1450,7 +1450,7 @@ class ActorExtractor:
         return None
 
     def _criminal(self, m: ActorMention | None, doc: Doc, iso3: str | None) -> ActorMention | None:
-        """Unnamed attackers in organised crime: ``Unidentified Gang (X)`` (``criminal`` in actors_generic.yaml)."""
+        """Unnamed attackers in organised crime: ``Unidentified Gang (X)`` (``criminal`` in actors/generic.yaml)."""
         crim = self.dict.criminal
         if m is None or m.actor.kind != "unidentified" or not crim.get("name"):
             return m

@@ -8,7 +8,7 @@ it speaks for and which ACLED actor it stands for, whether the claim is hedged (
 "could not be independently verified"), and which record fields the claimed clause covers.
 
 :func:`is_party` tells the pipeline whether a claimant is a side of an event. The rules live in
-``data/claims.yaml``.
+``data/claims/claims.yaml``.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ class _Cfg:
 
 @lru_cache(maxsize=1)
 def _cfg() -> _Cfg:
-    raw = load_yaml("claims.yaml")
+    raw = load_yaml("claims/claims.yaml")
     bodies = []
     for b in raw["bodies"]:
         bodies.append(
@@ -113,9 +113,9 @@ def _cfg() -> _Cfg:
 
 
 def _extra_adjectives(known: set[str]) -> dict[str, str]:
-    """Adjectives ("Latvian") of countries missing from claims.yaml, from demonyms.yaml when there."""
+    """Adjectives ("Latvian") of countries missing from claims/claims.yaml, from shared/demonyms.yaml when there."""
     try:
-        raw = load_yaml("demonyms.yaml")
+        raw = load_yaml("shared/demonyms.yaml")
     except Exception:
         return {}
     out: dict[str, str] = {}
@@ -129,9 +129,9 @@ def _extra_adjectives(known: set[str]) -> dict[str, str]:
 
 
 def _extra_country_words(known: set[str]) -> list[tuple[str, str]]:
-    """Country names and demonyms of demonyms.yaml (shared data), when it is there and readable."""
+    """Country names and demonyms of shared/demonyms.yaml (shared data), when it is there and readable."""
     try:
-        raw = load_yaml("demonyms.yaml")
+        raw = load_yaml("shared/demonyms.yaml")
     except Exception:  # the file belongs to another part of the project; never fail on it
         return []
     out: list[tuple[str, str]] = []
@@ -213,7 +213,7 @@ def normalise_claimant(
 
     ``speaker_mentions`` are actor mentions inside ``text``; ``doc_mentions`` all of the article's;
     ``display`` the short words used as the name when no rule names the claimant. Words that no
-    named rule of ``claims.yaml`` covers are looked up in the outlet registry (``outlets``, else the
+    named rule of ``claims/claims.yaml`` covers are looked up in the outlet registry (``outlets``, else the
     default one): "the Hezbollah-run Al-Manar TV" speaks for Hezbollah, "Pakistan's ISPR" for
     Pakistan's military.
     """
@@ -537,7 +537,7 @@ def find_claims(
 
 @lru_cache(maxsize=1)
 def _own_forces_rx() -> re.Pattern[str]:
-    spec = load_yaml("claims.yaml").get("own_forces") or {}
+    spec = load_yaml("claims/claims.yaml").get("own_forces") or {}
     poss = "|".join(re.escape(w) for w in spec.get("possessives", []))
     nouns = "|".join(re.escape(w) for w in sorted(spec.get("nouns", []), key=len, reverse=True))
     return re.compile(rf"\b(?:{poss})\s+(?:[\w-]+\s+){{0,2}}?(?:{nouns})\b", re.IGNORECASE)

@@ -10,7 +10,7 @@ Precision follows ACLED: 1 the day is known, 2 a week or a few days, 3 a month o
 :func:`event_date` returns None the pipeline should fall back to the publication date with
 ``time_precision`` 2 (:data:`FALLBACK_PRECISION`): news reports events of the last few days.
 
-The grammar lives in ``data/numbers_dates.yaml``. dateparser is not used: it resolves news weekdays
+The grammar lives in ``data/dates/dates.yaml``. dateparser is not used: it resolves news weekdays
 wrongly with ``PREFER_DATES_FROM=past`` and it would add nothing that this small grammar lacks.
 """
 
@@ -36,7 +36,7 @@ __all__ = ["FALLBACK_PRECISION", "find_dates", "event_date", "resolve_weekday", 
 FALLBACK_PRECISION = 2
 
 #: Verbs whose date is the day of a statement, not of the event: the verbs of saying and a few more.
-_REPORTING_LEMMAS = SPEECH_LEMMAS | frozenset(load_yaml("numbers_dates.yaml")["statement_lemmas_extra"])
+_REPORTING_LEMMAS = SPEECH_LEMMAS | frozenset(load_yaml("dates/dates.yaml")["statement_lemmas_extra"])
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class _Cfg:
 
 @lru_cache(maxsize=1)
 def _cfg() -> _Cfg:
-    raw = load_yaml("numbers_dates.yaml")
+    raw = load_yaml("dates/dates.yaml")
     months = {str(k): int(v) for k, v in raw["months"].items()}
     weekdays = {str(k): int(v) for k, v in raw["weekdays"].items()}
     month_alt = "|".join(sorted((re.escape(m) for m in months), key=len, reverse=True))
@@ -415,7 +415,7 @@ def event_date(
 
 @lru_cache(maxsize=1)
 def _which_cfg() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    raw = load_yaml("numbers_dates.yaml")
+    raw = load_yaml("dates/dates.yaml")
     def alternation(key: str) -> str:
         words = sorted((str(w) for w in raw.get(key, [])), key=len, reverse=True)
         return "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in words)

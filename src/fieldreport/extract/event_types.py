@@ -2,10 +2,10 @@
 
 The detector reads two data files:
 
-- ``data/triggers.yaml``: trigger phrases (matched on token lemmas) and, for each, ordered *cases*
+- ``data/events/triggers.yaml``: trigger phrases (matched on token lemmas) and, for each, ordered *cases*
   that pick the ACLED sub-event type from the context (the trigger's subject and object in the
   dependency parse, words of its sentence, nearby words);
-- ``data/events_lexicon.yaml``: word classes ("@state", "@nonstate", "@civilian", "@protest", ...)
+- ``data/events/word_classes.yaml``: word classes ("@state", "@nonstate", "@civilian", "@protest", ...)
   that the cases refer to.
 
 On top of the data, the code applies three rules that hold for every trigger:
@@ -126,7 +126,7 @@ def _norm_phrase(text: str) -> str:
 
 @dataclass(frozen=True)
 class _Terms:
-    """A compiled list of terms (see the header of triggers.yaml)."""
+    """A compiled list of terms (see the header of events/triggers.yaml)."""
 
     words: frozenset[str] = frozenset()
     phrases: tuple[tuple[str, str], ...] = ()  # (first word, phrase padded with spaces: " tear gas ")
@@ -218,7 +218,7 @@ class _View:
 
 
 class _Lexicon:
-    """The word classes of events_lexicon.yaml."""
+    """The word classes of events/word_classes.yaml."""
 
     def __init__(self, data: dict[str, Any]) -> None:
         raw = data.get("classes") or {}
@@ -857,7 +857,7 @@ def _clause_places(verb: Token, ctx: _DocContext) -> frozenset[str]:
 class EventDetector:
     """Finds events in a parsed article and gives each its ACLED event type and sub-event type.
 
-    ``EventDetector.default()`` reads the packaged ``triggers.yaml`` and ``events_lexicon.yaml``;
+    ``EventDetector.default()`` reads the packaged ``events/triggers.yaml`` and ``events/word_classes.yaml``;
     pass your own data (same shape) to the constructor to extend or replace them.
     """
 
@@ -883,11 +883,11 @@ class EventDetector:
     def default(cls) -> EventDetector:
         """The detector with fieldreport's packaged trigger rules and word classes; the names of the
         armed groups in the actor dictionary (rebels and militias) join the ``@nonstate`` class."""
-        lexicon = load_yaml("events_lexicon.yaml")
-        extra = armed_group_names(load_yaml("actors.yaml"))
+        lexicon = load_yaml("events/word_classes.yaml")
+        extra = armed_group_names(load_yaml("actors/dictionary.yaml"))
         classes = lexicon.setdefault("classes", {})
         classes["nonstate"] = list(classes.get("nonstate") or []) + extra
-        return cls(load_yaml("triggers.yaml"), lexicon)
+        return cls(load_yaml("events/triggers.yaml"), lexicon)
 
     # -- public API ----------------------------------------------------------------------
 

@@ -10,8 +10,8 @@ Three layers, each usable alone:
   ``start``/``end`` are offsets into ``doc_text(doc)``.
 
 :func:`summarise_fatalities` turns several killed figures of one article into ACLED's single
-conservative number plus UCDP's low/best/high range. The rules live in ``data/numbers.yaml`` and
-``data/materiel.yaml``; every rule is documented there.
+conservative number plus UCDP's low/best/high range. The rules live in ``data/figures/casualties.yaml`` and
+``data/figures/materiel.yaml``; every rule is documented there.
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ def _words(phrase: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def _config() -> _Config:
-    raw: dict[str, Any] = load_yaml("numbers.yaml")
+    raw: dict[str, Any] = load_yaml("figures/casualties.yaml")
     unspec = raw["unspecified"]
     vague: dict[tuple[str, ...], tuple[int, int, int]] = {}
     for word, spec in raw["vague"].items():
@@ -718,7 +718,7 @@ class _Background:
 
 @lru_cache(maxsize=1)
 def _background_cfg() -> _Background:
-    raw = load_yaml("numbers.yaml").get("background", {})
+    raw = load_yaml("figures/casualties.yaml").get("background", {})
     low = lambda key: [str(w).lower() for w in raw.get(key, [])]  # noqa: E731
     return _Background(
         cause=tuple(sorted({_words(w) for w in low("cause_markers")}, key=len, reverse=True)),
@@ -735,7 +735,7 @@ def _background_cfg() -> _Background:
 
 def _background_ranges(doc: Doc, sent: Span) -> list[tuple[int, int]]:
     """Character ranges of the sentence that tell a cause, a grievance or a history (see
-    ``background`` in data/numbers.yaml): figures inside them are not the event's."""
+    ``background`` in data/figures/casualties.yaml): figures inside them are not the event's."""
     cfg = _background_cfg()
     ranges: list[tuple[int, int]] = []
     toks = list(sent)
@@ -996,7 +996,7 @@ def _group_of(doc: Doc, fig: _Fig) -> str | None:
 
 @lru_cache(maxsize=1)
 def _victim_groups() -> dict[str, str]:
-    raw = load_yaml("numbers.yaml").get("victim_groups", {})
+    raw = load_yaml("figures/casualties.yaml").get("victim_groups", {})
     return {str(w).lower(): str(group) for group, words in raw.items() for w in [group, *words]}
 
 
@@ -1370,7 +1370,7 @@ class _MatConfig:
 
 @lru_cache(maxsize=1)
 def _mat_config() -> _MatConfig:
-    raw: dict[str, Any] = load_yaml("materiel.yaml")
+    raw: dict[str, Any] = load_yaml("figures/materiel.yaml")
     kinds: dict[tuple[str, ...], str] = {}
     for kind, names in raw["kinds"].items():
         for name in [kind, *names]:
@@ -1455,7 +1455,7 @@ def _material_status(doc: Doc, noun: Token, sent: Span) -> tuple[str, Token] | N
 def find_materiel(doc: Doc, start: int | None = None, end: int | None = None) -> list[Materiel]:
     """Materiel destroyed, damaged or captured: ``[Materiel(kind="tank", count=3, status="destroyed")]``.
 
-    The kind is normalised through ``data/materiel.yaml``; the count is the number before the noun
+    The kind is normalised through ``data/figures/materiel.yaml``; the count is the number before the noun
     ("about 20 armed SUVs" -> 20), 1 for "a"/"an"/"one", and None for a plural without a number or
     a word that gives none ("several tanks"). Mentions with no status word are left out.
     """
@@ -1549,7 +1549,7 @@ def event_clause(doc: Doc, trigger_start: int, trigger_end: int) -> tuple[int, i
 
 
 class CodingStatement(BaseModel):
-    """A sentence of a coded note that says how its fatalities were coded (data/numbers_coding.yaml)."""
+    """A sentence of a coded note that says how its fatalities were coded (data/figures/coding_notes.yaml)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -1565,7 +1565,7 @@ _CODING_SECTIONS = ("this_event", "coded", "unknown", "split")
 
 @lru_cache(maxsize=1)
 def _coding_cfg() -> tuple[dict[str, list[re.Pattern[str]]], list[re.Pattern[str]]]:
-    raw: dict[str, Any] = load_yaml("numbers_coding.yaml")
+    raw: dict[str, Any] = load_yaml("figures/coding_notes.yaml")
     cfg = _config()
     words = sorted([*cfg.units, *cfg.tens, "no", "zero", "a", "an"], key=len, reverse=True)
     amount = r"\d[\d,]*|" + "|".join(re.escape(w) for w in words)
@@ -1667,7 +1667,7 @@ def _ignored_ranges(text: str) -> list[tuple[int, int]]:
 
 @lru_cache(maxsize=1)
 def _elsewhere_patterns() -> list[re.Pattern[str]]:
-    return [re.compile(p, re.IGNORECASE) for p in load_yaml("numbers_coding.yaml").get("elsewhere", [])]
+    return [re.compile(p, re.IGNORECASE) for p in load_yaml("figures/coding_notes.yaml").get("elsewhere", [])]
 
 
 def told_as_grievance(doc: Doc, fig: Casualties) -> bool:

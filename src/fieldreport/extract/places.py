@@ -18,7 +18,7 @@ name is scored against the focus that the *other* names give (a lone "Alexandria
 for Egypt); names listed before "counties"/"parishes" are counties; a legislator's "D-Ga." /
 "(R-Marietta)" names a state or home town; a town and a county that contains it support each
 other; "Georgia" in a US story is the state; "Washington" is the capital, not the state; world
-regions, seas and oceans come from ``places_regions.yaml``; "Lake X" / "Mount X" / "X Avenue"
+regions, seas and oceans come from ``places/regions.yaml``; "Lake X" / "Mount X" / "X Avenue"
 stay unresolved rather than resolved to X; acronyms of countries ("UAE", "EU"); a major place
 that "says" something ("Tamil Nadu said") is still a place; demonyms that the model labels
 PERSON, LANGUAGE or GPE ("Azerbaijani soldiers", "the English city", "anti-Russian").
@@ -120,8 +120,8 @@ class _Rules:
 
     @classmethod
     def load(cls) -> "_Rules":
-        r = load_yaml("places_rules.yaml")
-        g = load_yaml("places_regions.yaml")
+        r = load_yaml("places/rules.yaml")
+        g = load_yaml("places/regions.yaml")
         ev = r["event_prepositions"]
         return cls(
             stop=frozenset(r["stop_toponyms"]),
@@ -152,11 +152,11 @@ class _Rules:
 
 
 def _demonym_table() -> dict[str, list[str]]:
-    """Lower-case demonym -> ISO2 codes, from ``data/demonyms.yaml`` (the actors engineer's
+    """Lower-case demonym -> ISO2 codes, from ``data/shared/demonyms.yaml`` (the actors engineer's
     table) when present, else from simple suffix rules over country names."""
     out: dict[str, list[str]] = defaultdict(list)
     try:
-        table = load_yaml("demonyms.yaml") or {}
+        table = load_yaml("shared/demonyms.yaml") or {}
     except FileNotFoundError:
         table = {}
     for _iso3, row in table.items():

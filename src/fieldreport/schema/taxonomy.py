@@ -1,4 +1,4 @@
-"""ACLED's event taxonomy, read once from ``data/taxonomy.yaml``: the one place that lists the types.
+"""ACLED's event taxonomy, read once from ``data/shared/taxonomy.yaml``: the one place that lists the types.
 
 Every module that needs a list of types (the trigger rules, roles, grouping, exports, the scorers)
 derives it from the names here rather than writing it out again.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fieldreport.data import load_yaml
 
-_DATA: dict = load_yaml("taxonomy.yaml")["event_types"]
+_DATA: dict = load_yaml("shared/taxonomy.yaml")["event_types"]
 
 #: event_type -> its sub-event types, in ACLED's order.
 EVENT_TYPES: dict[str, tuple[str, ...]] = {e: tuple(v["sub_event_types"]) for e, v in _DATA.items()}

@@ -1,7 +1,7 @@
 """The outlet registry: who publishes, who owns it, whom it speaks for.
 
 An analyst weighs a report by its outlet: a wire agency, a state's own media, an armed group's
-channel, a monitor. The registry (``data/outlets.yaml``, plus user files given with ``--outlets`` or
+channel, a monitor. The registry (``data/outlets/outlets.yaml``, plus user files given with ``--outlets`` or
 named by ``$FIELDREPORT_OUTLETS``) holds each outlet's name, aliases, web domains, home country,
 kind, the state or party it belongs to, its owner and its ACLED source scale.
 
@@ -109,7 +109,7 @@ class Outlet:
     speaks_for: str | None = None  # for official channels: the claimant kind (military, government, ...)
     aliases: tuple[str, ...] = ()
     domains: tuple[str, ...] = ()
-    origin: str = "outlets.yaml"
+    origin: str = "outlets/outlets.yaml"
 
     @classmethod
     def from_dict(cls, d: dict[str, Any], origin: str) -> "Outlet":
@@ -293,11 +293,11 @@ class OutletRegistry:
 
     @classmethod
     def load(cls, extra_paths: Sequence[str | Path] | None = None, use_env: bool = True) -> "OutletRegistry":
-        """The shipped registry plus user files (same schema as ``data/outlets.yaml``), read in order,
+        """The shipped registry plus user files (same schema as ``data/outlets/outlets.yaml``), read in order,
         then the file named by ``$FIELDREPORT_OUTLETS`` (when ``use_env``). An entry whose name is
         already known replaces the shipped one."""
         raw = _shipped()
-        entries = [Outlet.from_dict(d, "outlets.yaml") for d in raw["outlets"]]
+        entries = [Outlet.from_dict(d, "outlets/outlets.yaml") for d in raw["outlets"]]
         paths = [Path(p) for p in extra_paths or []]
         env = Settings.from_env().outlets if use_env else None
         if env:
@@ -311,7 +311,7 @@ class OutletRegistry:
                 raise ValueError(f"{p}: not valid YAML: {exc}") from exc
             items = data.get("outlets") if isinstance(data, dict) else data
             if not isinstance(items, list):
-                raise ValueError(f"{p}: expected a mapping with an 'outlets' list (see fieldreport/data/outlets.yaml)")
+                raise ValueError(f"{p}: expected a mapping with an 'outlets' list (see fieldreport/data/outlets/outlets.yaml)")
             entries.extend(Outlet.from_dict(d, str(p)) for d in items)
         return cls(entries)
 
@@ -440,10 +440,10 @@ class OutletRegistry:
 
 @lru_cache(maxsize=1)
 def _shipped() -> dict[str, Any]:
-    """data/outlets.yaml, read with libyaml when PyYAML has it (the file is large)."""
+    """data/outlets/outlets.yaml, read with libyaml when PyYAML has it (the file is large)."""
     from importlib import resources
 
-    text = resources.files("fieldreport.data").joinpath("outlets.yaml").read_text(encoding="utf-8")
+    text = resources.files("fieldreport.data").joinpath("outlets/outlets.yaml").read_text(encoding="utf-8")
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
 
@@ -456,10 +456,10 @@ def _NOISE_RX() -> re.Pattern[str]:  # noqa: N802 - a cached constant
 
 @lru_cache(maxsize=1)
 def _country_names() -> dict[str, str]:
-    """English country names and their aliases (data/demonyms.yaml) to ISO3."""
+    """English country names and their aliases (data/shared/demonyms.yaml) to ISO3."""
     out: dict[str, str] = {}
     try:
-        raw = load_yaml("demonyms.yaml") or {}
+        raw = load_yaml("shared/demonyms.yaml") or {}
     except Exception:  # shared data of the actors and places; never fail a look-up on it
         return out
     for iso3, spec in raw.items():

@@ -1,10 +1,10 @@
-"""Word classes shared by several extractors, read once from ``data/lexicon.yaml``."""
+"""Word classes shared by several extractors, read once from ``data/shared/lexicon.yaml``."""
 
 from __future__ import annotations
 
 from fieldreport.data import load_yaml
 
-_LEX = load_yaml("lexicon.yaml")
+_LEX = load_yaml("shared/lexicon.yaml")
 
 #: Verbs of saying, as spaCy lemmas.
 SPEECH_LEMMAS: frozenset[str] = frozenset(_LEX["speech_verbs"])
