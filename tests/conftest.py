@@ -35,7 +35,7 @@ def shared_file(*parts: str) -> Path:
 #: Modules whose tests start real processes, servers, Spark or a browser: `pytest -m "not slow"` skips
 #: them for a quick run; CI runs everything.
 SLOW_MODULES = {"test_spark", "test_faults", "test_desk_api", "test_desk_browser", "test_web_inputs",
-                "test_long_text", "test_issue15_who_says_so"}
+                "test_windows", "test_who_says_so"}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from fieldreport.apps.cli import app
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 # The example articles (the folder also holds their golden records and a README, which a directory
 # ingest names as not read, exit 3).

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from fieldreport.io.readers import iter_inputs
 
-ARTICLE = Path(__file__).resolve().parent.parent / "examples" / "01-deir-ez-zor-air-strike.md"
+ARTICLE = Path(__file__).resolve().parents[2] / "examples" / "01-deir-ez-zor-air-strike.md"
 DEIR_EZ_ZOR = (35.336, 40.141)
 
 

@@ -14,7 +14,7 @@ from fieldreport.extract.dates import find_dates
 from fieldreport.geo.normalize import place_key
 from fieldreport.io.readers import InputProblem, iter_inputs
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 REPORTING = re.compile(
     r"\b(said|says|say|claimed|claims|claim|according to|reported|reports|announced|told|stated|statement|"
     r"confirmed|added|quoted|tweeted|posted|wrote|insisted|blamed|alleged)\b",

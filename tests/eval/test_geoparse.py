@@ -10,7 +10,7 @@ import pytest
 from fieldreport.eval.geoparse import read_geoparsing_xml, score_event_location, score_geoparsing
 from fieldreport.schema.records import Place, PlaceMention
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 
 TEXT = "Rebels entered Homs. Later they moved to Hama and Springfield."
 

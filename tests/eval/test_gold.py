@@ -11,7 +11,7 @@ from fieldreport.apps.cli import app
 from fieldreport.eval import detect_kind, run_eval
 from fieldreport.eval.gold import admin1_matches, side_matches, weighted_f1
 
-from .conftest import shared_file
+from tests.conftest import shared_file
 
 runner = CliRunner()
 

@@ -49,11 +49,11 @@ def _n(m: ActorMention | None) -> str | None:
 
 
 # ------------------------------------------------------------------------------------------------
-# demonyms.yaml
+# shared/demonyms.yaml
 
 
 def test_demonyms_cover_every_country_with_a_name():
-    data = load_yaml("demonyms.yaml")
+    data = load_yaml("shared/demonyms.yaml")
     for c in pycountry.countries:
         assert c.alpha_3 in data, c.name
         assert data[c.alpha_3]["name"]
@@ -66,11 +66,11 @@ def test_demonyms_cover_every_country_with_a_name():
      ("MLI", "Malian"), ("BFA", "Burkinabe"), ("COD", "Congolese"), ("COG", "Congolese"), ("ARE", "Emirati")],
 )  # fmt: skip
 def test_demonyms_written_for_conflict_countries(iso3, demonym):
-    assert demonym in load_yaml("demonyms.yaml")[iso3]["demonyms"]
+    assert demonym in load_yaml("shared/demonyms.yaml")[iso3]["demonyms"]
 
 
 def test_country_aliases_keep_official_names():
-    data = load_yaml("demonyms.yaml")
+    data = load_yaml("shared/demonyms.yaml")
     assert "Syrian Arab Republic" in data["SYR"]["aliases"]
     assert data["COD"]["name"] == "Democratic Republic of Congo"
 

@@ -18,7 +18,7 @@ import pytest
 from fieldreport.extract.event_types import EventDetector
 from fieldreport.schema.records import EVENT_TYPES, SUB_TO_EVENT_TYPE
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 
 
 @pytest.fixture(scope="module")
@@ -339,11 +339,11 @@ def test_same_event_type_in_two_places_is_two_events(nlp, detector) -> None:
 def test_custom_rules_extend_the_detector(nlp) -> None:
     from fieldreport.data import load_yaml
 
-    triggers = dict(load_yaml("triggers.yaml"))
+    triggers = dict(load_yaml("events/triggers.yaml"))
     extra = {"name": "sabotage", "specificity": 4, "patterns": ["sabotage"],
              "cases": [{"sub": "Looting/property destruction"}]}
     triggers["triggers"] = list(triggers["triggers"]) + [extra]
-    det = EventDetector(triggers, load_yaml("events_lexicon.yaml"))
+    det = EventDetector(triggers, load_yaml("events/word_classes.yaml"))
     text = "Saboteurs carried out sabotage on the railway line."
     assert [c.sub_event_type for c in det.detect(nlp(text))] == ["Looting/property destruction"]
 
@@ -353,7 +353,7 @@ def test_bad_rules_fail_loudly() -> None:
 
     bad = {"triggers": [{"name": "x", "patterns": ["x"], "cases": [{"sub": "Air strike"}]}]}
     with pytest.raises(ValueError, match="not an ACLED sub-event type"):
-        EventDetector(bad, load_yaml("events_lexicon.yaml"))
+        EventDetector(bad, load_yaml("events/word_classes.yaml"))
 
 
 def test_detection_adds_little_to_spacy_time(nlp, detector) -> None:

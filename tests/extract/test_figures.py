@@ -25,7 +25,7 @@ from fieldreport.extract.figures import (
 )
 from fieldreport.schema.records import Casualties
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+SHARED = Path(__file__).resolve().parents[3] / "shared"
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +117,7 @@ def test_vague_amounts(text: str, value: int) -> None:
 def test_words_without_a_number_follow_the_one_configured_rule() -> None:
     from fieldreport.data import load_yaml
 
-    rule = load_yaml("numbers.yaml")["unspecified"]
+    rule = load_yaml("figures/casualties.yaml")["unspecified"]
     for word in ("several", "a number of", "many", "an unknown number of"):
         got = q(word)
         assert got.unspecified
@@ -310,7 +310,7 @@ def test_two_groups_in_one_sentence_are_summed(nlp) -> None:
 def test_several_and_bare_plurals_follow_the_rule(nlp) -> None:
     from fieldreport.data import load_yaml
 
-    rule = load_yaml("numbers.yaml")["unspecified"]
+    rule = load_yaml("figures/casualties.yaml")["unspecified"]
     f = one(nlp, "Several fighters were killed in the clashes.")
     assert f.conservative == rule["figure"] and f.qualifier == "several"
     f = one(nlp, "Civilians were killed when the jets struck the market.")

@@ -11,8 +11,8 @@ from fieldreport.geo.gazetteer import F_ADMIN1, F_ADMIN2, default_gazetteer
 from fieldreport.text.nlp import load_places_nlp
 
 
-# the same pipelines, extractor and helper as tests/test_places.py (each rule runs on both pipelines)
-from tests.test_places import ex, nlp, parsed, places  # noqa: E402,F401  (fixtures)
+# the same pipelines, extractor and helper as tests/extract/test_places.py (each rule runs on both pipelines)
+from tests.extract.test_places import ex, nlp, parsed, places  # noqa: E402,F401  (fixtures)
 
 
 def where(parsed, ex, text, trigger):

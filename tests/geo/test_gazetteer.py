@@ -160,11 +160,11 @@ def test_user_geonames_build_adds_villages(monkeypatch, tmp_path, gaz, zipped):
 
 
 def test_world_regions_from_the_data_file_are_indexed(gaz):
-    """Every entry of ``world_regions`` in places_regions.yaml is in the index, as feature
+    """Every entry of ``world_regions`` in places/regions.yaml is in the index, as feature
     "other", at its point, under its name and its other names."""
     from fieldreport.data import load_yaml
 
-    table = load_yaml("places_regions.yaml")["world_regions"]
+    table = load_yaml("places/regions.yaml")["world_regions"]
     assert len(table) >= 20
     for name, row in table.items():
         ids = [i for i in gaz.lookup(name) if gaz.feature(i) == "other"]

@@ -17,8 +17,8 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import localsite as ls  # noqa: E402
+
+from tests import localsite as ls  # noqa: E402
 
 from fieldreport.apps.cli import _interval, app  # noqa: E402
 from fieldreport.io.feeds import parse_feed  # noqa: E402

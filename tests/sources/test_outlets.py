@@ -1,4 +1,4 @@
-"""The outlet registry (data/outlets.yaml) and who speaks for whom: look-ups, ties, party logic,
+"""The outlet registry (data/outlets/outlets.yaml) and who speaks for whom: look-ups, ties, party logic,
 corroboration by voices, and the `fieldreport outlets` command."""
 
 from __future__ import annotations
