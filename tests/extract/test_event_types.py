@@ -428,3 +428,34 @@ def test_a_court_striking_down_a_law_is_no_strike(nlp):
 
     doc = nlp("On Monday the supreme court struck down parts of the new pension law and sent it back to parliament.")
     assert EventDetector.default().detect(doc) == []
+
+
+# Issue 10: rules generalised from ACLED's conventions (each sentence written for this test).
+ISSUE10 = [
+    # A date at the start of a note is when, not whom: the conjoined verb's object is the target.
+    ("On 12 May 2022, gunmen attacked and wounded two policemen at a post near Kandi.", "Armed clash"),
+    # People who are no armed side beating or assaulting someone: Mob violence.
+    ("On 3 May 2023, supporters of a local councillor assaulted and injured a shopkeeper with sticks "
+     "in the bazaar of Comilla.", "Mob violence"),
+    ("A ward leader and his accomplices assaulted a schoolteacher outside the college in Bogra.",
+     "Mob violence"),
+    # Party factions clashing with rods is a physical clash, not a contest of words, whatever it is about.
+    ("Two factions of the ruling party's student wing clashed with iron rods on the campus in Sylhet "
+     "over political rivalry, injuring eight.", "Mob violence"),
+    # A protest and a riot in one sentence are one protest that turned violent.
+    ("Hundreds of students staged a demonstration in Khulna and clashed with ruling party activists.",
+     "Violent demonstration"),
+    ("On Sunday, striking garment workers and police clashed in Gazipur during a demonstration over "
+     "unpaid wages.", "Violent demonstration"),
+    # A clash told as the protest's background or as someone's claim does not make the protest violent.
+    ("Traders held a rally in Jessore on Monday, following an earlier clash with the police.",
+     "Peaceful protest"),
+    ("Party members rallied in Rajshahi, claiming that their rivals had engaged in violent demonstrations.",
+     "Peaceful protest"),
+]
+
+
+@pytest.mark.parametrize("text,expected", ISSUE10, ids=[t[:40] for t, _ in ISSUE10])
+def test_issue10_conventions(nlp, detector, text: str, expected: str) -> None:
+    got = subs(nlp, detector, text)
+    assert got and got[0] == expected, got

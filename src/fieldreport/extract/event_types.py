@@ -43,11 +43,15 @@ _DASHES = frozenset({"-", "–", "—", "‐"})
 _GAP = "*"
 _GAP_MAX = 4
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_WHEN_LABELS = frozenset({"DATE", "TIME"})
 _VIOLENT_TYPES = ARMED_EVENT_TYPES
 _ABSORBING_TYPES = CONFLICT_EVENT_TYPES
 # Event types that tell one story when a later sentence refers back to an earlier event
 # ("the protesters set fire to buses" after "thousands took to the streets").
 _FAMILY = {e: f for e, f in FAMILY.items() if f != "strategic"}
+# A protest and a riot told in one sentence are one protest that turned violent.
+_CROWD_TYPES = frozenset(e for e, f in FAMILY.items() if f == "crowd")
+_CROWD_SPLIT = "Protests"
 # Two triggers of one of these event types in one sentence tell one event ("seized the town
 # after heavy fighting"; "air strikes and shelling pounded the town").
 _ONE_PER_SENTENCE_TYPES = CONFLICT_EVENT_TYPES
@@ -477,6 +481,8 @@ def _verb_args(v: Token) -> tuple[list[Token], list[Token]]:
             for g in c.children:
                 if g.dep_ == "pobj":
                     obj.append(g)
+    # "On 3 May": a date says when, never who was acted upon.
+    obj = [o for o in obj if o.ent_type_ not in _WHEN_LABELS]
     # "shot and killed a farmer": the object of the second verb is the first one's too.
     if not obj:
         for c in v.children:
@@ -800,6 +806,39 @@ def _in_context_clause(h: Token) -> bool:
     return False
 
 
+_EARLIER_WORDS = frozenset({"earlier", "prior", "previous", "former", "past", "last"})
+# Verbs whose clause is one side's charge against another ("claiming that they rioted"), unlike a
+# report's attribution ("..., police said"), which tells the event itself.
+_ALLEGING_VERBS = frozenset({"claim", "allege", "accuse", "blame"})
+
+
+def _told_aside(h: Token) -> bool:
+    """True when the trigger is told as the setting, the cause or someone's claim, not as what happened
+    here: "following an earlier clash", "after clashes took place", "claiming that they engaged in
+    violent demonstrations", "the prior killing of a student"."""
+    return _in_context_clause(h) or _told_before(h)
+
+
+def _told_before(h: Token) -> bool:
+    """True when the trigger is an earlier event or someone's charge: "following an earlier clash",
+    "after clashes took place", "claiming that they rioted" (not "during clashes": that is the event)."""
+    if any(c.lower_ in _EARLIER_WORDS for c in h.children if c.dep_ in ("amod", "advmod")):
+        return True
+    t = h
+    for _ in range(6):
+        if t.head.i == t.i:
+            return False
+        parent = t.head
+        if t.dep_ in ("ccomp", "advcl") and parent.lemma_.lower() in _ALLEGING_VERBS:
+            return True
+        if t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("after", "since", "because") for c in t.children):
+            return True
+        if t.dep_ == "pobj" and parent.lower_ in ("over", "after", "since", "following") and parent.dep_ == "prep":
+            return True
+        t = parent
+    return False
+
+
 def _lead_sentences(ctx: _DocContext) -> int:
     """How many sentences the lead takes: the first paragraph (with the next one when the first is a
     headline alone), or the first two sentences of a text with no paragraph breaks."""
@@ -832,10 +871,21 @@ def _separate_clauses(f: _Found, c: _Found, ctx: _DocContext) -> bool:
         mv = _clause_verb(m.head)
         if mv is None or mv.i == fv.i:
             return False
+        # "students staged a demonstration and clashed with ...": one subject, one story
+        if _shares_subject(fv, mv):
+            return False
         m_places = _clause_places(mv, ctx)
         if not m_places or m_places & f_places:
             return False
     return True
+
+
+def _shares_subject(a: Token, b: Token) -> bool:
+    """True when one verb is the other's conjunct and has no subject of its own."""
+    for x, y in ((a, b), (b, a)):
+        if x.dep_ == "conj" and x.head.i == y.i and not any(c.dep_ in ("nsubj", "nsubjpass") for c in x.children):
+            return True
+    return False
 
 
 def _clause_places(verb: Token, ctx: _DocContext) -> frozenset[str]:
@@ -1099,7 +1149,10 @@ class EventDetector:
         for f in found:
             protest = f.event_type == "Protests" or f.trigger.name == "protest"
             ongoing = any(c.lower_ in _ONGOING_WORDS for c in f.head.children)
-            if (protest or ongoing) and _in_context_clause(f.head) and any(
+            aside = (protest or ongoing) and _in_context_clause(f.head)
+            # a riot told as a protest's background ("rallied following an earlier clash")
+            aside = aside or (f.event_type in _CROWD_TYPES and _told_before(f.head))
+            if aside and any(
                 g is not f and g.sent_idx == f.sent_idx and g.trigger.name != f.trigger.name for g in found
             ):
                 for d in decisions:
@@ -1222,6 +1275,11 @@ class EventDetector:
                 if c.sub == f.sub:
                     target = c
                 elif c.event_type == f.event_type and f.event_type in _ONE_PER_SENTENCE_TYPES:
+                    target = c
+                elif _CROWD_SPLIT in (c.event_type, f.event_type) and c.event_type in _CROWD_TYPES and (
+                    f.event_type in _CROWD_TYPES
+                ) and not any(_told_aside(x.head) for x in (f, *c.members) if x.sent_idx == f.sent_idx):
+                    # "demonstrators clashed with police": one protest that turned violent
                     target = c
                 elif c.event_type == f.event_type and (f.trigger.generic or c.trigger.generic):
                     target = c
