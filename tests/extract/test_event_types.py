@@ -452,6 +452,14 @@ ISSUE10 = [
      "Peaceful protest"),
     ("Party members rallied in Rajshahi, claiming that their rivals had engaged in violent demonstrations.",
      "Peaceful protest"),
+    ("Students rallied in Kushtia on Monday against the assault on a classmate by ruling party activists.",
+     "Peaceful protest"),
+    # The actor told before the verb when the parse finds no subject.
+    ("At least five people led by a ward councillor assaulted and injured a reporter in Narsingdi on Tuesday.",
+     "Mob violence"),
+    # "amid the outbreak of violence" is the setting (and no epidemic): the vandalism is the event.
+    ("On 5 August, unidentified persons vandalized a temple in Shariatpur, amid the outbreak of violence "
+     "following anti-government demonstrations.", "Mob violence"),
 ]
 
 

@@ -116,6 +116,7 @@ _LABEL_RE = re.compile(r"\s*([A-Za-z][A-Za-z /-]{1,45}?)\s*:\s")
 _CONTEXT_PREPS = frozenset({"amid", "amidst", "following", "after", "during"})
 _ONGOING_WORDS = frozenset({"ongoing", "continuing", "continued", "escalating", "persistent", "wider", "broader",
                             "recent", "months-long", "years-long", "weeks-long"})
+_GENERAL_STATE_WORDS = frozenset({"violence", "unrest", "tension", "tensions", "chaos", "turmoil", "anarchy"})
 _CONTEXT_PHRASES = ("in the context of", "in reaction to", "in response to", "in the wake of")
 
 
@@ -241,7 +242,7 @@ class _Lexicon:
 _CONDITION_KEYS = (
     "sentence_any", "sentence_none", "sentence_also", "nearby_any", "window_any", "window_none",
     "subject_any", "subject_none", "object_any", "object_none", "governor_any", "governor_none",
-    "lemma_any", "pos_any", "pos_none",
+    "lemma_any", "pos_any", "pos_none", "before_any", "before_none",
 )
 
 
@@ -833,7 +834,9 @@ def _told_before(h: Token) -> bool:
             return True
         if t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("after", "since", "because") for c in t.children):
             return True
-        if t.dep_ == "pobj" and parent.lower_ in ("over", "after", "since", "following") and parent.dep_ == "prep":
+        if t.dep_ in ("pobj", "pcomp") and parent.pos_ == "ADP" and (
+            parent.lower_ in ("over", "after", "since", "following", "against", "for")
+        ):  # "protest against the assault on a student", "for assaulting members"
             return True
         t = parent
     return False
@@ -1146,14 +1149,23 @@ class EventDetector:
         the demonstrations", "following protests", "amid ongoing hostilities") is background when that
         sentence tells another event."""
         out: list[_Found] = []
+        aside_ids: set[int] = set()
         for f in found:
             protest = f.event_type == "Protests" or f.trigger.name == "protest"
             ongoing = any(c.lower_ in _ONGOING_WORDS for c in f.head.children)
-            aside = (protest or ongoing) and _in_context_clause(f.head)
+            # "amid the outbreak of violence", "following unrest": a general state, the setting
+            general = f.trigger.generic and f.head.lemma_.lower() in _GENERAL_STATE_WORDS
+            aside = (protest or ongoing or general) and _in_context_clause(f.head)
             # a riot told as a protest's background ("rallied following an earlier clash")
             aside = aside or (f.event_type in _CROWD_TYPES and _told_before(f.head))
-            if aside and any(
-                g is not f and g.sent_idx == f.sent_idx and g.trigger.name != f.trigger.name for g in found
+            if aside:
+                aside_ids.add(id(f))
+        for f in found:
+            # background only when its sentence tells an event that is not itself background
+            if id(f) in aside_ids and any(
+                g is not f and g.sent_idx == f.sent_idx and g.trigger.name != f.trigger.name
+                and id(g) not in aside_ids
+                for g in found
             ):
                 for d in decisions:
                     if d.start == f.start and d.status == "event":
@@ -1212,6 +1224,8 @@ class EventDetector:
                 lo = ctx.sents[max(0, si - 1)].start
                 hi = ctx.sents[min(len(ctx.sents) - 1, si + 1)].end
                 v = _View(ctx.doc[lo:hi], self._lex)
+            elif kind == "before":  # the words of the sentence before the trigger (a fallback for bad parses)
+                v = _View(ctx.doc[sent.start:span_toks[0].i], self._lex)
             elif kind == "window":
                 lo = max(sent.start, span_toks[0].i - trig.window)
                 hi = min(sent.end, span_toks[-1].i + trig.window + 1)
