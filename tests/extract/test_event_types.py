@@ -454,6 +454,16 @@ ISSUE10 = [
      "Peaceful protest"),
     ("Students rallied in Kushtia on Monday against the assault on a classmate by ruling party activists.",
      "Peaceful protest"),
+    # An intervention told in the sentence after the protest is that protest's intervention.
+    ("Opposition members staged a rally in Bogra on Friday. Police forces blocked the rally near the "
+     "district office.", "Protest with intervention"),
+    ("Garment workers held a protest outside a factory in Gazipur on Sunday, demanding unpaid wages. "
+     "Police detained 14 protesters.", "Protest with intervention"),
+    ("Students held a sit-in at the campus in Rangpur. Activists of the ruling party's youth wing "
+     "assaulted the protesters with sticks.", "Protest with intervention"),
+    # A detention the protest is about is no intervention.
+    ("Hundreds of students rallied in Dhaka demanding the release of classmates detained by the police.",
+     "Peaceful protest"),
     # The actor told before the verb when the parse finds no subject.
     ("At least five people led by a ward councillor assaulted and injured a reporter in Narsingdi on Tuesday.",
      "Mob violence"),

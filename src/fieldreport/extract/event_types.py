@@ -242,7 +242,7 @@ class _Lexicon:
 _CONDITION_KEYS = (
     "sentence_any", "sentence_none", "sentence_also", "nearby_any", "window_any", "window_none",
     "subject_any", "subject_none", "object_any", "object_none", "governor_any", "governor_none",
-    "lemma_any", "pos_any", "pos_none", "before_any", "before_none",
+    "lemma_any", "pos_any", "pos_none", "dep_any", "before_any", "before_none",
 )
 
 
@@ -1079,7 +1079,9 @@ class EventDetector:
     def _grievance(self, h: Token, sub: str) -> str | None:
         """Why a violent trigger is what a protest is about, not an event: "protest against the killing
         of a student", "condemned the attack", "to commemorate those killed"."""
-        if SUB_TO_EVENT_TYPE[sub] == "Protests":
+        if SUB_TO_EVENT_TYPE[sub] == "Protests" and self._lex.classes.get("protest") is not None and (
+            h.lemma_.lower() in self._lex.classes["protest"].words or h.lower_ in self._lex.classes["protest"].words
+        ):  # a protest word is what has a grievance, not one
             return None
         grievance = self._lex.classes.get("grievance")
         protest = self._lex.classes.get("protest")
@@ -1253,6 +1255,8 @@ class EventDetector:
                     kind, mode = "sentence", "any"
                 if kind == "pos":
                     hit = head.pos_.lower() in terms.words
+                elif kind == "dep":
+                    hit = head.dep_.lower() in terms.words
                 else:
                     hit = view(kind).has(terms)
                 if (mode == "any" and not hit) or (mode == "none" and hit):
@@ -1322,6 +1326,10 @@ class EventDetector:
                     elif c.sub == f.sub and (f.definite or gap <= 2 or not new_place):
                         target = c
                     elif family and f.definite and gap <= 6:
+                        target = c
+                    elif c.event_type == f.event_type == "Protests" and gap <= 2 and not new_place and (
+                        f.sub != "Peaceful protest"
+                    ):  # "Members staged a protest. Police forces blocked the rally." one protest, its intervention
                         target = c
                     elif (
                         all(m.trigger.generic for m in c.members)
