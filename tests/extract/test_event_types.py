@@ -464,6 +464,14 @@ ISSUE10 = [
     # A detention the protest is about is no intervention.
     ("Hundreds of students rallied in Dhaka demanding the release of classmates detained by the police.",
      "Peaceful protest"),
+    # Fire answered by the side fired upon is two sides engaged: a battle; unanswered, remote violence.
+    ("Insurgents fired mortar rounds at an army post near Gao overnight. The soldiers returned fire.",
+     "Armed clash"),
+    ("Militants threw a grenade at policemen guarding a checkpoint in Mogadishu; the officers responded "
+     "with gunfire.", "Armed clash"),
+    ("Insurgents fired mortar rounds at an army post near Gao overnight.", "Shelling/artillery/missile attack"),
+    # Torches carried at a march are no arson.
+    ("Hundreds of women carrying torches marched through Guayaquil against insecurity.", "Peaceful protest"),
     # The actor told before the verb when the parse finds no subject.
     ("At least five people led by a ward councillor assaulted and injured a reporter in Narsingdi on Tuesday.",
      "Mob violence"),
