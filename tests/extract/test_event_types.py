@@ -472,6 +472,16 @@ ISSUE10 = [
     ("Insurgents fired mortar rounds at an army post near Gao overnight.", "Shelling/artillery/missile attack"),
     # Torches carried at a march are no arson.
     ("Hundreds of women carrying torches marched through Guayaquil against insecurity.", "Peaceful protest"),
+    # Residents beating a suspected thief: mob justice (Mob violence), not ordinary crime.
+    ("Villagers in Tori severely assaulted two suspected cattle thieves on Friday before handing them to "
+     "the gendarmes.", "Mob violence"),
+    ("Youths stoned a customs patrol car in Malanville on Tuesday.", "Mob violence"),
+    # Unidentified attackers killing or shooting someone: an attack on a civilian.
+    ("A taxi driver was killed by unidentified attackers near Escuintla on Monday.", "Attack"),
+    ("In Cali, an unknown man shot and wounded a community leader outside her home.", "Attack"),
+    # Offensive operations against an armed side are fighting.
+    ("On Monday, government forces continued offensive operations against rebel forces near Kalynivka.",
+     "Armed clash"),
     # The actor told before the verb when the parse finds no subject.
     ("At least five people led by a ward councillor assaulted and injured a reporter in Narsingdi on Tuesday.",
      "Mob violence"),

@@ -485,7 +485,7 @@ def _verb_args(v: Token) -> tuple[list[Token], list[Token]]:
     # "On 3 May": a date says when, never who was acted upon.
     obj = [o for o in obj if o.ent_type_ not in _WHEN_LABELS]
     # "shot and killed a farmer": the object of the second verb is the first one's too.
-    if not obj:
+    if not any(c.dep_ == "dobj" for c in v.children):
         for c in v.children:
             if c.dep_ == "conj" and c.pos_ == "VERB":
                 obj.extend(g for g in c.children if g.dep_ == "dobj")
