@@ -482,6 +482,12 @@ ISSUE10 = [
     # Offensive operations against an armed side are fighting.
     ("On Monday, government forces continued offensive operations against rebel forces near Kalynivka.",
      "Armed clash"),
+    # Farmers and herders brawling, no one killed and no firearms: Mob violence.
+    ("On 4 March 2021, a number of farmers and herders fought over damaged crops near Kika. Two people "
+     "were wounded.", "Mob violence"),
+    # Assailants attacking a police station are an armed side fighting armed men.
+    ("A group of assailants attacked a gendarmerie post in Materi on Sunday, killing two gendarmes.",
+     "Armed clash"),
     # The actor told before the verb when the parse finds no subject.
     ("At least five people led by a ward councillor assaulted and injured a reporter in Narsingdi on Tuesday.",
      "Mob violence"),
