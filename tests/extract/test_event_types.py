@@ -488,6 +488,14 @@ ISSUE10 = [
     # Assailants attacking a police station are an armed side fighting armed men.
     ("A group of assailants attacked a gendarmerie post in Materi on Sunday, killing two gendarmes.",
      "Armed clash"),
+    # Civilians detained for no stated reason or for conscription: abduction or forced disappearance.
+    ("On Tuesday, militia forces detained three civilians in a village near Raqqa for unknown reasons.",
+     "Abduction/forced disappearance"),
+    # A coder's label names a strategic development.
+    ("Interception: On 3 May 2024, air defence forces intercepted two drones over the port city.",
+     "Disrupted weapons use"),
+    # A gang leader who exchanged fire with the police fought them (crime words do not undo it).
+    ("A local drug gang leader exchanged fire with police in Maraba on Friday.", "Armed clash"),
     # The actor told before the verb when the parse finds no subject.
     ("At least five people led by a ward councillor assaulted and injured a reporter in Narsingdi on Tuesday.",
      "Mob violence"),
@@ -501,3 +509,9 @@ ISSUE10 = [
 def test_issue10_conventions(nlp, detector, text: str, expected: str) -> None:
     got = subs(nlp, detector, text)
     assert got and got[0] == expected, got
+
+
+def test_an_attempted_arrest_is_no_arrest(nlp, detector) -> None:
+    got = subs(nlp, detector, "Soldiers opened fire on a car carrying two wanted men in Jenin as they tried to "
+               "arrest them.")
+    assert got and "Arrests" not in got, got
