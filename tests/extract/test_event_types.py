@@ -515,3 +515,14 @@ def test_an_attempted_arrest_is_no_arrest(nlp, detector) -> None:
     got = subs(nlp, detector, "Soldiers opened fire on a car carrying two wanted men in Jenin as they tried to "
                "arrest them.")
     assert got and "Arrests" not in got, got
+
+
+@pytest.mark.parametrize("text", [
+    "The interior ministry accused the rebels of violating the ceasefire in the east.",
+    "A former commander was indicted by the tribunal for his part in atrocities during the fight for the city.",
+    "The family is suing the government over a missile attack that destroyed their factory.",
+    "The Ceasefire Violations Committee met in Monrovia on Tuesday.",
+    "The president shortened the nightly curfew by one hour.",
+])
+def test_accusations_lawsuits_and_curfew_changes_are_no_events(nlp, detector, text: str) -> None:
+    assert subs(nlp, detector, text) == []

@@ -63,7 +63,7 @@ _IRREALIS_GOVERNORS = frozenset(
     possibility prospect danger deny denial refute prevent avert avoid foil thwart ready poised likely
     unlikely able rumour rumor hoax fake scenario simulate simulation drill exercise rehearse rehearsal
     mock training ban postpone cancel schedule fail order permission permit allow would plot appeal
-    request oppose swear allegation investigation probe inquiry""".split()
+    request oppose swear allegation investigation probe inquiry accuse indict sue lawsuit prepared""".split()
 )
 _PREVENTING_VERBS = frozenset({"thwart", "foil", "prevent", "avert", "frustrate", "abort", "preempt"})
 _MODAL_AUX = frozenset(
