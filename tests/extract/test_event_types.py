@@ -496,6 +496,16 @@ ISSUE10 = [
      "Disrupted weapons use"),
     # A gang leader who exchanged fire with the police fought them (crime words do not undo it).
     ("A local drug gang leader exchanged fire with police in Maraba on Friday.", "Armed clash"),
+    # Crude or petrol bombs thrown by party men: rioters' weapons (Mob violence; with a protest, a violent one).
+    ("Unidentified men exploded two crude bombs in front of a party office in Sylhet on Wednesday.",
+     "Mob violence"),
+    ("Rioters hurled petrol bombs at a bus in Comilla during the opposition's blockade.",
+     "Violent demonstration"),
+    # Rioters with no demonstration told: Mob violence.
+    ("Rioters set fire to a bus in Siddhirganj on Monday night.", "Mob violence"),
+    # A mob named before the verb, a protest only as the day's background.
+    ("On 5 August, a mob set ablaze a hotel owned by a party leader in Jessore, amid the outbreak of "
+     "violence following anti-government demonstrations.", "Mob violence"),
     # The actor told before the verb when the parse finds no subject.
     ("At least five people led by a ward councillor assaulted and injured a reporter in Narsingdi on Tuesday.",
      "Mob violence"),
