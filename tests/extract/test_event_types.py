@@ -506,6 +506,18 @@ ISSUE10 = [
     # A mob named before the verb, a protest only as the day's background.
     ("On 5 August, a mob set ablaze a hotel owned by a party leader in Jessore, amid the outbreak of "
      "violence following anti-government demonstrations.", "Mob violence"),
+    # Abducted and killed: the killing is the event (Attack).
+    ("Unknown gunmen abducted and killed a herder near Ouesse on Sunday.", "Attack"),
+    # Property burnt in an attack that killed a policeman belongs to the attack on the police.
+    ("Militants burned the police station in Karimama and killed a policeman.", "Armed clash"),
+    # Shooting at policemen at a station in a village is shooting at armed men.
+    ("A gunman shot at policemen at the police station in the village of Goumori.", "Armed clash"),
+    # A protest whose people riot in the next sentence is a violent demonstration.
+    ("Hundreds demonstrated in Kandi against the election results. Rioters burned down a cotton factory.",
+     "Violent demonstration"),
+    # Stoning an effigy is a protest's symbol.
+    ("Worshippers staged a demonstration outside a mosque in Istanbul and stoned an effigy of a prime minister.",
+     "Peaceful protest"),
     # The actor told before the verb when the parse finds no subject.
     ("At least five people led by a ward councillor assaulted and injured a reporter in Narsingdi on Tuesday.",
      "Mob violence"),

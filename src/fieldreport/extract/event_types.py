@@ -45,6 +45,7 @@ _GAP_MAX = 4
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _WHEN_LABELS = frozenset({"DATE", "TIME"})
 _VIOLENT_TYPES = ARMED_EVENT_TYPES
+_PROPERTY_SUB = "Looting/property destruction"
 _ABSORBING_TYPES = CONFLICT_EVENT_TYPES
 # Event types that tell one story when a later sentence refers back to an earlier event
 # ("the protesters set fire to buses" after "thousands took to the streets").
@@ -1040,6 +1041,7 @@ class EventDetector:
         found = self._drop_context_protests(found, decisions)
         found = self._drop_yielding(found, decisions)
         clusters, dropped = self._collapse(found, ctx)
+        self._violence_over_property(clusters)
         self._escalate(clusters)
         for m in dropped:
             for d in decisions:
@@ -1128,6 +1130,18 @@ class EventDetector:
             subs = [m.sub for m in c.members if m.sub in order]
             if subs:
                 c.sub = min(subs, key=order.__getitem__)
+
+    @staticmethod
+    def _violence_over_property(clusters: list[_Found]) -> None:
+        """Property burnt or destroyed in an attack belongs to the attack: a cluster told by a destruction
+        word takes the type of a violent trigger of its own sentence ("burned the police station and killed
+        a policeman" is a fight with the police, not property destruction)."""
+        for c in clusters:
+            if c.sub != _PROPERTY_SUB:
+                continue
+            violent = [m for m in c.members if m.sent_idx == c.sent_idx and m.event_type in _VIOLENT_TYPES]
+            if violent:
+                c.sub, c.why = violent[0].sub, f"{violent[0].why} (property destroyed in the same act)"
 
     @staticmethod
     def _drop_yielding(found: list[_Found], decisions: list[TriggerDecision]) -> list[_Found]:
@@ -1327,9 +1341,10 @@ class EventDetector:
                         target = c
                     elif family and f.definite and gap <= 6:
                         target = c
-                    elif c.event_type == f.event_type == "Protests" and gap <= 2 and not new_place and (
-                        f.sub != "Peaceful protest"
-                    ):  # "Members staged a protest. Police forces blocked the rally." one protest, its intervention
+                    elif c.event_type == "Protests" and f.event_type in _CROWD_TYPES and 1 <= gap <= 2 and (
+                        not new_place and f.sub != "Peaceful protest" and not _told_aside(f.head)
+                    ):  # "Members staged a protest. Police forces blocked the rally." / "Rioters burned ...":
+                        # one protest, and what happened to it or what its people did
                         target = c
                     elif (
                         all(m.trigger.generic for m in c.members)
