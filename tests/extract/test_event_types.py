@@ -518,6 +518,14 @@ ISSUE10 = [
     # Stoning an effigy is a protest's symbol.
     ("Worshippers staged a demonstration outside a mosque in Istanbul and stoned an effigy of a prime minister.",
      "Peaceful protest"),
+    # Piracy: a ship hijacked or seized with its crew is an abduction; pirates boarding it, an attack on its
+    # crew; pirates chased off by the navy, a fight.
+    ("Pirates hijacked an oil tanker off the coast of Cotonou on Sunday.", "Abduction/forced disappearance"),
+    ("Pirates seized a tanker with 19 crew on board off the coast of Lome.", "Abduction/forced disappearance"),
+    ("Pirates boarded a cargo ship off Cotonou and stole part of its cargo.", "Attack"),
+    ("Pirates boarded a tanker off Benin but were chased away by the navy.", "Armed clash"),
+    # A strike begun or of so many hours is a workers' strike.
+    ("Public school teachers began a 72-hour strike on Tuesday over unpaid arrears.", "Peaceful protest"),
     # The actor told before the verb when the parse finds no subject.
     ("At least five people led by a ward councillor assaulted and injured a reporter in Narsingdi on Tuesday.",
      "Mob violence"),
@@ -547,4 +555,13 @@ def test_an_attempted_arrest_is_no_arrest(nlp, detector) -> None:
     "The president shortened the nightly curfew by one hour.",
 ])
 def test_accusations_lawsuits_and_curfew_changes_are_no_events(nlp, detector, text: str) -> None:
+    assert subs(nlp, detector, text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Passengers boarded the plane in Cotonou on Monday.",
+    "The union called off a four-day strike after talks with the ministry.",
+    "The board of the company met in Lagos.",
+])
+def test_boarding_and_called_off_strikes_are_no_events(nlp, detector, text: str) -> None:
     assert subs(nlp, detector, text) == []

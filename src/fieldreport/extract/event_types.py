@@ -818,7 +818,20 @@ def _told_aside(h: Token) -> bool:
     """True when the trigger is told as the setting, the cause or someone's claim, not as what happened
     here: "following an earlier clash", "after clashes took place", "claiming that they engaged in
     violent demonstrations", "the prior killing of a student"."""
-    return _in_context_clause(h) or _told_before(h)
+    return _in_context_clause(h) or _told_before(h) or _in_when_clause(h)
+
+
+def _in_when_clause(h: Token) -> bool:
+    """True when the trigger sits in a clause of time ("when BNP was staging a rally"): the setting of the
+    main clause's event."""
+    t = h
+    for _ in range(6):
+        if t.head.i == t.i:
+            return False
+        if t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("when", "while", "as") for c in t.children):
+            return True
+        t = t.head
+    return False
 
 
 def _told_before(h: Token) -> bool:
