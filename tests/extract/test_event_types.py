@@ -526,6 +526,9 @@ ISSUE10 = [
     ("Pirates boarded a tanker off Benin but were chased away by the navy.", "Armed clash"),
     # A strike begun or of so many hours is a workers' strike.
     ("Public school teachers began a 72-hour strike on Tuesday over unpaid arrears.", "Peaceful protest"),
+    # A home-made explosive planted by an armed group is an IED ("planted" is no power plant).
+    ("A home-made explosive planted by an armed group exploded under a cart near Karimama, wounding two "
+     "children.", "Remote explosive/landmine/IED"),
     # The actor told before the verb when the parse finds no subject.
     ("At least five people led by a ward councillor assaulted and injured a reporter in Narsingdi on Tuesday.",
      "Mob violence"),
@@ -565,3 +568,9 @@ def test_accusations_lawsuits_and_curfew_changes_are_no_events(nlp, detector, te
 ])
 def test_boarding_and_called_off_strikes_are_no_events(nlp, detector, text: str) -> None:
     assert subs(nlp, detector, text) == []
+
+
+def test_industrial_explosions_are_no_events(nlp, detector) -> None:
+    for text in ("A gas cylinder exploded in a restaurant in Cotonou, killing two people.",
+                 "An explosion at a chemical plant outside the city killed four workers."):
+        assert subs(nlp, detector, text) == [], text
