@@ -537,6 +537,8 @@ ISSUE10 = [
     # "A fired (weapons) on B's positions" with many words between.
     ("Rebel forces fired with grenade launchers and heavy machine guns on army positions near the airport.",
      "Armed clash"),
+    # An off-duty or former policeman killed is a civilian attacked.
+    ("Militants shot dead an off-duty police officer outside his home in Peshawar.", "Attack"),
     # The actor told before the verb when the parse finds no subject.
     ("At least five people led by a ward councillor assaulted and injured a reporter in Narsingdi on Tuesday.",
      "Mob violence"),
