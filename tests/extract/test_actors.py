@@ -501,7 +501,8 @@ def test_roles_name_actors_for_the_event_country_not_the_article_focus(nlp, ex):
     assert _n(r.actor1) == "Islamic State (Iraq)"
     start = text.index("repelled")
     r = ex.roles(doc, start, start + len("repelled"), ms, "IRQ", "Armed clash", year=2017)
-    assert _n(r.actor1) == "Military Forces of Iraq (2014-)"
+    assert _n(r.actor2) == "Military Forces of Iraq (2014-)"  # the side that repelled is actor2 (ACLED)
+    assert _n(r.actor1) == "Islamic State (Iraq)"
     # a force named with its country keeps it
     text = "Syrian troops shelled the border crossing."
     doc = nlp(text)
@@ -897,3 +898,46 @@ def test_a_verbless_sentence_with_an_air_weapon_is_read_in_bounded_time(nlp):
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
+
+
+# ------------------------------------------------------------------------------------------------
+# Sides as ACLED codes them: the attacker first, across sentences
+
+
+def test_the_side_that_repelled_an_attack_is_actor2(nlp, ex):
+    text = "Gunmen stormed a border post near Kalale on Friday and were repelled by the gendarmerie."
+    r = _roles(nlp, ex, text, "repelled", "BEN", "Armed clash", 2021)
+    assert _n(r.actor1) == "Unidentified Armed Group (Benin)"
+    assert _n(r.actor2) is not None and _n(r.actor2).startswith("Police Forces of Benin")
+
+
+def test_a_repelled_attack_takes_its_attacker_from_the_sentence_before(nlp, ex):
+    text = "Rebels of the M23 raided a camp at dawn. Congolese soldiers repulsed the assault after an hour."
+    r = _roles(nlp, ex, text, "repulsed", "COD", "Armed clash", 2022)
+    assert _n(r.actor1) == "M23: March 23 Movement"  # the named group before the generic word
+    assert _n(r.actor2) == "Military Forces of the Democratic Republic of Congo (2019-)"
+
+
+def test_pushing_forward_is_not_a_defence(nlp, ex):
+    text = "Russian troops pushed into the village of Robotyne on Tuesday."
+    r = _roles(nlp, ex, text, "pushed", "UKR", "Armed clash", 2023)
+    assert _n(r.actor1) == "Military Forces of Russia (2000-)"
+
+
+def test_a_pronoun_subject_takes_the_side_named_in_the_sentence_before(nlp, ex):
+    text = "Al Shabaab fighters entered the town of Afgoye overnight. They exchanged fire with Somali troops for hours."
+    r = _roles(nlp, ex, text, "exchanged fire", "SOM", "Armed clash", 2023)
+    assert _n(r.actor1) == "Al Shabaab"
+    assert _n(r.actor2) is not None and _n(r.actor2).startswith("Military Forces of Somalia")
+
+
+def test_a_side_supported_by_others_that_clashed_is_not_a_victim(nlp, ex):
+    text = "Sudanese army units, backed by allied fighters, clashed with the RSF near Omdurman."
+    r = _roles(nlp, ex, text, "clashed", "SDN", "Armed clash", 2024)
+    assert _n(r.actor1) == "Military Forces of Sudan (2019-)"
+    assert _n(r.actor2) is not None and "Rapid Support Forces" in _n(r.actor2)
+
+
+def test_a_states_drones_called_uavs_are_its_military(nlp, ex):
+    ms = _find(nlp, ex, "A Turkish UAV hit a vehicle near Qamishli.", "SYR", 2024)
+    assert "Military Forces of Turkey (2002-)" in _names(ms)

@@ -65,6 +65,8 @@ _REMOTE_TYPES = frozenset(
 _VAC_TYPES = frozenset({"Sexual violence", "Attack", "Abduction/forced disappearance"})
 _DESTRUCTION_TYPES = frozenset({"Looting/property destruction"})
 _SYMMETRIC_TYPES = frozenset({"Armed clash"})
+# where actor1 is an armed side that may be named in an earlier sentence of the report
+_ARMED_SIDE_TYPES = _VIOLENT_TYPES | _VAC_TYPES | _DESTRUCTION_TYPES
 # "youths from the village of Ganro", "villagers of Kika": where a communal militia comes from
 _FROM_PLACE = re.compile(
     r"\s+(?:from|of)\s+(?:the\s+)?(?:(?:village|town|city|locality|community|commune|hamlet|quarter|neighbou?rhood)"
@@ -539,6 +541,10 @@ class ActorExtractor:
                 self._split_res.append((re.compile(pat), e))
         cfg = load_yaml("actors/roles.yaml")
         self._symmetric = frozenset(cfg.get("symmetric_lemmas") or [])
+        self._defence = frozenset(cfg.get("defence_lemmas") or [])
+        self._defence_particles = frozenset(cfg.get("defence_particles") or [])
+        self._defence_needs_particle = frozenset(cfg.get("defence_needs_particle") or [])
+        self._earlier_sentences = int(cfg.get("earlier_sentences") or 0)
         self._event_nouns = frozenset(cfg.get("event_nouns") or [])
         self._not_ethnic = frozenset(w.lower() for w in cfg.get("not_ethnic") or [])
         self._claim_verbs = frozenset(cfg.get("claim_verbs") or [])
@@ -925,6 +931,13 @@ class ActorExtractor:
         a2, assoc2 = self._first_two([p for p in patients if a1 is None or p.start != a1.start])
         if a1 is None:
             a1 = self._demonym_modifier(trig, country_iso3, year)
+        if self._is_defence(trig):
+            # "the army repelled the attack": the repelled side is actor1, the side that repelled it actor2
+            attacker = a2 if a2 is not None and a2.actor.kind not in CIVILIAN_KINDS else None
+            if attacker is None:
+                attacker = self._earlier_side(doc, mentions, sent, trigger_start, exclude=a1, country_iso3=country_iso3,
+                                              year=year)  # fmt: skip
+            a1, a2, assoc1, assoc2 = attacker, a1, assoc2, assoc1
         symmetric = trig.lemma_.lower() in self._symmetric
         if symmetric and a1 is not None and a2 is None and assoc1 is not None and assoc1.actor.name != a1.actor.name:
             a2, assoc1 = assoc1, None  # "X and Y clashed": two sides, not allies
@@ -949,6 +962,9 @@ class ActorExtractor:
                 a1 = subj[0]
                 if a2 is not None and a2.start == a1.start:
                     a2 = None
+        if a1 is None and sub_event_type in _ARMED_SIDE_TYPES:
+            # "They exchanged fire with the army": the side that acted in the report's earlier sentences
+            a1 = self._earlier_side(doc, mentions, sent, trigger_start, exclude=a2, country_iso3=country_iso3, year=year)
         if a2 is None and sub_event_type not in _PROTEST_TYPES:
             after = [m for m in ms if m.start >= trigger_end and not self._weak(m) and m.actor.kind != "protesters"]
             after = [m for m in after if a1 is None or (m.start != a1.start and m.actor.name != a1.actor.name)]
@@ -967,6 +983,51 @@ class ActorExtractor:
         roles = Roles(actor1=a1, actor2=a2, assoc_actor_1=assoc1, assoc_actor_2=assoc2)
         every = _Localised(self, mentions, country_iso3, year)
         return self._conventions(roles, doc, span, ms, every, country_iso3, sub_event_type, year)
+
+    def _is_defence(self, trig: Token) -> bool:
+        """The trigger tells of a side defending itself ("repelled", "fended off", "beat back")."""
+        lemma = trig.lemma_.lower()
+        if lemma not in self._defence:
+            return False
+        if lemma in self._defence_needs_particle:
+            return any(c.lower_ in self._defence_particles for c in trig.children)
+        return True
+
+    def _earlier_side(
+        self,
+        doc: Doc,
+        mentions: Sequence[ActorMention],
+        sent: Span,
+        trigger_start: int,
+        exclude: ActorMention | None,
+        country_iso3: str | None,
+        year: int | None,
+    ) -> ActorMention | None:
+        """The side that acted before the trigger: a mention earlier in its sentence, else the subject (failing that
+        the first armed mention) of the nearest earlier sentence, up to ``earlier_sentences`` back."""
+
+        def usable(m: ActorMention) -> bool:
+            if self._weak(m) or m.actor.kind in CIVILIAN_KINDS or m.actor.kind in ("protesters", "government"):
+                return False
+            return exclude is None or m.actor.name != exclude.actor.name
+
+        before = [m for m in mentions if sent.start_char <= m.start and m.end <= trigger_start and usable(m)]
+        if before:
+            return self._localise(before[0], country_iso3, year)
+        prev = sent.start
+        for _ in range(self._earlier_sentences):
+            if prev <= 0:
+                break
+            earlier = doc[prev - 1].sent
+            ms = [m for m in mentions if earlier.start_char <= m.start and m.end <= earlier.end_char and usable(m)]
+            if ms:
+                # the subject's phrase, its named group before a generic word ("rebels of the ADF")
+                subj = [m for t in earlier if t.dep_ == "nsubj" and t.head.pos_ in ("VERB", "AUX")
+                        for m in self._mentions_under(t, ms)]  # fmt: skip
+                subj.sort(key=lambda m: m.actor.kind in _GENERIC_KINDS)
+                return self._localise((subj or ms)[0], country_iso3, year)
+            prev = earlier.start
+        return None
 
     def _responsible(
         self, doc: Doc, mentions: Sequence[ActorMention], exclude: ActorMention | None
@@ -1045,7 +1106,9 @@ class ActorExtractor:
         has_object = any(c.dep_ == "dobj" for c in children) or any(
             c.dep_ == "conj" and any(g.dep_ == "dobj" for g in c.children) for c in children
         )
-        participle = trig.tag_ == "VBN" and trig.dep_ in ("acl", "amod")
+        # "X, supported by Y, clashed with Z": the small parser hangs "clashed" on X as a participle; verbs of two
+        # sides fighting are intransitive and never passive without an auxiliary
+        participle = trig.tag_ == "VBN" and trig.dep_ in ("acl", "amod") and trig.lemma_.lower() not in self._symmetric
         passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in children) or (participle and not has_object)
         is_verb = trig.pos_ in ("VERB", "AUX") or (trig.pos_ != "NOUN" and trig.dep_ == "ROOT")
         if trig.tag_ == "VBG" and trig.dep_ == "pobj":
