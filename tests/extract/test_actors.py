@@ -941,3 +941,36 @@ def test_a_side_supported_by_others_that_clashed_is_not_a_victim(nlp, ex):
 def test_a_states_drones_called_uavs_are_its_military(nlp, ex):
     ms = _find(nlp, ex, "A Turkish UAV hit a vehicle near Qamishli.", "SYR", 2024)
     assert "Military Forces of Turkey (2002-)" in _names(ms)
+
+
+def test_two_groups_a_report_cannot_tell_apart_are_one_joint_actor(nlp, ex):
+    ms = _find(nlp, ex, "Fishermen on Lake Chad were seized by Boko Haram or ISWAP fighters on Monday.", "TCD", 2024)
+    joint = "Islamic State (West Africa) and/or Boko Haram - Jamaatu Ahli is-Sunnah lid-Dawati wal-Jihad"
+    assert joint in _names(ms)  # the order the dataset fixed for the pair, whatever the text's order
+    ms = _find(nlp, ex, "Soldiers found a mine laid by IS Sahel/JNIM near Kompienga.", "BFA", 2024)
+    assert "JNIM: Group for Support of Islam and Muslims and/or Islamic State (Sahel)" in _names(ms)
+    # both groups together are not a joint actor
+    ms = _find(nlp, ex, "Al Shabaab and ISIS fighters were both active near Bosaso.", "SOM", 2024)
+    assert not any("and/or" in n for n in _names(ms))
+
+
+def test_pirates_are_named_by_the_coast_they_attack_from(nlp, ex):
+    r = _roles(nlp, ex, "Sea pirates boarded an oil tanker off Lome and kidnapped six sailors.", "kidnapped", "TGO",
+               "Abduction/forced disappearance")  # fmt: skip
+    assert _n(r.actor1) == "Pirates (Togo)"
+    assert r.actor1.actor.inter == 3
+
+
+def test_a_peoples_herders_or_farmers_attacking_are_its_militia_and_attacked_are_civilians(nlp, ex):
+    r = _roles(nlp, ex, "Fulani pastoralists hacked a farmer to death near Nikki.", "hacked", "BEN", "Attack", 2021)
+    assert _n(r.actor1) == "Fulani Ethnic Militia (Benin)"
+    r = _roles(nlp, ex, "Unknown gunmen shot two Fulani pastoralists near Kalale.", "shot", "BEN", "Attack", 2021)
+    assert _n(r.actor2) == "Civilians (Benin)"
+    r = _roles(nlp, ex, "A crowd of farmers beat a Fulani herder in the market of Kandi.", "beat", "BEN",
+               "Mob violence", 2021)  # fmt: skip
+    assert _n(r.actor2) == "Civilians (Benin)"
+    ms = _find(nlp, ex, "On Sunday, Lobi farmers armed with bows ambushed a patrol.", "BFA", 2021)
+    assert "Lobi Ethnic Militia (Burkina Faso)" in _names(ms)
+    # "Women farmers" at the head of a sentence are no people
+    ms = _find(nlp, ex, "Women farmers marched to the prefecture.", "BFA", 2021)
+    assert not any("Ethnic Militia" in n for n in _names(ms))

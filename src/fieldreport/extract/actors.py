@@ -76,7 +76,7 @@ _PATIENT_PREPS = frozenset({"on", "against", "at", "upon", "targeting", "toward"
 _AGENT_PREPS_NOUN = frozenset({"by", "from"})
 _WORD = re.compile(r"\w", re.UNICODE)
 _STATE_MODS = re.compile(r"\b(?:army|military|government|regime|security|police|navy|naval|state|presidential)\b")
-_GENERIC_KINDS = frozenset({"unidentified", "rebels", "protesters", "rioters", *CIVILIAN_KINDS})
+_GENERIC_KINDS = frozenset({"unidentified", "pirates", "rebels", "protesters", "rioters", *CIVILIAN_KINDS})
 _PAREN_ACRONYM = re.compile(r"\s*\(([A-Z][A-Z0-9&-]{1,9})\)")
 _NP_DEPS = frozenset({"compound", "amod", "poss", "nmod", "appos", "conj", "nummod", "det", "quantmod", "npadvmod"})
 _SPACES = re.compile(r"[\s-]+")
@@ -217,6 +217,7 @@ class ActorDictionary:
         self.guess_rules: list[dict[str, Any]] = generic.get("guess") or []
         self.criminal: dict[str, Any] = generic.get("criminal") or {}
         self.armed_civilians: list[dict[str, Any]] = generic.get("armed_civilians") or []
+        self.joint: dict[str, Any] = generic.get("joint") or {}
         # demonym / country-name surface -> candidate ISO3 codes
         self.demonyms: dict[str, list[str]] = {}
         self.country_names: dict[str, list[str]] = {}
@@ -574,6 +575,12 @@ class ActorExtractor:
         self._af_with = frozenset(af.get("with_air_weapons") or [])
         self._af_words = _word_re(af.get("air_weapons"))
         self._af_heads = re.compile(rf"(?<![\w-])(?i:{_alt(af.get('weapon_heads') or [])})$") if af else None
+        joint = d.joint
+        seps = _alt(joint.get("separators") or [])
+        self._joint_gap = re.compile(rf"\s*(?:{seps})\s*", re.I) if seps else None
+        self._joint_order: dict[frozenset[str], tuple[str, str]] = {
+            frozenset(pair): (pair[0], pair[1]) for pair in joint.get("order") or [] if len(pair) == 2
+        }
         linked = _alt(cfg.get("affiliated") or [])
         backed = _alt(cfg.get("backed") or [])
         self._affiliate_gap = re.compile(rf"\s*|-(?:{linked}|{backed})\s*|\s+-?(?:{linked})\s+", re.I)
@@ -643,11 +650,12 @@ class ActorExtractor:
             iso3 = self.dict.pick_country(m.group(), country_iso3)
             add(m.start(), m.end(), self.dict.state_actor(iso3, "government", year), 4)
 
-        chosen = self._merge_affiliates(self._select(cands), text)
+        chosen = self._merge_joint(self._merge_affiliates(self._select(cands), text), text)
         for u in self._unknown_orgs(doc, chosen, country_iso3):
             # a guessed name may swallow generic words it contains ("Dinka militiamen"), nothing else
             inside = [c for c in chosen if u.start < c.end and c.start < u.end]
-            if all(c.actor.kind == "unidentified" and u.start <= c.start and c.end <= u.end for c in inside):
+            generic = ("unidentified", *CIVILIAN_KINDS) if u.actor.kind == "identity" else ("unidentified",)
+            if all(c.actor.kind in generic and u.start <= c.start and c.end <= u.end for c in inside):
                 chosen = [c for c in chosen if all(c is not x for x in inside)]
                 chosen.append(u)
         chosen.sort(key=lambda c: c.start)
@@ -689,6 +697,35 @@ class ActorExtractor:
                 m = self._affiliate_re.match(text, c.end)
                 if m and (nxt is None or nxt.start >= m.end()):
                     c = _Cand(c.sort_key, c.start, m.end(), c.actor)
+            out.append(c)
+            i += 1
+        return out
+
+    def _merge_joint(self, chosen: list[_Cand], text: str) -> list[_Cand]:
+        """"ISWAP or Boko Haram", "IS/BH": two named groups the report cannot tell apart are one joint actor."""
+        if self._joint_gap is None:
+            return chosen
+        named = frozenset({"rebel", "militia", "identity", "political", "external", "other"})
+        out: list[_Cand] = []
+        i = 0
+        while i < len(chosen):
+            c = chosen[i]
+            nxt = chosen[i + 1] if i + 1 < len(chosen) else None
+            if (
+                nxt is not None
+                and c.actor.kind in named
+                and nxt.actor.kind in named
+                and c.actor.name != nxt.actor.name
+                and self._joint_gap.fullmatch(text[c.end : nxt.start])
+            ):
+                first, second = c.actor, nxt.actor
+                order = self._joint_order.get(frozenset({first.name, second.name}))
+                if order is not None and order[0] == second.name:
+                    first, second = second, first
+                actor = first.model_copy(update={"name": f"{first.name} and/or {second.name}", "guessed": False})
+                out.append(_Cand(c.sort_key, c.start, nxt.end, actor))
+                i += 2
+                continue
             out.append(c)
             i += 1
         return out
@@ -797,20 +834,26 @@ class ActorExtractor:
                 out.append(_Cand((0, 9, s), s, e, actor))
                 taken.append((s, e))
         heads = set(self.dict.identity_heads)
+        # a people's name before "youths" or "farmers" takes the generic word into the militia's name
+        taken_people = [(c.start, c.end) for c in chosen if c.actor.kind not in ("unidentified", *CIVILIAN_KINDS)]
+        taken_people += [(c.start, c.end) for c in out]
         for t in doc[:-1]:  # "Dinka militiamen", "Nuer youths": a capitalised name before a militia noun
             nxt = doc[t.i + 1]
             if not (t.is_title and nxt.lower_ in heads and t.pos_ in ("PROPN", "ADJ", "NOUN")):
                 continue
             if t.lower_ in self._not_ethnic or t.text in self.dict.demonyms or t.text in self.dict.country_names:
                 continue
+            if t.is_sent_start and t.pos_ != "PROPN" and self._generic_word.get(nxt.lower_) in CIVILIAN_KINDS:
+                continue  # "Women farmers ..." at the head of a sentence is no people's name
             s, e = t.idx, nxt.idx + len(nxt.text)
-            if any(s < te and ts < e for ts, te in taken):
+            if any(s < te and ts < e for ts, te in taken_people):
                 continue
             cname = self.dict.country_name(country_iso3)
             aname = f"{t.text} Ethnic Militia" + (f" ({cname})" if cname else "")
             actor = Actor(name=aname, inter=4, country=country_iso3, kind="identity", guessed=True)
             out.append(_Cand((0, 9, s), s, e, actor))
             taken.append((s, e))
+            taken_people.append((s, e))
         for s, e in self._proper_chunks(doc):  # names the small NER model missed
             if any(s < te and ts < e for ts, te in taken):
                 continue
@@ -1399,6 +1442,8 @@ class ActorExtractor:
                 s1 = None  # "farmers", "residents" protesting are the protesters themselves
             if a1.actor.country is None and iso3:  # "protesters" read before the country was known
                 a1 = a1.model_copy(update={"actor": d.generic_actor(kind, iso3)})
+            if sub == "Mob violence":
+                a2 = self._people_as_victims(a2, iso3)  # a mob's victims are civilians, whatever their people
             if sub in _PROTEST_TYPES:
                 if sub in _INTERVENTION_TYPES:
                     if a2 is None or a2.actor.kind not in ("police", "military"):
@@ -1428,6 +1473,7 @@ class ActorExtractor:
             if armed is not None:
                 a1, assoc = armed
                 s1 = s1 or assoc
+            a2 = self._people_as_victims(a2, iso3)
             if a2 is None or a2.actor.kind in CIVILIAN_KINDS or a2.actor.kind in ("protesters",):
                 a2, s2 = self._civilians(a2, s2, iso3, ts, te, doc, every)
             if a1 is None or a1.actor.kind in CIVILIAN_KINDS:
@@ -1461,6 +1507,8 @@ class ActorExtractor:
                 if armed is not None:
                     a2, assoc = armed
                     s2 = s2 or assoc
+            if sub in _DESTRUCTION_TYPES:
+                a2 = self._people_as_victims(a2, iso3)
             if sub in _DESTRUCTION_TYPES and (a2 is None or a2.actor.kind in CIVILIAN_KINDS):
                 a2, s2 = self._civilians(a2, s2, iso3, ts, te, doc, every)
             if a1 is not None and a2 is not None and a2.actor.kind in _GENERIC_KINDS:
@@ -1481,6 +1529,16 @@ class ActorExtractor:
             if not (sub == "Mob violence" and a2.actor.kind == "rioters"):  # rioters fighting rioters: both sides
                 a2 = None
         return Roles(actor1=a1, actor2=a2, assoc_actor_1=s1, assoc_actor_2=s2)
+
+    def _people_as_victims(self, m: ActorMention | None, iso3: str | None) -> ActorMention | None:
+        """A people's herders or farmers attacked ("gunmen killed Fulani herders"): the victims are civilians, not the
+        people's militia the same words name when they attack."""
+        if m is None or m.actor.kind != "identity":
+            return m
+        last = _SPACES.sub(" ", m.text.strip().lower()).split(" ")[-1]
+        if self._generic_word.get(last) not in CIVILIAN_KINDS:
+            return m
+        return m.model_copy(update={"actor": self.dict.generic_actor("civilians", iso3 or m.actor.country)})
 
     def _armed_civilian(
         self, m: ActorMention | None, doc: Doc, iso3: str | None
