@@ -974,3 +974,22 @@ def test_a_peoples_herders_or_farmers_attacking_are_its_militia_and_attacked_are
     # "Women farmers" at the head of a sentence are no people
     ms = _find(nlp, ex, "Women farmers marched to the prefecture.", "BFA", 2021)
     assert not any("Ethnic Militia" in n for n in _names(ms))
+
+
+def test_a_groups_own_activity_makes_it_actor1(nlp, ex):
+    text = "Dozens of fighters of an unidentified armed group were spotted on motorbikes near Segbana."
+    r = _roles(nlp, ex, text, "spotted", "BEN", "Change to group/activity", 2022)
+    assert _n(r.actor1) == "Unidentified Armed Group (Benin)" and r.actor2 is None
+
+
+def test_a_security_measure_with_no_side_named_is_the_governments(nlp, ex):
+    text = "A night curfew was imposed on the district of Banikoara after the attacks."
+    r = _roles(nlp, ex, text, "curfew", "BEN", "Other", 2022)
+    assert _n(r.actor1) == "Government of Benin"
+    r = _roles(nlp, ex, "Refugees crossed into Niger from the north.", "crossed", "NER", "Other", 2022)
+    assert r.actor1 is None or _n(r.actor1) != "Government of Niger (2021-)"
+
+
+def test_park_rangers_are_forest_guards(nlp, ex):
+    ms = _find(nlp, ex, "Rangers exchanged fire with poachers inside the park.", "BEN", 2021)
+    assert any(n.startswith("Police Forces of Benin") and n.endswith("Forest Guards") for n in _names(ms))

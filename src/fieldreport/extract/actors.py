@@ -546,6 +546,8 @@ class ActorExtractor:
         self._defence_particles = frozenset(cfg.get("defence_particles") or [])
         self._defence_needs_particle = frozenset(cfg.get("defence_needs_particle") or [])
         self._earlier_sentences = int(cfg.get("earlier_sentences") or 0)
+        self._own_activity = frozenset(cfg.get("own_activity_types") or [])
+        self._measures = _word_re(cfg.get("authority_measures"))
         self._event_nouns = frozenset(cfg.get("event_nouns") or [])
         self._not_ethnic = frozenset(w.lower() for w in cfg.get("not_ethnic") or [])
         self._claim_verbs = frozenset(cfg.get("claim_verbs") or [])
@@ -1479,6 +1481,18 @@ class ActorExtractor:
             if a1 is None or a1.actor.kind in CIVILIAN_KINDS:
                 unid = [m for m in ms if m.actor.kind == "unidentified"]
                 a1 = unid[0] if unid else self._synth(d.generic_actor("unidentified", iso3), ts, te, doc, every)
+        elif sub in self._own_activity:
+            if a1 is None and a2 is not None:  # "members of an armed group were seen in X": the group's own activity
+                a1, a2, s1, s2 = a2, None, s2, None
+            if a1 is None and iso3 and self._measures is not None:
+                try:
+                    sent = span.root.sent
+                except ValueError:
+                    sent = doc[:]
+                w = self._measures.search(sent.text)
+                if w is not None:  # "a curfew was put in place": the government's measure
+                    s0 = sent.start_char + w.start()
+                    a1 = self._synth(d.state_actor(iso3, "government", year), s0, s0 + len(w.group()), doc, every)
         elif sub == "Arrests":
             if a1 is None or a1.actor.kind in CIVILIAN_KINDS:
                 force = [m for m in ms if m.actor.kind in ("police", "military")]
