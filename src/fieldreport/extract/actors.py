@@ -577,6 +577,10 @@ class ActorExtractor:
         self._af_with = frozenset(af.get("with_air_weapons") or [])
         self._af_words = _word_re(af.get("air_weapons"))
         self._af_heads = re.compile(rf"(?<![\w-])(?i:{_alt(af.get('weapon_heads') or [])})$") if af else None
+        coded = cfg.get("coded_as") or []
+        self._coded_as_re = (
+            re.compile(rf"\s*[(\[]\s*(?i:{_alt(coded)})\s+(?P<name>[^)\]]{{2,80}}?)\s*[)\]]") if coded else None
+        )
         joint = d.joint
         seps = _alt(joint.get("separators") or [])
         self._joint_gap = re.compile(rf"\s*(?:{seps})\s*", re.I) if seps else None
@@ -660,7 +664,7 @@ class ActorExtractor:
             if all(c.actor.kind in generic and u.start <= c.start and c.end <= u.end for c in inside):
                 chosen = [c for c in chosen if all(c is not x for x in inside)]
                 chosen.append(u)
-        chosen.sort(key=lambda c: c.start)
+        chosen = self._coded_as(sorted(chosen, key=lambda c: c.start), text, country_iso3)
         return [ActorMention(start=c.start, end=c.end, text=text[c.start : c.end], actor=c.actor) for c in chosen]
 
     @staticmethod
@@ -702,6 +706,45 @@ class ActorExtractor:
             out.append(c)
             i += 1
         return out
+
+    def _coded_as(self, chosen: list[_Cand], text: str, country_iso3: str | None) -> list[_Cand]:
+        """A coder's statement after a generic word, "militants (coded as TTP)": the mention is the actor it names."""
+        if self._coded_as_re is None:
+            return chosen
+        out: list[_Cand] = []
+        drop: set[int] = set()
+        for i, c in enumerate(chosen):
+            if i in drop:
+                continue
+            m = self._coded_as_re.match(text, c.end)
+            if m is None or c.actor.kind not in _GENERIC_KINDS:
+                out.append(c)
+                continue
+            lo, hi = m.start("name"), m.end("name")
+            inside = [j for j, x in enumerate(chosen) if lo <= x.start and x.end <= hi]
+            named = [chosen[j] for j in inside if chosen[j].actor.kind not in _GENERIC_KINDS]
+            actor: Actor | None = named[0].actor if named else None
+            said = m.group("name").strip()
+            if actor is None and self._identity_re.search(said.lower()) is None:
+                kind = self._coded_kinds(said)
+                if kind is not None:
+                    cname = self.dict.country_name(country_iso3)
+                    name = said.title() + (f" ({cname})" if cname and "(" not in said else "")
+                    actor = Actor(name=name, inter=kind[0], country=country_iso3, kind=kind[1], guessed=True)
+            if actor is None:
+                out.append(c)
+                continue
+            drop.update(inside)
+            out.append(_Cand(c.sort_key, c.start, c.end, actor))
+        return out
+
+    def _coded_kinds(self, said: str) -> tuple[int, str] | None:
+        """The inter code and kind of a name a coder wrote ("Darfur communal militia"): identity militias by their
+        words, else the guess rules for organisations."""
+        low = said.lower()
+        if any(w in low for w in ("communal militia", "ethnic militia", "tribal militia", "clan militia")):
+            return 4, "identity"
+        return self.dict.guess(said)
 
     def _merge_joint(self, chosen: list[_Cand], text: str) -> list[_Cand]:
         """"ISWAP or Boko Haram", "IS/BH": two named groups the report cannot tell apart are one joint actor."""
@@ -998,7 +1041,12 @@ class ActorExtractor:
             before = [m for m in before if m.actor.kind not in CIVILIAN_KINDS]
             before = [m for m in before if a2 is None or m.actor.name != a2.actor.name]
             if before:
-                a1 = before[-1]
+                # "the military attacked the TNLA camps and both sides exchanged fire": the subject that acted first
+                subj = [m for m in before if self._is_subject(doc, m)]
+                a1 = subj[0] if subj else before[-1]
+                if a2 is None and symmetric:
+                    other = [m for m in before if m.start > a1.start and m.actor.name != a1.actor.name]
+                    a2 = other[0] if other else None
         if a1 is None:
             # a trigger that only names the event ("Property destruction: on Monday, X burned ..."): the subject of
             # the clause that tells it acted
