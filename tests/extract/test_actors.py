@@ -1016,3 +1016,15 @@ def test_both_sides_exchanging_fire_are_the_two_sides_named_before(nlp, ex):
     r = _roles(nlp, ex, text, "exchanged fire", "MMR", "Armed clash", 2024)
     assert _n(r.actor1) == "Military Forces of Myanmar (2021-)"
     assert _n(r.actor2) == "ULA/AA: United League of Arakan/Arakan Army"
+
+
+def test_a_headline_takes_its_sides_from_the_lead_sentence(nlp, ex):
+    text = ("Shelling hits market in Kherson\n\nKHERSON, March 3 (Example Wire) - Russian artillery struck a covered "
+            "market in the city on Friday, killing two vendors, the regional governor said.")
+    r = _roles(nlp, ex, text, "Shelling", "UKR", "Shelling/artillery/missile attack", 2024)
+    assert _n(r.actor1) is not None and _n(r.actor1).startswith("Military Forces of Russia (2000-)")
+
+
+def test_unnamed_separatists_are_the_countrys_rebels_outside_ukraine(nlp, ex):
+    assert "Rebels (Mali)" in _names(_find(nlp, ex, "Separatist rebels withdrew from Kidal.", "MLI", 2023))
+    assert "Pro-Russian Separatists (Ukraine)" in _names(_find(nlp, ex, "Separatists shelled Avdiivka.", "UKR", 2015))

@@ -1120,6 +1120,15 @@ class ActorExtractor:
                 subj.sort(key=lambda m: m.actor.kind in _GENERIC_KINDS)
                 return self._localise((subj or ms)[0], country_iso3, year)
             prev = earlier.start
+        if sent.start == 0 and sent.end < len(doc):
+            # a headline ("Drone strike hits Sumy") is told by the lead sentence that follows: its subject
+            lead = doc[sent.end].sent
+            ms = [m for m in mentions if lead.start_char <= m.start and m.end <= lead.end_char and usable(m)]
+            subj = [m for t in lead if t.dep_ == "nsubj" and t.head.pos_ in ("VERB", "AUX")
+                    for m in self._mentions_under(t, ms)]  # fmt: skip
+            if subj:
+                subj.sort(key=lambda m: m.actor.kind in _GENERIC_KINDS)
+                return self._localise(subj[0], country_iso3, year)
         return None
 
     def _responsible(
