@@ -1028,3 +1028,18 @@ def test_a_headline_takes_its_sides_from_the_lead_sentence(nlp, ex):
 def test_unnamed_separatists_are_the_countrys_rebels_outside_ukraine(nlp, ex):
     assert "Rebels (Mali)" in _names(_find(nlp, ex, "Separatist rebels withdrew from Kidal.", "MLI", 2023))
     assert "Pro-Russian Separatists (Ukraine)" in _names(_find(nlp, ex, "Separatists shelled Avdiivka.", "UKR", 2015))
+
+
+def test_the_side_that_planted_a_bomb_is_actor1_and_the_side_that_hit_it_actor2(nlp, ex):
+    text = "A Malian army truck hit a mine planted by JNIM fighters near Boni, wounding three soldiers."
+    r = _roles(nlp, ex, text, "mine", "MLI", "Remote explosive/landmine/IED", 2023)
+    assert _n(r.actor1) == "JNIM: Group for Support of Islam and Muslims"
+    assert _n(r.actor2) == "Military Forces of Mali (2021-)"
+
+
+def test_security_forces_policing_a_crowd_are_the_police(nlp, ex):
+    text = "Youths burned tyres in Porto-Novo and security forces dispersed them with tear gas."
+    r = _roles(nlp, ex, text, "burned", "BEN", "Violent demonstration", 2021)
+    assert _n(r.actor2) is not None and _n(r.actor2).startswith("Police Forces of Benin")
+    r = _roles(nlp, ex, "Security forces clashed with JNIM militants near Karimama.", "clashed", "BEN", "Armed clash")
+    assert _n(r.actor1) is not None and _n(r.actor1).startswith("Military Forces of Benin")

@@ -67,6 +67,7 @@ _DESTRUCTION_TYPES = frozenset({"Looting/property destruction"})
 _SYMMETRIC_TYPES = frozenset({"Armed clash"})
 # where actor1 is an armed side that may be named in an earlier sentence of the report
 _ARMED_SIDE_TYPES = _VIOLENT_TYPES | _VAC_TYPES | _DESTRUCTION_TYPES
+_KINDS_ARMED = ("military", "police", "rebel", "militia", "identity", "unidentified", "external", "other")
 # "youths from the village of Ganro", "villagers of Kika": where a communal militia comes from
 _FROM_PLACE = re.compile(
     r"\s+(?:from|of)\s+(?:the\s+)?(?:(?:village|town|city|locality|community|commune|hamlet|quarter|neighbou?rhood)"
@@ -547,6 +548,9 @@ class ActorExtractor:
         self._defence_needs_particle = frozenset(cfg.get("defence_needs_particle") or [])
         self._earlier_sentences = int(cfg.get("earlier_sentences") or 0)
         self._own_activity = frozenset(cfg.get("own_activity_types") or [])
+        self._planter_verbs = frozenset(cfg.get("planter_verbs") or [])
+        self._planter_types = frozenset(cfg.get("planter_types") or [])
+        self._crowd_police = _word_re(cfg.get("crowd_control_police"))
         self._measures = _word_re(cfg.get("authority_measures"))
         self._event_nouns = frozenset(cfg.get("event_nouns") or [])
         self._not_ethnic = frozenset(w.lower() for w in cfg.get("not_ethnic") or [])
@@ -1568,6 +1572,17 @@ class ActorExtractor:
                 sub == "Non-state actor overtakes territory" and state1 and a2 is not None and not state2
             ):
                 a1, a2, s1, s2 = a2, a1, s2, s1
+        if sub in self._planter_types:
+            planter = self._planter(doc, span, ms, every)
+            if planter is not None and (a1 is None or planter.actor.name != a1.actor.name):
+                if a1 is not None and (a2 is None or a2.actor.name == planter.actor.name):
+                    a2 = a1  # the side that struck the device is the one it hit
+                elif a2 is not None and a2.actor.name == planter.actor.name:
+                    a2 = None
+                a1 = planter
+        if sub in _PROTEST_TYPES or sub in _RIOT_TYPES:
+            a1 = self._crowd_control(a1, iso3, year)
+            a2 = self._crowd_control(a2, iso3, year)
         if sub in _VIOLENT_TYPES or sub in _DESTRUCTION_TYPES:
             armed = self._armed_civilian(a1, doc, iso3)
             if armed is not None:
@@ -1600,6 +1615,42 @@ class ActorExtractor:
             if not (sub == "Mob violence" and a2.actor.kind == "rioters"):  # rioters fighting rioters: both sides
                 a2 = None
         return Roles(actor1=a1, actor2=a2, assoc_actor_1=s1, assoc_actor_2=s2)
+
+    def _planter(self, doc: Doc, span: Span, ms: Sequence[ActorMention], every: _Localised) -> ActorMention | None:
+        """The side that planted or laid the explosive ("an IED planted by X", "X laid mines"), in the event's sentence
+        or the next one."""
+        try:
+            sent = span.root.sent
+        except ValueError:
+            sent = doc[:]
+        sents = [sent] + ([doc[sent.end].sent] if sent.end < len(doc) else [])
+        armed = every.of_kinds(frozenset(_KINDS_ARMED))
+        for s_ in sents:
+            local = [m for m in armed if s_.start_char <= m.start and m.end <= s_.end_char and not self._weak(m)]
+            if not local:
+                continue
+            for t in s_:
+                if t.pos_ != "VERB" or t.lemma_.lower() not in self._planter_verbs:
+                    continue
+                passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in t.children) or (
+                    t.tag_ == "VBN" and t.dep_ in ("acl", "amod", "relcl")
+                )
+                heads = [p for c in t.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+                if not passive:
+                    heads += [c for c in t.children if c.dep_ == "nsubj"]
+                for h in heads:
+                    found = self._mentions_under(h, local)
+                    if found:
+                        return found[0]
+        return None
+
+    def _crowd_control(self, m: ActorMention | None, iso3: str | None, year: int | None) -> ActorMention | None:
+        """"Security forces" that police a protest or riot are the police."""
+        if m is None or m.actor.kind != "military" or self._crowd_police is None or not m.actor.country:
+            return m
+        if self._crowd_police.fullmatch(_SPACES.sub(" ", m.text.strip())) is None:
+            return m
+        return m.model_copy(update={"actor": self.dict.state_actor(m.actor.country, "police", year)})
 
     def _people_as_victims(self, m: ActorMention | None, iso3: str | None) -> ActorMention | None:
         """A people's herders or farmers attacked ("gunmen killed Fulani herders"): the victims are civilians, not the
@@ -1768,6 +1819,9 @@ class _Localised:
 
     def of_kinds(self, kinds: frozenset[str]) -> list[ActorMention]:
         return [m for m in self._all() if m.actor.kind in kinds]
+
+    def localised(self, m: ActorMention) -> ActorMention:
+        return self._ex._localise(m, self._iso3, self._year)
 
 
 _DEFAULT: ActorExtractor | None = None
