@@ -1043,3 +1043,10 @@ def test_security_forces_policing_a_crowd_are_the_police(nlp, ex):
     assert _n(r.actor2) is not None and _n(r.actor2).startswith("Police Forces of Benin")
     r = _roles(nlp, ex, "Security forces clashed with JNIM militants near Karimama.", "clashed", "BEN", "Armed clash")
     assert _n(r.actor1) is not None and _n(r.actor1).startswith("Military Forces of Benin")
+
+
+def test_attackers_killed_in_the_clash_that_followed_stay_actor1(nlp, ex):
+    text = "Al Shabaab fighters stormed a police station in Jowhar. Four Al Shabaab fighters died in the ensuing clash."
+    r = _roles(nlp, ex, text, "clash", "SOM", "Armed clash", 2024)
+    assert _n(r.actor1) == "Al Shabaab"
+    assert _n(r.actor2) is not None and _n(r.actor2).startswith("Police Forces of Somalia")

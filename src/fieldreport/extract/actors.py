@@ -1062,11 +1062,21 @@ class ActorExtractor:
         if a1 is None and sub_event_type in _ARMED_SIDE_TYPES:
             # "They exchanged fire with the army": the side that acted in the report's earlier sentences
             a1 = self._earlier_side(doc, mentions, sent, trigger_start, exclude=a2, country_iso3=country_iso3, year=year)
+            if sub_event_type in _SYMMETRIC_TYPES and a2 is not None:
+                # "X attacked a Y unit. Two X fighters were killed in the clash": the dead are the attackers, the
+                # side they attacked the other
+                first = self._earlier_side(doc, mentions, sent, trigger_start, exclude=None, country_iso3=country_iso3,
+                                           year=year)  # fmt: skip
+                if first is not None and first.actor.name == a2.actor.name and a1 is not None:
+                    a1, a2 = first, a1
         if a2 is None and sub_event_type not in _PROTEST_TYPES:
             after = [m for m in ms if m.start >= trigger_end and not self._weak(m) and m.actor.kind != "protesters"]
             after = [m for m in after if a1 is None or (m.start != a1.start and m.actor.name != a1.actor.name)]
             if after:
                 a2 = after[0]
+        if a2 is None and a1 is not None and sub_event_type in _SYMMETRIC_TYPES:
+            # "X stormed a police station. Four X fighters died in the ensuing clash": the other side named before
+            a2 = self._earlier_side(doc, mentions, sent, trigger_start, exclude=a1, country_iso3=country_iso3, year=year)
         if a2 is None and sub_event_type in _REMOTE_TYPES:
             # "12 people were killed when a car bomb exploded": the victims named anywhere in the sentence
             victims = [m for m in ms if m.actor.kind in CIVILIAN_KINDS]
