@@ -1050,3 +1050,20 @@ def test_attackers_killed_in_the_clash_that_followed_stay_actor1(nlp, ex):
     r = _roles(nlp, ex, text, "clash", "SOM", "Armed clash", 2024)
     assert _n(r.actor1) == "Al Shabaab"
     assert _n(r.actor2) is not None and _n(r.actor2).startswith("Police Forces of Somalia")
+
+
+def test_the_force_named_in_a_counter_claim_is_not_actor1(nlp, ex):
+    text = ("A drone strike hit a crowded market in Kostiantynivka on Sunday, killing five civilians, local officials "
+            "said. Russia's defence ministry said Ukrainian forces had shelled the market themselves.")
+    r = _roles(nlp, ex, text, "drone strike", "UKR", "Air/drone strike", 2024)
+    assert r.actor1 is None or "Ukraine" not in _n(r.actor1)
+    assert _n(r.actor2) == "Civilians (Ukraine)"
+
+
+def test_victims_read_for_another_country_of_the_article_are_named_for_the_events(nlp, ex):
+    text = "A missile hit a school in Kharkiv, killing two civilians."
+    doc = nlp(text)
+    ms = ex.find(doc, "RUS", 2024)  # the article's focus was another country
+    s = text.index("missile")
+    r = ex.roles(doc, s, s + len("missile"), ms, "UKR", "Shelling/artillery/missile attack", 2024)
+    assert _n(r.actor2) == "Civilians (Ukraine)"

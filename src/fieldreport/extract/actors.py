@@ -1050,13 +1050,14 @@ class ActorExtractor:
                 a1 = subj[0] if subj else before[-1]
                 if a2 is None and symmetric:
                     other = [m for m in before if m.start > a1.start and m.actor.name != a1.actor.name]
-                    a2 = other[0] if other else None
+                    a2 = self._localise(other[0], country_iso3, year) if other else None
+                a1 = self._localise(a1, country_iso3, year)  # a mention read for another country of the article
         if a1 is None:
             # a trigger that only names the event ("Property destruction: on Monday, X burned ..."): the subject of
             # the clause that tells it acted
             subj = [m for m in ms if m.start >= trigger_end and id(m) not in used and self._is_subject(doc, m)]
             if subj:
-                a1 = subj[0]
+                a1 = self._localise(subj[0], country_iso3, year)
                 if a2 is not None and a2.start == a1.start:
                     a2 = None
         if a1 is None and sub_event_type in _ARMED_SIDE_TYPES:
@@ -1073,7 +1074,7 @@ class ActorExtractor:
             after = [m for m in ms if m.start >= trigger_end and not self._weak(m) and m.actor.kind != "protesters"]
             after = [m for m in after if a1 is None or (m.start != a1.start and m.actor.name != a1.actor.name)]
             if after:
-                a2 = after[0]
+                a2 = self._localise(after[0], country_iso3, year)
         if a2 is None and a1 is not None and sub_event_type in _SYMMETRIC_TYPES:
             # "X stormed a police station. Four X fighters died in the ensuing clash": the other side named before
             a2 = self._earlier_side(doc, mentions, sent, trigger_start, exclude=a1, country_iso3=country_iso3, year=year)
@@ -1129,21 +1130,48 @@ class ActorExtractor:
             ms = [m for m in mentions if earlier.start_char <= m.start and m.end <= earlier.end_char and usable(m)]
             if ms:
                 # the subject's phrase, its named group before a generic word ("rebels of the ADF")
-                subj = [m for t in earlier if t.dep_ == "nsubj" and t.head.pos_ in ("VERB", "AUX")
-                        for m in self._mentions_under(t, ms)]  # fmt: skip
+                subj = [m for t in earlier if self._acting_subject(t) for m in self._mentions_under(t, ms)]
+                speakers = [m for t in earlier if self._speaking_subject(t) for m in self._mentions_under(t, ms)]
+                ms = [m for m in ms if all(m is not x for x in speakers)]  # who said it is no side of the event
+                if not ms:
+                    prev = earlier.start
+                    continue
                 subj.sort(key=lambda m: m.actor.kind in _GENERIC_KINDS)
                 return self._localise((subj or ms)[0], country_iso3, year)
             prev = earlier.start
         if sent.start == 0 and sent.end < len(doc):
-            # a headline ("Drone strike hits Sumy") is told by the lead sentence that follows: its subject
+            # a headline or lead ("Drone strike hits Sumy") is told by the sentence that follows: its subject, unless
+            # that sentence reports what someone said (a side's counter-claim names no side of the event)
             lead = doc[sent.end].sent
             ms = [m for m in mentions if lead.start_char <= m.start and m.end <= lead.end_char and usable(m)]
-            subj = [m for t in lead if t.dep_ == "nsubj" and t.head.pos_ in ("VERB", "AUX")
+            lead_all = [m for m in mentions if lead.start_char <= m.start and m.end <= lead.end_char]
+            subj = [m for t in lead if self._acting_subject(t) and not self._said_by_a_side(t, lead_all)
                     for m in self._mentions_under(t, ms)]  # fmt: skip
             if subj:
                 subj.sort(key=lambda m: m.actor.kind in _GENERIC_KINDS)
                 return self._localise(subj[0], country_iso3, year)
         return None
+
+    def _acting_subject(self, t: Token) -> bool:
+        """The subject of a verb that is not one of saying ("X said", "X claimed" tell who spoke, not who acted)."""
+        return t.dep_ == "nsubj" and t.head.pos_ in ("VERB", "AUX") and t.head.lemma_.lower() not in self._say_verbs
+
+    def _speaking_subject(self, t: Token) -> bool:
+        return t.dep_ == "nsubj" and t.head.lemma_.lower() in self._say_verbs
+
+    def _said_by_a_side(self, t: Token, ms: Sequence[ActorMention]) -> bool:
+        """The token's clause is what a side of the conflict said ("Russia's defence ministry said [Ukrainian forces
+        had shelled ...]"): a claim, not the event's own telling (a governor or witness quoted is not a side)."""
+        v = t.head
+        for _ in range(6):
+            if v.dep_ in ("ccomp", "xcomp", "conj") and v.head.lemma_.lower() in self._say_verbs:
+                speakers = [c for c in v.head.children if c.dep_ == "nsubj"]
+                sides = [m for c in speakers for m in self._mentions_under(c, ms)]
+                return any(m.actor.kind not in _GENERIC_KINDS for m in sides)
+            if v.head.i == v.i:
+                return False
+            v = v.head
+        return False
 
     def _responsible(
         self, doc: Doc, mentions: Sequence[ActorMention], exclude: ActorMention | None
