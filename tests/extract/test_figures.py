@@ -723,3 +723,34 @@ def test_a_toll_dated_before_the_event_is_another_events() -> None:
     assert Pipeline.default().extract(Article(id="apart", text=text))[0].fatalities == 0
     text = "On 9 March 2022, a trader was attacked at his shop in Kalale and died on 10 March."
     assert Pipeline.default().extract(Article(id="later", text=text))[0].fatalities == 1
+
+
+def test_a_toll_told_as_an_event_of_its_own_is_the_main_events(pipeline) -> None:
+    from fieldreport.schema.records import Article
+
+    # The toll sentence names a place and "clashes": the detector sees a second event in it, but it is
+    # the main event's toll (same day, same place).
+    text = (
+        "On 12 March 2023, opposition supporters clashed with police in Rangpur town during a rally "
+        "demanding new elections. Three people, including a shopkeeper, were killed in the clashes in "
+        "Rangpur. Several policemen were hurt."
+    )
+    rec = pipeline.extract(Article(id="toll-after", text=text))[0]
+    assert rec.fatalities == 3
+    # A toll told as another event ("Separately, ...") stays with that event.
+    text = (
+        "On 2 April 2023, teachers marched peacefully in Rajshahi to demand higher pay. "
+        "Separately, gunmen shot dead two guards at a bank in Rajshahi."
+    )
+    recs = pipeline.extract(Article(id="march", text=text))
+    assert recs[0].fatalities == 0
+    assert any(r.fatalities == 2 for r in recs[1:])
+
+
+def test_a_claimant_is_never_its_own_victim(nlp) -> None:
+    # "X claimed to have killed N": the claimant is the one who killed, not a casualty
+    got = [f for f in figs(nlp, "The rebels claimed to have killed six soldiers near the dam.") if f.kind == "killed"]
+    assert [f.conservative for f in got] == [6]
+    got = [f for f in figs(nlp, "The militia said it managed to kill two guards.") if f.kind == "killed"]
+    assert [f.conservative for f in got] == [2]
+    assert [f.conservative for f in figs(nlp, "Two herders were found dead near the river.")] == [2]

@@ -496,6 +496,8 @@ def _verb_kind(doc: Doc, verb: Token) -> tuple[str, Token] | None:
     ):
         return "killed", verb  # "beat a man to death", "was stabbed to death"
     for c in verb.children:
+        if c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children):
+            continue  # "claimed to have killed one soldier": that verb has its own victims (not the claimant)
         if c.dep_ in ("acomp", "oprd", "xcomp", "attr") and (
             c.lemma_.lower() in cfg.lemma_kinds or c.lower_ in ("dead", "missing")
         ):
