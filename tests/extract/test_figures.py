@@ -593,6 +593,13 @@ def test_injured_counts(nlp, text: str, value: int) -> None:
         ("Casualties unknown.", "unknown", None, None),
         ("Fatalities are split across two events.", "split", None, 2),
         ("Coded as 9 fatalities split across 3 events.", "split", 9, 3),
+        # the whole event's figure said after one side's part coded to it
+        ("[Army reported 50 deaths. 3 fatalities coded to this event]. Overall fatalities coded as 61.", "coded", 61, None),
+        ("Two died in the first raid and five in the second. Total fatalities were at least 7.", "coded", 7, None),
+        # a bracketed breakdown explains the statement before it
+        ("Fatalities coded as 5 (unnamed police fatalities coded as 4 and 1 attacker).", "coded", 5, None),
+        ("Shelling left 12 dead. Fatalities split over 3 separate events, with 6 of them attributed to the port.",
+         "this_event", 6, None),
     ],
 )
 def test_coding_statements(text: str, kind: str, value, parts) -> None:
@@ -754,3 +761,9 @@ def test_a_claimant_is_never_its_own_victim(nlp) -> None:
     got = [f for f in figs(nlp, "The militia said it managed to kill two guards.") if f.kind == "killed"]
     assert [f.conservative for f in got] == [2]
     assert [f.conservative for f in figs(nlp, "Two herders were found dead near the river.")] == [2]
+
+
+def test_coded_separately_drops_only_the_part_it_follows(nlp) -> None:
+    # "killed two herders in A and three others in B (coded separately)": the two are this event's
+    text = "On 3 May 2022, gunmen killed two herders at Guene and four others at Kalale (coded separately)."
+    assert [f.conservative for f in figs(nlp, text) if f.kind == "killed"] == [2]

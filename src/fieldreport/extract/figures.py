@@ -1562,7 +1562,7 @@ class CodingStatement(BaseModel):
     end: int
 
 
-_CODING_SECTIONS = ("this_event", "coded", "unknown", "split")
+_CODING_SECTIONS = ("overall", "this_event", "coded", "unknown", "split")
 
 
 @lru_cache(maxsize=1)
@@ -1612,11 +1612,15 @@ def coding_statement(text: str) -> CodingStatement | None:
                 groups = m.groupdict()
                 value = _amount_value(groups.get("n"))
                 parts = _amount_value(groups.get("m"))
-                if name in ("this_event", "coded") and value is None:
+                if name in ("overall", "this_event", "coded") and value is None:
                     continue
                 if name == "split" and not parts:
                     continue
-                found.append(CodingStatement(kind=name, value=value, parts=parts, start=m.start(), end=m.end()))  # type: ignore[arg-type]
+                kind = "coded" if name == "overall" else name
+                found.append(CodingStatement(kind=kind, value=value, parts=parts, start=m.start(), end=m.end()))  # type: ignore[arg-type]
+        if name != "this_event":  # (parts coded to this event add up, bracketed or not)
+            plain = [c for c in found if not _in_brackets(text, c.start)]
+            found = plain or found  # a bracketed statement after another explains it
         if found and name == "this_event":
             # each part of a note coded to this event adds up ("2 fatalities coded to this event" in the
             # Russian report, "8 fatalities coded to this event" in the Ukrainian one)
@@ -1630,6 +1634,12 @@ def coding_statement(text: str) -> CodingStatement | None:
             # the last statement is the coder's final word ("40 split across 3 events and coded as 7")
             return max(found, key=lambda c: (c.end, -c.start))
     return None
+
+
+def _in_brackets(text: str, pos: int) -> bool:
+    """Is ``pos`` inside an open round or square bracket?"""
+    before = text[:pos]
+    return before.count("(") > before.count(")") or before.count("[") > before.count("]")
 
 
 def coded_fatalities(statement: CodingStatement, figures: Iterable[Casualties], text: str | None = None) -> int:
@@ -1662,8 +1672,10 @@ def _ignored_ranges(text: str) -> list[tuple[int, int]]:
     if "separate" in text.lower():
         for pat in _elsewhere_patterns():
             for m in pat.finditer(text):
+                # back to the comma, the sentence's start or the "and" that joins it to this event's part
                 cut = max(text.rfind(",", 0, m.start()), text.rfind(". ", 0, m.start()), text.rfind(";", 0, m.start()))
-                out.append((cut + 1, m.end()))
+                joined = text.rfind(" and ", 0, m.start())
+                out.append((max(cut + 1, joined + 1 if joined >= 0 else 0), m.end()))
     return out
 
 
