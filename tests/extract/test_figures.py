@@ -767,3 +767,24 @@ def test_coded_separately_drops_only_the_part_it_follows(nlp) -> None:
     # "killed two herders in A and three others in B (coded separately)": the two are this event's
     text = "On 3 May 2022, gunmen killed two herders at Guene and four others at Kalale (coded separately)."
     assert [f.conservative for f in figs(nlp, text) if f.kind == "killed"] == [2]
+
+
+def test_a_figure_only_some_reports_give_is_the_high_not_the_fatalities(nlp) -> None:
+    (f,) = [f for f in figs(nlp, "Some reports say that five rebels died in the fighting.") if f.kind == "killed"]
+    assert (f.conservative, f.high) == (0, 5)
+    (f,) = [f for f in figs(nlp, "There were reports that 4 were killed.") if f.kind == "killed"]
+    assert (f.conservative, f.high) == (0, 4)
+    # a plain report is the figure
+    (f,) = [f for f in figs(nlp, "Local reports say that five rebels died in the fighting.") if f.kind == "killed"]
+    assert f.conservative == 5
+
+
+def test_a_death_years_ago_is_history(nlp) -> None:
+    text = "Hundreds marched in Turin in memory of three unionists, shot dead some forty years ago by a militia."
+    assert not [f for f in figs(nlp, text) if f.kind == "killed"]
+    assert [f.conservative for f in figs(nlp, "Two guards were shot dead at the depot in Turin.")] == [2]
+
+
+def test_both_counts_two(nlp) -> None:
+    text = "Police stopped a van carrying two smugglers and shot at it, killing them both."
+    assert [f.conservative for f in figs(nlp, text) if f.kind == "killed"] == [2]

@@ -716,6 +716,7 @@ class _Background:
     past_perfect: bool
     cause_heads: dict[str, frozenset[str]]
     accident: frozenset[str]
+    ago: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -732,6 +733,10 @@ def _background_cfg() -> _Background:
         past_perfect=bool(raw.get("past_perfect", True)),
         cause_heads={str(k).lower(): frozenset(str(p).lower() for p in (v or [])) for k, v in raw.get("cause_heads", {}).items()},
         accident=frozenset(str(w).lower() for w in raw.get("accident_words", [])),
+        ago=re.compile(
+            r"\b(?:\d+|a|an|several|many|few|some|[a-z]+)\s+(?:%s)\s+ago\b" % "|".join(low("ago_units") or ["years"]),
+            re.IGNORECASE,
+        ),
     )
 
 
@@ -822,6 +827,24 @@ def _history_verb(verb: Token) -> bool:
     return False
 
 
+def _subtree_text(verb: Token, fig: _Fig) -> str:
+    """The words of the verb's own clause (its subtree without clauses of their own), to the figure's end and after."""
+    toks = [t for t in verb.subtree if t.i >= verb.i or t.idx >= fig.start]
+    toks = [t for t in toks if not any(a.dep_ in ("relcl", "ccomp", "advcl") and a is not verb for a in _path(t, verb))]
+    return " ".join(t.text for t in toks)
+
+
+def _path(tok: Token, top: Token) -> list[Token]:
+    out: list[Token] = []
+    t = tok
+    for _ in range(20):
+        if t == top or t.head == t:
+            break
+        out.append(t)
+        t = t.head
+    return out
+
+
 def _reported(verb: Token) -> bool:
     t = verb
     for _ in range(3):
@@ -850,7 +873,11 @@ def _in_background(doc: Doc, fig: _Fig, ranges: list[tuple[int, int]], trigger: 
         verbs.add(v)
     if trigger is not None:
         verbs = {v for v in verbs if not (v.idx <= trigger[0] < v.idx + len(v.text))}
-    accident = _background_cfg().accident
+    cfg = _background_cfg()
+    accident = cfg.accident
+    for v in verbs:
+        if v.pos_ in ("VERB", "AUX") and cfg.ago.search(_subtree_text(v, fig)):
+            return True  # "killed around 50 years ago": history
     for v in verbs:
         if v.pos_ in ("VERB", "AUX") and any(
             c.dep_ == "prep" and any(g.lemma_.lower() in accident for g in c.subtree) for c in v.children
@@ -907,6 +934,15 @@ def find_casualties(
             if fig.noun_i is not None:
                 used_nouns.add(fig.noun_i)
         sent_figs.extend(_figures_without_number(doc, sent, s_lo, s_hi, used_nouns))
+        unconfirmed = _unconfirmed_re()
+        for f in sent_figs:
+            if unconfirmed.search(doc_text(doc)[sent.start_char : f.start]):
+                # only some reports give it: the top of the range, not the fatalities
+                f.q = Quantity(
+                    low=0, best=f.q.best, high=f.q.high, conservative=0,
+                    qualifier=(f.q.qualifier + "; " if f.q.qualifier else "") + "unconfirmed report",
+                    vague=f.q.vague, unspecified=f.q.unspecified,
+                )
         figs.extend(
             f for f in sent_figs
             if not _in_background(doc, f, background, trigger) and not any(a < f.end <= b for a, b in ignored)
@@ -950,6 +986,13 @@ def find_casualties(
             )
         )
     return out
+
+
+@lru_cache(maxsize=1)
+def _unconfirmed_re() -> re.Pattern[str]:
+    words = load_yaml("figures/casualties.yaml").get("unconfirmed_reports", [])
+    alt = "|".join(r"\s+".join(re.escape(w) for w in str(p).split()) for p in words) or r"(?!x)x"
+    return re.compile(rf"\b(?:{alt})\b", re.IGNORECASE)
 
 
 def _join_coordinated(doc: Doc, figs: list[_Fig]) -> list[_Fig]:
@@ -1257,6 +1300,8 @@ def _count_without_number(arg: Token) -> int | None:
     lemma = arg.lemma_.lower()
     if arg.lower_ in ("him", "her", "he", "she", "another"):
         return 1
+    if arg.lower_ == "both" or (arg.lower_ in ("them", "they") and any(c.lower_ == "both" for c in arg.children)):
+        return 2  # "killing them both", "killed both of them"
     if arg.pos_ == "PRON":
         return None
     if arg.dep_ == "dobj" and arg.pos_ in ("VERB", "ADJ") and any(c.lower_ in ("the", "a", "an") for c in arg.children):
