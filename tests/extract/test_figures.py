@@ -788,3 +788,24 @@ def test_a_death_years_ago_is_history(nlp) -> None:
 def test_both_counts_two(nlp) -> None:
     text = "Police stopped a van carrying two smugglers and shot at it, killing them both."
     assert [f.conservative for f in figs(nlp, text) if f.kind == "killed"] == [2]
+
+
+def test_a_coders_quotes_around_a_qualifier_keep_the_number(nlp) -> None:
+    (f,) = [f for f in figs(nlp, "The militia killed 'more than' 14 villagers in the district.") if f.kind == "killed"]
+    assert f.conservative == 14
+
+
+def test_one_persons_death_or_body_counts_one(nlp) -> None:
+    assert [f.conservative for f in figs(nlp, "Guards beat a detainee, resulting in the detainee's death.")] == [1]
+    got = figs(nlp, "Kidnappers seized a herder and later dumped his lifeless body by a well.")
+    assert [f.conservative for f in got if f.kind == "killed"] == [1]
+    # a death a protest is about is no casualty of the protest's own (the pipeline's grievance filter)
+    assert not [f for f in figs(nlp, "Traders marched against his death.") if f.kind == "killed"]
+
+
+def test_a_slogan_in_quotes_is_no_death(pipeline) -> None:
+    from fieldreport.schema.records import Article
+
+    text = "On 2 May 2024, students rallied outside a slaughterhouse in Leeds, holding signs reading 'Meat is Murder'."
+    rec = pipeline.extract(Article(id="slogan", text=text))[0]
+    assert rec.fatalities == 0

@@ -142,8 +142,14 @@ _DECIMAL_RE = re.compile(r"^\d+\.\d+$")
 _RANGE_SEPARATORS = ("-", "to", "or")
 
 
+_QUOTES = "'\"\u2018\u2019\u201c\u201d"
+_GAP_RE = re.compile(rf"\s*[{_QUOTES}]?\s*")
+
+
 def _tokens(text: str) -> list[str] | None:
     low = text.lower().replace("\u2013", "-").replace("\u2014", "-")
+    for q in _QUOTES:
+        low = low.replace(q, " ")
     toks = _TOKEN_RE.findall(low)
     rest = _TOKEN_RE.sub(" ", low)
     if rest.strip():
@@ -359,10 +365,9 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[t
         for j in range(j_end, next_core[i], -1):
             # tokens must be separated by spaces/hyphens only (no sentence punctuation inside)
             gaps_ok = all(
-                re.fullmatch(r"[\s,]*", text[toks[k][1] : toks[k + 1][0]]) is not None
-                and "," not in text[toks[k][1] : toks[k + 1][0]]
+                _GAP_RE.fullmatch(text[toks[k][1] : toks[k + 1][0]]) is not None
                 for k in range(i, j - 1)
-            )
+            )  # (a coder's quotes around a qualifier, "killed 'more than' 20", are no punctuation)
             if not gaps_ok:
                 continue
             piece = text[s0 : toks[j - 1][1]]
@@ -988,6 +993,14 @@ def find_casualties(
     return out
 
 
+_QUOTED_RE = re.compile(r"(?:(?<![A-Za-z])'([^'\n]{3,80})'(?![A-Za-z])|\"([^\"\n]{3,80})\"|\u2018([^\u2019\n]{3,80})\u2019|\u201c([^\u201d\n]{3,80})\u201d)")
+
+
+def _quoted_ranges(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The stretches in quotation marks between ``start`` and ``end`` (a slogan, a title, a name)."""
+    return [(m.start(), m.end()) for m in _QUOTED_RE.finditer(text, start, end)]
+
+
 @lru_cache(maxsize=1)
 def _unconfirmed_re() -> re.Pattern[str]:
     words = load_yaml("figures/casualties.yaml").get("unconfirmed_reports", [])
@@ -1250,6 +1263,17 @@ def _figures_without_number(doc: Doc, sent: Span, lo: int, hi: int, used: set[in
         nk = _noun_kind(tok)
         if nk not in ("killed", "injured", "captured"):
             continue
+        owners = [c for c in tok.children if c.dep_ == "poss" and c.i not in used]
+        if nk == "killed" and tok.tag_ == "NN" and owners and not _of_objects(tok) and not any(
+            c.dep_ in ("nummod", "quantmod") for c in tok.children
+        ):
+            # "resulting in the victim's death", "left his body by the road": one person's death or body
+            owner = owners[0]
+            if owner.lower_ in ("his", "her") or (owner.pos_ in ("NOUN", "PROPN") and owner.tag_ in ("NN", "NNP")):
+                used.add(owner.i)
+                out.append(_Fig(kind="killed", q=Quantity(low=1, best=1, high=1, conservative=1), victims=_victims_of(owner),
+                                start=owner.idx, end=tok.idx + len(tok.text), part_marker=False, noun_i=owner.i))
+                continue
         for victim in _of_objects(tok):
             if victim.i in used or any(c.dep_ in ("nummod", "quantmod") for c in victim.children):
                 continue
@@ -1732,11 +1756,13 @@ def _elsewhere_patterns() -> list[re.Pattern[str]]:
 def told_as_grievance(doc: Doc, fig: Casualties) -> bool:
     """A death told the way a protest's grievance is told: a casualty noun with no stated number ("the
     killing of the mayor", "the death of a boy", "many deaths"), or a casualty in a clause that
-    describes a noun ("relatives of two people who were killed by a car"). The pipeline drops such
+    describes a noun ("relatives of two people who were killed by a car"), or a slogan in quotes. The pipeline drops such
     figures from protest and riot records: what a protest is about is not its toll."""
     span = doc.char_span(fig.start, fig.end, alignment_mode="expand")
     if span is None:
         return False
+    if fig.best <= 1 and any(a <= fig.start and fig.end <= b for a, b in _quoted_ranges(doc_text(doc), span.sent.start_char, span.sent.end_char)):
+        return True  # a slogan in quotes ("chanting 'Meat is Murder'")
     cfg = _config()
     numbered = not _no_number(fig) and any(t.like_num or t.lower_ in cfg.units or t.lower_ in cfg.tens for t in span)
     for t in span:
