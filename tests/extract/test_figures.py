@@ -752,6 +752,12 @@ def test_a_toll_told_as_an_event_of_its_own_is_the_main_events(pipeline) -> None
     recs = pipeline.extract(Article(id="march", text=text))
     assert recs[0].fatalities == 0
     assert any(r.fatalities == 2 for r in recs[1:])
+    # A killing told as the fight's cause is not the fight's toll.
+    text = (
+        "On 3 September 2022, herders fought farmers near Ouake after herders were accused of killing "
+        "a farmer in Ouake."
+    )
+    assert pipeline.extract(Article(id="cause", text=text))[0].fatalities == 0
 
 
 def test_a_claimant_is_never_its_own_victim(nlp) -> None:

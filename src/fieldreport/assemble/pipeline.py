@@ -654,6 +654,13 @@ def _toll_told_after(main: EventRecord, donors: list[tuple[EventRecord, list[Cas
             found.setdefault((f.start, f.end), f)
         spans += rec.evidence.get("fatalities", [])
     figs = list(found.values())
+    if not figs:
+        return
+    # read from the main event's trigger, a figure told as its cause ("fighting broke out after X were
+    # accused of killing a man") is background: only figures that are not stay
+    trig = (main.evidence.get("event_type") or [[0, 0]])[0]
+    own = {(f.start, f.end) for f in figures_x.find_casualties(doc, trigger=(trig[0], trig[1])) if f.kind == "killed"}
+    figs = [f for f in figs if (f.start, f.end) in own]
     if main.event_type in ("Protests", "Riots"):
         figs = [f for f in figs if not figures_x.told_as_grievance(doc, f)]
     cons, low, best, high = figures_x.summarise_fatalities(figs, text=doc.text)
