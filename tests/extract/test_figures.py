@@ -815,3 +815,23 @@ def test_a_slogan_in_quotes_is_no_death(pipeline) -> None:
     text = "On 2 May 2024, students rallied outside a slaughterhouse in Leeds, holding signs reading 'Meat is Murder'."
     rec = pipeline.extract(Article(id="slogan", text=text))[0]
     assert rec.fatalities == 0
+
+
+def test_parts_that_add_up_to_a_whole_are_inside_it(nlp) -> None:
+    text = "On Monday 12 people were killed in the clashes - 7 died at the scene while 5 died later in hospital."
+    got = figs(nlp, text)
+    assert [f.part_of is None for f in got] == [True, False, False]
+    assert summarise_fatalities(got, text=text)[0] == 12
+    # named groups that do not add up to an earlier figure stay as they are
+    got = figs(nlp, "Gunmen killed 3 soldiers and 2 civilians near the camp.")
+    assert all(f.part_of is None for f in got)
+
+
+def test_the_whole_is_named_by_its_own_noun_not_by_the_part_it_includes(nlp) -> None:
+    text = "Three people, including a student, were killed. The student was killed near the market."
+    assert summarise_fatalities(figs(nlp, text), text=text)[0] == 3
+
+
+def test_a_sentence_glued_to_the_one_before_still_gives_its_number(nlp) -> None:
+    text = "Police fired on the marchers.3 persons were shot dead."
+    assert [f.conservative for f in figs(nlp, text) if f.kind == "killed"] == [3]
