@@ -835,3 +835,9 @@ def test_the_whole_is_named_by_its_own_noun_not_by_the_part_it_includes(nlp) -> 
 def test_a_sentence_glued_to_the_one_before_still_gives_its_number(nlp) -> None:
     text = "Police fired on the marchers.3 persons were shot dead."
     assert [f.conservative for f in figs(nlp, text) if f.kind == "killed"] == [3]
+
+
+def test_a_cause_after_the_main_clause_runs_to_the_sentence_end(nlp) -> None:
+    # the parser may make the marked clause the root; after a comma it is still the cause
+    text = "On 2 March 2023, traders clashed with guards in Khulna market, after a porter was found dead near a warehouse."
+    assert not [f for f in figs(nlp, text) if f.kind == "killed"]

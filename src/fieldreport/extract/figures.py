@@ -765,7 +765,12 @@ def _background_ranges(doc: Doc, sent: Span) -> list[tuple[int, int]]:
             # the marker introduces the clause or phrase it heads, or the clause its head heads
             head = last.head if last.dep_ in ("mark", "advmod") and last.head.i > last.i else last
             end = _end_char(head.subtree)
-            if head is not last and head.dep_ == "ROOT":
+            if head is not last and head.dep_ == "ROOT" and k > 0 and toks[k - 1].text == "," and head.i > last.i:
+                # "Workers clashed with police, after a guard was found dead": the parser made the marked
+                # clause the root; after a main clause and a comma it runs to the sentence's end
+                nxt = next((t for t in doc[last.i + 1 : sent.end] if t.text == ";"), None)
+                end = nxt.idx if nxt is not None else sent.end_char
+            elif head is not last and head.dep_ == "ROOT":
                 # "After the blast five were taken to hospital": a parse that makes the marked clause
                 # the sentence's root; the cause is only the noun phrase after the marker
                 k2 = last.i + 1
