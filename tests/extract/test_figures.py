@@ -842,3 +842,20 @@ def test_a_cause_after_the_main_clause_runs_to_the_sentence_end(nlp) -> None:
     text = ("On 4 January 2023, garment workers and residents clashed with police in Mirpur area, Dhaka city, "
             "after a cleaner was found dead in front of a factory.")
     assert not [f for f in figs(nlp, text) if f.kind == "killed"]
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("Army Shelling Kills Three - Officials.", 3),
+        ("ROCKET FIRE KILLS FOUR IN BORDER TOWN, POLICE SAY.", 4),
+        ("Five Die in Market Blast.", 5),
+        ("UPDATE 3-Police say 7 killed in border fire.", 7),
+    ],
+)
+def test_headline_verbs_in_title_case_or_capitals(nlp, text: str, value: int) -> None:
+    assert [f.conservative for f in figs(nlp, text) if f.kind == "killed"] == [value]
+
+
+def test_a_wire_update_number_is_no_count(nlp) -> None:
+    assert not [f for f in figs(nlp, "UPDATE 2-Rebels seize border town after clashes.") if f.conservative == 2]

@@ -392,6 +392,9 @@ _MONTH_BEFORE = re.compile(_MONTHS + r"[a-zA-Z]*\.?\s+$")
 _MONTH_AFTER = re.compile(r"^(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTHS + r"[a-zA-Z]*\b")
 
 
+_WIRE_SLUG_RE = re.compile(r"\b(?:UPDATE|REFILE|CORRECTED|WRAPUP|RPT)\s*$")
+
+
 def _plausible(text: str, start: int, end: int, piece: str) -> bool:
     tail = re.search(r"(?:^|\s)(\d{1,2})$", piece)
     if tail and (
@@ -418,6 +421,8 @@ def _plausible(text: str, start: int, end: int, piece: str) -> bool:
         return False
     if re.fullmatch(r"(1[89]|20)\d\d", piece):
         return False
+    if _WIRE_SLUG_RE.search(text[max(0, start - 12) : start]):
+        return False  # "UPDATE 2-Four die ...": a wire's update number, not a count
     low = piece.lower()
     if low in ("a", "an") or low.endswith(" a") or low.endswith(" an"):
         return False
@@ -696,8 +701,11 @@ def _linear_kind(doc: Doc, span: Span, sent: Span) -> tuple[str, int] | None:
     before = [t for t in doc[max(sent.start, span.start - 2) : span.start]]
     for t in reversed(before):
         kind = cfg.lemma_kinds.get(t.lemma_.lower())
-        if kind and t.tag_ in ("VBG", "VBD"):
+        if kind and t.tag_ in ("VBG", "VBD", "VBZ"):
             return kind, t.idx
+        form = cfg.forms.get(t.lower_) if t.pos_ in ("PROPN", "NOUN", "VERB") else None
+        if form and t.lower_ not in ("dead", "missing", "die"):
+            return form, t.idx  # "Shelling Kills Two": a headline's verb the parser took for a name
     return None
 
 
