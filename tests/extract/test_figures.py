@@ -859,3 +859,8 @@ def test_headline_verbs_in_title_case_or_capitals(nlp, text: str, value: int) ->
 
 def test_a_wire_update_number_is_no_count(nlp) -> None:
     assert not [f for f in figs(nlp, "UPDATE 2-Rebels seize border town after clashes.") if f.conservative == 2]
+
+
+def test_a_fatality_with_its_article_counts_one(nlp) -> None:
+    assert [f.conservative for f in figs(nlp, "The camp was burned. There was a fatality among the guards.")] == [1]
+    assert not [f for f in figs(nlp, "The raid did not cause a death.") if f.kind == "killed"]

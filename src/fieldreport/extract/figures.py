@@ -1301,6 +1301,17 @@ def _figures_without_number(doc: Doc, sent: Span, lo: int, hi: int, used: set[in
         nk = _noun_kind(tok)
         if nk not in ("killed", "injured", "captured"):
             continue
+        if nk == "killed" and tok.tag_ == "NN" and tok.dep_ != "compound" and tok.i not in used and not _of_objects(tok) and any(
+            c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children
+        ) and tok.lemma_.lower() in ("fatality", "death") and not any(
+            t.lower_ in ("not", "no", "without", "n't", "never") for t in doc[max(sent.start, tok.i - 4) : tok.i]
+        ) and not any(c.dep_ == "neg" for c in tok.head.children):
+            # "There was a fatality on the army's side", "the clash caused a death": one killed
+            used.add(tok.i)
+            det = next(c for c in tok.children if c.dep_ == "det")
+            out.append(_Fig(kind="killed", q=Quantity(low=1, best=1, high=1, conservative=1), victims=_victims_of(tok),
+                            start=det.idx, end=tok.idx + len(tok.text), part_marker=False, noun_i=tok.i))
+            continue
         owners = [c for c in tok.children if c.dep_ == "poss" and c.i not in used]
         if nk == "killed" and tok.tag_ == "NN" and owners and not _of_objects(tok) and not any(
             c.dep_ in ("nummod", "quantmod") for c in tok.children
