@@ -864,3 +864,8 @@ def test_a_wire_update_number_is_no_count(nlp) -> None:
 def test_a_fatality_with_its_article_counts_one(nlp) -> None:
     assert [f.conservative for f in figs(nlp, "The camp was burned. There was a fatality among the guards.")] == [1]
     assert not [f for f in figs(nlp, "The raid did not cause a death.") if f.kind == "killed"]
+
+
+def test_a_headline_participle_on_the_last_victim_covers_them_all(nlp) -> None:
+    text = "Three fighters and a commander killed in ambush near Hama"
+    assert summarise_fatalities(figs(nlp, text), text=text)[0] == 4

@@ -852,7 +852,7 @@ def _history_verb(verb: Token) -> bool:
 def _subtree_text(verb: Token, fig: _Fig) -> str:
     """The words of the verb's own clause (its subtree without clauses of their own), to the figure's end and after."""
     toks = [t for t in verb.subtree if t.i >= verb.i or t.idx >= fig.start]
-    toks = [t for t in toks if not any(a.dep_ in ("relcl", "ccomp", "advcl") and a is not verb for a in _path(t, verb))]
+    toks = [t for t in toks if not any(a.dep_ in ("relcl", "ccomp", "advcl") and a != verb for a in _path(t, verb))]
     return " ".join(t.text for t in toks)
 
 
@@ -1169,6 +1169,18 @@ def _figure_from_quantity(doc: Doc, sent: Span, span: Span, q: Quantity) -> _Fig
                 if c.dep_ in ("acl", "amod", "relcl", "appos") and _verb_kind(doc, c) and _is_passive_like(c):
                     kind = _verb_kind(doc, c)[0]  # type: ignore[index]
                     e = max(e, c.idx + len(c.text))
+                    break
+        if kind is None and (verb is None or verb == noun):
+            # "5 citizens and a child killed in ...": the headline's participle hangs on the last
+            # of the coordinated victims and tells what happened to all of them
+            for c in noun.children:
+                if c.dep_ != "conj":
+                    continue
+                for g in c.children:
+                    if g.dep_ == "acl" and _verb_kind(doc, g) and _is_passive_like(g):
+                        kind = _verb_kind(doc, g)[0]  # type: ignore[index]
+                        break
+                if kind is not None:
                     break
     # "the killing of 23 members", "the deaths of 5 soldiers"
     if kind is None and noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head != noun.head:
