@@ -333,3 +333,10 @@ def test_an_undated_record_says_which_words_needed_a_year(tmp_path) -> None:
     )
     assert "no event date" in run.stderr and "'9 April'" in run.stderr
     assert run.returncode == 3
+
+
+def test_in_before_an_abbreviated_month_and_day_is_a_day_not_a_month() -> None:
+    f = only("A rebel commander killed in Oct. 9 raid, army says", date(2013, 10, 12))
+    assert (f.date, f.precision, f.text) == (date(2013, 10, 9), 1, "Oct. 9")
+    f = only("Clashes in May 2019 left the town empty.", None)
+    assert (f.date, f.precision) == (date(2019, 5, 1), 3)

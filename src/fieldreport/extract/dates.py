@@ -79,7 +79,7 @@ def _cfg() -> _Cfg:
             rf"(?P<dmy>(?:(?:{wd_alt}),?\s+)?(?:the\s+)?(?P<dmyd>{d})(?:\s+of)?\s+(?P<dmym>{m})(?:,?\s+(?P<dmyy>{y}))?)",
             rf"(?P<mdy>(?:(?:{wd_alt}),?\s+)?(?P<mdym>{m})\s+(?:the\s+)?(?P<mdyd>{d})\b(?!:)(?:,?\s+(?P<mdyy>{y}))?)",
             # month year / month alone (precision 3)
-            rf"(?P<qual>(?:(?:early|mid|late|end of|beginning of|the end of|the beginning of|in)\s*-?\s*)?)(?P<my>(?P<mym>(?:{month_alt}))(?:\s+(?P<myy>{y}))?)\b",
+            rf"(?P<qual>(?:(?:early|mid|late|end of|beginning of|the end of|the beginning of|in)\s*-?\s*)?)(?P<my>(?P<mym>(?:{month_alt}))(?:\s+(?P<myy>{y}))?)\b(?!\.?\s+(?:the\s+)?[0-3]?\d(?:st|nd|rd|th)?\b)",
             # weekdays
             rf"(?P<wd>(?P<wdname>{wd_alt})(?:'s)?)\b",
         ]
