@@ -869,3 +869,17 @@ def test_a_fatality_with_its_article_counts_one(nlp) -> None:
 def test_a_headline_participle_on_the_last_victim_covers_them_all(nlp) -> None:
     text = "Three fighters and a commander killed in ambush near Hama"
     assert summarise_fatalities(figs(nlp, text), text=text)[0] == 4
+
+
+@pytest.mark.parametrize(
+    "text,killed,injured",
+    [
+        ("4 police killed, 6 others hurt in ambush in Kalinga", 4, 6),
+        ("3 killed, 2 hurt in militia raid in Maguindanao", 3, 2),
+        ("Six rebels killed in Samar clash, 3 army soldiers wounded", 6, 3),
+    ],
+)
+def test_a_headlines_list_of_tolls(nlp, text: str, killed: int, injured: int) -> None:
+    got = figs(nlp, text)
+    assert [f.conservative for f in got if f.kind == "killed"] == [killed]
+    assert [f.conservative for f in got if f.kind == "injured"] == [injured]

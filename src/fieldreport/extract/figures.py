@@ -1136,7 +1136,12 @@ def _figure_from_quantity(doc: Doc, sent: Span, span: Span, q: Quantity) -> _Fig
     # 2. the noun is an argument of a casualty verb
     if kind is None:
         verb = _role_verb(doc, noun)
-        if verb is not None:
+        listed = _listed_participle(doc, noun, verb)
+        if listed is not None:
+            # "3 soldiers killed, 5 others hurt in an ambush": a headline's list, each figure its own participle
+            kind = _verb_kind(doc, listed)[0]  # type: ignore[index]
+            e = max(e, listed.idx + len(listed.text))
+        elif verb is not None:
             vk = _verb_kind(doc, verb)
             if vk is None and noun.dep_ in ("nsubj", "nsubjpass"):
                 # "1 person was stabbed and killed": a coordinated verb with no subject of its own
@@ -1223,6 +1228,19 @@ def _figure_from_quantity(doc: Doc, sent: Span, span: Span, q: Quantity) -> _Fig
             )
             e = max(e, victim_noun.idx + len(victim_noun.text) + self_m.end())
     return _Fig(kind=kind, q=q, victims=victims, start=s, end=e, part_marker=part, noun_i=victim_noun.i)
+
+
+def _listed_participle(doc: Doc, noun: Token, verb: Token | None) -> Token | None:
+    """The noun's own casualty participle when a comma closes it before the clause's verb ("3 soldiers
+    killed, 5 others hurt": the parser makes "3 soldiers" a subject of "hurt")."""
+    if verb is None or verb == noun:
+        return None
+    for c in noun.children:
+        if c.dep_ in ("acl", "amod") and c.i > noun.i and c.i < verb.i and _verb_kind(doc, c) and _is_passive_like(c):
+            nxt = c.right_edge.i + 1
+            if nxt < len(doc) and doc[nxt].text == "," and nxt < verb.i:
+                return c
+    return None
 
 
 _SELF_RE = re.compile(r"\s*,?\s*(?:besides|as well as|in addition to|along with|and)\s+(?:himself|herself)\b", re.IGNORECASE)
