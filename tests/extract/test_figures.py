@@ -600,6 +600,9 @@ def test_injured_counts(nlp, text: str, value: int) -> None:
         ("Fatalities coded as 5 (unnamed police fatalities coded as 4 and 1 attacker).", "coded", 5, None),
         ("Shelling left 12 dead. Fatalities split over 3 separate events, with 6 of them attributed to the port.",
          "this_event", 6, None),
+        # a total said to be distributed is a split, not a coded figure
+        ("Raids went on all week. A total of 15 fatalities were reported, distributed across 5 events.", "split", 15, 5),
+        ("Fatalities distributed evenly between 2 events.", "split", None, 2),
     ],
 )
 def test_coding_statements(text: str, kind: str, value, parts) -> None:
