@@ -79,6 +79,10 @@ _QUALIFIED_NOUNS = {"village", "town", "city", "area", "neighbourhood", "neighbo
                     "department", "county", "quarter", "suburb", "sector", "market", "border"}
 # A qualifier in parentheses after a name: "(Malanville, Alibori)", "(coded to Kursk (Kursk))"
 _QUALIFIER = re.compile(r"\(\s*(?:coded to\s+)?([A-Z][^()\n]{0,80}?)\s*\)")
+# ACLED's "City - Part" names: a run of capitalised words, a spaced dash, another run ("Dhaka -
+# Mirpur", "Rio de Janeiro - North Zone"); see PlaceExtractor._city_parts.
+_NAME_RUN = r"[A-Z][\w'’.]*(?:[ ](?:[A-Z0-9][\w'’.]*|de|do|da|dos|del|al|el|la|le))*"
+_CITY_PART = re.compile(rf"(?<![\w-])({_NAME_RUN}) [-–] ({_NAME_RUN})")
 # Plural division words that close a list of names: "Barrow, Jackson and Madison counties".
 _PLURAL_ADMIN2 = {"counties": "County", "parishes": "Parish", "boroughs": "Borough"}
 # A US legislator's party and home ("Sen. Jane Roe, D-Ga.", "(R-Marietta)"): the part after
@@ -264,6 +268,7 @@ class PlaceExtractor:
         places`` reports them unless ``--no-demonyms``; the event location never takes one
         (a demonym names a side, not a place: "Russian jets struck Idlib")."""
         mentions = self._recognise(doc)
+        self._city_parts(doc, mentions)
         self._qualifiers(doc, mentions)
         self._patterns(doc, mentions)
         self._resolve(doc, mentions)
@@ -878,6 +883,72 @@ class PlaceExtractor:
     # ------------------------------------------------------------------------------------------
     # "X (District, Province)" qualifiers
 
+    def _city_parts(self, doc: Doc, mentions: list[_Mention]) -> None:
+        """ACLED's names of a part of a large city, "City - Part" ("Dhaka - Mirpur", "Rio de
+        Janeiro - North Zone"): one mention of the whole name, resolved among the city's
+        entries (the part lies in it). Two places joined by a dash ("Dhaka - Chittagong", "Gaza
+        - Israel") are no such name: the part must not be a country, a province or another
+        large town of the same country."""
+        g = self.gazetteer
+        rules = _event_rules()
+        text = doc_text(doc)
+        for mt in _CITY_PART.finditer(text):
+            words = mt.group(1).split(" ")
+            city_ids: list[int] = []
+            city_start = mt.start(1)
+            for k in range(len(words)):
+                name = " ".join(words[k:])
+                low = name.lower()
+                for w in rules.city_drop_words:
+                    if low.endswith(" " + w) and not self._big_towns(g.lookup(name), rules):
+                        name = name[: -len(w) - 1]
+                        break
+                ids = self._big_towns(g.lookup(name), rules)
+                if ids:
+                    city_ids = ids
+                    city_start = mt.start(1) + len(" ".join(words[:k])) + (1 if k else 0)
+                    break
+            if not city_ids:
+                continue
+            part = mt.group(2)
+            pids = g.lookup(part)
+            ccs = {g.iso2(i) for i in city_ids}
+            if any(g.feat[i] in (F_COUNTRY, F_ADMIN1) for i in pids) or any(
+                    g.feat[i] == F_CITY and g.pop[i] >= rules.city_min_pop and g.iso2(i) in ccs
+                    and g.exact_name(i, part) and min(haversine_km(g.lat[i], g.lon[i], g.lat[c], g.lon[c]) for c in city_ids) > 30
+                    for i in pids):
+                continue
+            span = doc.char_span(city_start, mt.end(2), alignment_mode="expand")
+            if span is None or not len(span):
+                continue
+            mentions[:] = [m for m in mentions if m.end <= span.start_char or m.start >= span.end_char]
+            m = _Mention(span.start_char, span.end_char, span.start, span.end, span.text, "city part",
+                         city_ids)
+            mentions.append(m)
+        mentions.sort(key=lambda m: m.start)
+
+    def _big_towns(self, ids: list[int], rules: "_EventRules") -> list[int]:
+        g = self.gazetteer
+        return [i for i in ids if g.feat[i] == F_CITY and g.pop[i] >= rules.city_min_pop]
+
+    def _seat_town(self, m: _Mention) -> int | None:
+        """A name the gazetteer does not know that is a known town's name and a seat word
+        ("Jhenaidah Sadar", "Feni Sadar upazila", "Baquba City"): that town, within the
+        qualifier's province when there is one."""
+        g = self.gazetteer
+        low = m.text.lower()
+        for w in _event_rules().seat_words:
+            if not low.endswith(" " + w):
+                continue
+            stem = m.text[: -len(w) - 1].strip(" ,-")
+            ids = [i for i in g.lookup(stem) if g.feat[i] in (F_CITY, F_ADMIN2)]
+            if m.qual_a1:
+                cells = {(g.iso2(i), g.admin1(i) if g.feat[i] == F_ADMIN1 else None) for i in m.qual_a1}
+                ids = [i for i in ids if (g.iso2(i), g.admin1(i)) in cells or (g.iso2(i), None) in cells]
+            if ids:
+                return max(ids, key=lambda i: (g.feat[i] == F_CITY, g.pop[i]))
+        return None
+
     def _qualifier_parts(self, inner: str) -> tuple[list[int], list[int]] | None:
         """Entries of a qualifier's parts: ``(narrowest, province)``. "Malanville, Alibori" ->
         (Malanville's admin2 and town entries in Alibori, Alibori); "Bayern" -> ([], Bavaria);
@@ -956,10 +1027,19 @@ class PlaceExtractor:
             if left is None or not len(left):
                 continue
             e = left.end
-            while e > 1 and doc[e - 1].lower_ in _QUALIFIED_NOUNS and doc[e - 2].text[:1].isupper():
+            while e > 1 and (doc[e - 1].lower_ in _QUALIFIED_NOUNS
+                             or doc[e - 1].lower_ in _event_rules().division_nouns) \
+                    and doc[e - 2].text[:1].isupper():
                 e -= 1  # "Alpha-Kpara village (Djougou, Donga)": the name before the noun
                 end = doc[e - 1].idx + len(doc[e - 1].text)
             x = next((m for m in mentions if m.end == end and not m.qualifier), None)
+            if x is not None and x.source == "city part":
+                # "Dhaka - Dhanmondi (New Market)": the parenthesis names the part's own
+                # division, which the city already places
+                for m in mentions:
+                    if mt.start(1) <= m.start and m.end <= mt.end(1):
+                        m.qualifier = True
+                continue
             if x is None:
                 a = e
                 while a > 0 and e - a < 4 and not (a < e and doc[a].is_sent_start) and (
@@ -1102,10 +1182,14 @@ class PlaceExtractor:
         if not m.qual:
             return None
         i = m.qual[0]
+        seat = self._seat_town(m)
+        if seat is not None:
+            i = seat
         p = g.place(i)
         what = {F_ADMIN2: "district", F_CITY: "town", F_ADMIN1: "province", F_COUNTRY: "country"}.get(
             g.feat[i], "place")
-        m.reason = f"unknown place coded to the {what} {g.names[i]} (its qualifier)"
+        m.reason = f"unknown place coded to the {what} {g.names[i]} " + (
+            "(its name's town)" if seat is not None else "(its qualifier)")
         return Place(geonameid=None, name=m.text, latitude=p.latitude, longitude=p.longitude,
                      country=p.country, iso2=p.iso2, iso3=p.iso3, admin1=p.admin1,
                      admin2=p.admin2 if g.feat[i] in (F_ADMIN2, F_CITY) else None, feature="city")
@@ -1751,6 +1835,27 @@ def _rank(m: PlaceMention) -> int:
 @lru_cache(maxsize=1)
 def _default_rules() -> _Rules:
     return _Rules.load()
+
+
+@dataclass(frozen=True)
+class _EventRules:
+    """``places/event_location.yaml``: how coders name the place of an event."""
+
+    division_nouns: frozenset[str]
+    seat_words: tuple[str, ...]  # longest first
+    city_min_pop: int
+    city_drop_words: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def _event_rules() -> _EventRules:
+    r = load_yaml("places/event_location.yaml")
+    return _EventRules(
+        division_nouns=frozenset(r["local_division_nouns"]),
+        seat_words=tuple(sorted(r["seat_words"], key=len, reverse=True)),
+        city_min_pop=int(r["city_part_min_population"]),
+        city_drop_words=tuple(sorted(r["city_part_drop_words"], key=len, reverse=True)),
+    )
 
 
 def _token_at(doc: Doc, start: int, end: int) -> Token | None:

@@ -1,0 +1,68 @@
+"""The place of an event as conflict coders name it: "City - Part" names, local division nouns
+before a qualifier, a district seat written with its seat word. Sentences written for
+fieldreport; real spaCy and the real GeoNames data (rules in data/places/event_location.yaml)."""
+
+from __future__ import annotations
+
+from fieldreport.geo.gazetteer import haversine_km
+
+# the same pipelines, extractor and helpers as the other places tests (each rule runs on both pipelines)
+from tests.extract.test_places import ex, nlp, parsed, places  # noqa: E402,F401  (fixtures)
+from tests.extract.test_places_divisions import where
+
+
+def _km(place, lat, lon):
+    return haversine_km(place.latitude, place.longitude, lat, lon)
+
+
+# -- "City - Part" --------------------------------------------------------------------------
+
+
+def test_a_part_of_a_city_is_placed_in_that_city(nlp, ex):
+    _, found = places(nlp, ex, "Students marched through Dhaka - Uttara (Uttara) on Sunday evening.")
+    m = found["Dhaka - Uttara"]
+    assert m.place is not None and m.place.iso2 == "BD"
+    assert _km(m.place, 23.72, 90.41) < 25
+
+
+def test_the_parenthesis_after_a_city_part_is_not_another_place(parsed, ex):
+    # "(New Market)" names the part's police division; elsewhere in the world it is a district
+    text = "Rioters set a bus on fire in Chittagong - Kotwali (New Market) late on Monday."
+    m, prec, _ = where(parsed, ex, text, "set")
+    assert m is not None and m.text == "Chittagong - Kotwali" and prec == 1
+    assert m.place.iso2 == "BD"
+
+
+def test_two_cities_joined_by_a_dash_are_no_city_part(nlp, ex):
+    _, found = places(nlp, ex, "Traffic on the Dhaka - Chittagong highway stopped for hours.")
+    assert "Dhaka - Chittagong" not in found
+
+
+def test_a_country_after_the_dash_is_no_city_part(nlp, ex):
+    _, found = places(nlp, ex, "Envoys shuttled along the Moscow - Ukraine channel all week.")
+    assert "Moscow - Ukraine" not in found
+
+
+# -- local division nouns before a qualifier ------------------------------------------------
+
+
+def test_a_sub_district_noun_before_the_qualifier(parsed, ex):
+    # the sub-district is not in the gazetteer: coded to the district its qualifier names (Comilla),
+    # not to the division (Chittagong, about 150 km away)
+    text = "Villagers clashed with police in Brahmanpara upazila (Comilla, Chittagong) on Friday."
+    m, prec, _ = where(parsed, ex, text, "clashed")
+    assert m is not None and m.text == "Brahmanpara"
+    assert prec == 2 and _km(m.place, 23.46, 91.18) < 25
+    assert m.place.admin1 == "Chittagong"
+
+
+# -- a seat word after a known town ---------------------------------------------------------
+
+
+def test_a_district_seat_written_with_its_seat_word(parsed, ex):
+    # "Noakhali Sadar" is the sub-district around the town of Noakhali (Maijdi); the division's
+    # point (its qualifier) lies far away
+    text = "A crowd looted a warehouse in Noakhali Sadar (Chittagong) on Tuesday."
+    m, prec, _ = where(parsed, ex, text, "looted")
+    assert m is not None and m.text == "Noakhali Sadar"
+    assert prec == 2 and _km(m.place, 22.87, 91.10) < 25
