@@ -66,3 +66,24 @@ def test_a_district_seat_written_with_its_seat_word(parsed, ex):
     m, prec, _ = where(parsed, ex, text, "looted")
     assert m is not None and m.text == "Noakhali Sadar"
     assert prec == 2 and _km(m.place, 22.87, 91.10) < 25
+
+
+def test_a_city_part_s_own_division_is_no_homonym_abroad(nlp, ex):
+    # "Rampura" is also a town in India: in the parenthesis after a part of Dhaka it is not that
+    _, found = places(nlp, ex, "Police fired tear gas at marchers in Dhaka - Rampura (Rampura) on Monday.")
+    assert found["Dhaka - Rampura"].place.iso2 == "BD"
+    inner = found.get("Rampura")
+    assert inner is None or inner.place is None or inner.place.iso2 == "BD"
+
+
+def test_coded_as_reads_like_coded_to(parsed, ex):
+    text = "Workers blocked a highway in Kaliakair upazila (coded as Gazipur, Dhaka) on Sunday."
+    m, prec, _ = where(parsed, ex, text, "blocked")
+    assert m is not None and m.text == "Kaliakair" and prec == 2
+    assert m.place.iso2 == "BD" and _km(m.place, 24.0, 90.42) < 25
+
+
+def test_a_town_word_after_a_name_wants_the_town(nlp, ex):
+    # "Chittagong" names a division, a district and (by its other spelling) the city
+    _, found = places(nlp, ex, "Protesters gathered outside the court in Chittagong city on Wednesday.")
+    assert found["Chittagong"].place.feature == "city"

@@ -78,7 +78,7 @@ _QUALIFIED_NOUNS = {"village", "town", "city", "area", "neighbourhood", "neighbo
                     "municipality", "locality", "hamlet", "settlement", "region", "province",
                     "department", "county", "quarter", "suburb", "sector", "market", "border"}
 # A qualifier in parentheses after a name: "(Malanville, Alibori)", "(coded to Kursk (Kursk))"
-_QUALIFIER = re.compile(r"\(\s*(?:coded to\s+)?([A-Z][^()\n]{0,80}?)\s*\)")
+_QUALIFIER = re.compile(r"\(\s*(?:coded (?:to|as)\s+)?([A-Z][^()\n]{0,80}?)\s*\)")
 # ACLED's "City - Part" names: a run of capitalised words, a spaced dash, another run ("Dhaka -
 # Mirpur", "Rio de Janeiro - North Zone"); see PlaceExtractor._city_parts.
 _NAME_RUN = r"[A-Z][\w'’.]*(?:[ ](?:[A-Z0-9][\w'’.]*|de|do|da|dos|del|al|el|la|le))*"
@@ -867,6 +867,9 @@ class PlaceExtractor:
                 return F_ADMIN1
             if w in r.admin2_words or last in r.admin2_words:
                 return F_ADMIN2
+            if w in ("city", "town") and not (m.tok_end + 1 < len(doc) and doc[m.tok_end + 1].lower_ in (
+                    "council", "hall", "police", "officials", "authorities", "mayor", "centre", "center")):
+                return F_CITY  # "Chittagong city", "Baquba town": the settlement, not the province
         if last in r.admin2_words:
             return F_ADMIN2
         if m.tok_start >= 2:
@@ -1016,6 +1019,19 @@ class PlaceExtractor:
         g = self.gazetteer
         text = doc_text(doc)
         for mt in _QUALIFIER.finditer(text):
+            end = mt.start()
+            while end > 0 and text[end - 1] == " ":
+                end -= 1
+            city = next((m for m in mentions if m.end == end and m.source == "city part"), None)
+            if city is not None:
+                # "Dhaka - Dhanmondi (New Market)": the parenthesis names the part's own
+                # division, which the city already places (a homonym abroad is not it)
+                ccs = {g.iso2(i) for i in city.ids}
+                for m in mentions:
+                    if mt.start(1) <= m.start and m.end <= mt.end(1):
+                        m.qualifier = True
+                        m.ids = [i for i in m.ids if g.iso2(i) in ccs]
+                continue
             got = self._qualifier_parts(mt.group(1))
             if got is None:
                 continue
@@ -1033,13 +1049,6 @@ class PlaceExtractor:
                 e -= 1  # "Alpha-Kpara village (Djougou, Donga)": the name before the noun
                 end = doc[e - 1].idx + len(doc[e - 1].text)
             x = next((m for m in mentions if m.end == end and not m.qualifier), None)
-            if x is not None and x.source == "city part":
-                # "Dhaka - Dhanmondi (New Market)": the parenthesis names the part's own
-                # division, which the city already places
-                for m in mentions:
-                    if mt.start(1) <= m.start and m.end <= mt.end(1):
-                        m.qualifier = True
-                continue
             if x is None:
                 a = e
                 while a > 0 and e - a < 4 and not (a < e and doc[a].is_sent_start) and (
