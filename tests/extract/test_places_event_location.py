@@ -87,3 +87,20 @@ def test_a_town_word_after_a_name_wants_the_town(nlp, ex):
     # "Chittagong" names a division, a district and (by its other spelling) the city
     _, found = places(nlp, ex, "Protesters gathered outside the court in Chittagong city on Wednesday.")
     assert found["Chittagong"].place.feature == "city"
+
+
+# -- "coded to X": the coder's own choice of place ---------------------------------------------
+
+
+def test_coded_to_names_the_event_s_place(parsed, ex):
+    # the province is named first; the note says which town the event is coded to
+    text = "Militia commanders raised their alert level across Diyala province (coded to Baquba) for two days."
+    m, prec, reason = where(parsed, ex, text, "raised")
+    assert m is not None and m.text == "Baquba" and m.place.feature == "city"
+    assert "coded to" in reason
+
+
+def test_coded_to_wins_over_the_village_named_before_it(parsed, ex):
+    text = "Gunmen were seen near Tondikou, coded to Banikoara (Banikoara, Alibori), on Sunday."
+    m, _prec, _ = where(parsed, ex, text, "seen")
+    assert m is not None and m.text == "Banikoara" and m.place.iso2 == "BJ"

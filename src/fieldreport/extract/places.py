@@ -83,6 +83,10 @@ _QUALIFIER = re.compile(r"\(\s*(?:coded (?:to|as)\s+)?([A-Z][^()\n]{0,80}?)\s*\)
 # Mirpur", "Rio de Janeiro - North Zone"); see PlaceExtractor._city_parts.
 _NAME_RUN = r"[A-Z][\w'’.]*(?:[ ](?:[A-Z0-9][\w'’.]*|de|do|da|dos|del|al|el|la|le))*"
 _CITY_PART = re.compile(rf"(?<![\w-])({_NAME_RUN}) [-–] ({_NAME_RUN})")
+# A coder's note that names the event's place: "(coded to Baquba)", "Kofoni, coded to Mekrou",
+# "(location coded to Kobo town, ...)", "location coded as Alfakoara" (ACLED's notes); the name
+# follows at once.
+_CODED_TO = re.compile(r"\bcoded (?:to|as)\s+(?:the\s+)?$", re.I)
 # Plural division words that close a list of names: "Barrow, Jackson and Madison counties".
 _PLURAL_ADMIN2 = {"counties": "County", "parishes": "Parish", "boroughs": "Borough"}
 # A US legislator's party and home ("Sen. Jane Roe, D-Ga.", "(R-Marietta)"): the part after
@@ -1022,6 +1026,11 @@ class PlaceExtractor:
             end = mt.start()
             while end > 0 and text[end - 1] == " ":
                 end -= 1
+            if re.match(r"\(\s*coded", mt.group(0), re.I) and "," not in mt.group(1):
+                # "Diyala province (coded to Baquba)": the name is where the coder put the event,
+                # no qualifier of the province ("(coded as Gazipur, Dhaka)" after a sub-district
+                # is one: the sub-district is coded to Gazipur)
+                continue
             city = next((m for m in mentions if m.end == end and m.source == "city part"), None)
             if city is not None:
                 # "Dhaka - Dhanmondi (New Market)": the parenthesis names the part's own
@@ -1729,6 +1738,9 @@ def event_location(
             why = "attached to the event's verb"
         if m.start < dateline:
             s -= 4.0  # the dateline is where the reporter filed from
+        if _CODED_TO.search(doc_text(doc), max(0, m.start - 40), m.start):
+            s += 4.0  # "(coded to Baquba)", "location coded as Alfakoara": the coder's own choice
+            why = "the place the text says the event is coded to"
         if m.place is not None and m.place.feature in ("admin1", "country") and any(
             (m.place.feature == "country" and t.place.iso3 == m.place.iso3)
             or (m.place.feature == "admin1" and t.place.admin1 == m.place.admin1 and t.place.iso3 == m.place.iso3)
