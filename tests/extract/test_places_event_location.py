@@ -104,3 +104,12 @@ def test_coded_to_wins_over_the_village_named_before_it(parsed, ex):
     text = "Gunmen were seen near Tondikou, coded to Banikoara (Banikoara, Alibori), on Sunday."
     m, _prec, _ = where(parsed, ex, text, "seen")
     assert m is not None and m.text == "Banikoara" and m.place.iso2 == "BJ"
+
+
+def test_a_lone_qualifier_naming_a_province_and_its_district_means_the_district(parsed, ex):
+    # "(Rajshahi)": Rajshahi district (seat: Rajshahi city) in Rajshahi division; the division's
+    # middle lies some 35 km away
+    text = "Rival supporters clashed with machetes in Premtali union (Rajshahi) on Friday."
+    m, prec, _ = where(parsed, ex, text, "clashed")
+    assert m is not None and m.text == "Premtali" and m.place.admin1 == "Rajshahi"
+    assert _km(m.place, 24.37, 88.60) < 5

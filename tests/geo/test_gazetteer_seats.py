@@ -34,3 +34,11 @@ def test_a_district_with_no_town_of_its_name_keeps_its_province_point():
     d = _entry("Karimama", "BJ", F_ADMIN2)
     province = _entry("Alibori", "BJ", F_ADMIN1)
     assert (g.lat[d], g.lon[d]) == (g.lat[province], g.lon[province])
+
+
+def test_an_old_province_name_is_no_alias_of_the_province_split_from_it():
+    # Rangpur Division was cut out of Rajshahi Division; its towns' older records still say
+    # "Rajshahi", which must not make "Rajshahi" a name of Rangpur Division
+    g = default_gazetteer()
+    provinces = [g.admin1(i) for i in g.lookup("Rajshahi") if g.feat[i] == F_ADMIN1 and g.iso2(i) == "BD"]
+    assert provinces == ["Rajshahi"]

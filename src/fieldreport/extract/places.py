@@ -982,7 +982,11 @@ class PlaceExtractor:
             if len({g.iso2(i) for i in top}) != 1:
                 return None
         if len(parts) == 1:
-            return [], top  # several countries' divisions ("(Capital)"): see _qualifiers
+            # "(Rajshahi)": a province and its district of the same name; the coder wrote the
+            # district once for both, and the district is the narrower place
+            same = [i for i in g.lookup(last) if g.feat[i] == F_ADMIN2 and any(
+                g.feat[t] == F_ADMIN1 and (g.iso2(i), g.admin1(i)) == (g.iso2(t), g.admin1(t)) for t in top)]
+            return same, top  # several countries' divisions ("(Capital)"): see _qualifiers
         cells = {(g.iso2(i), g.admin1(i) if g.feat[i] == F_ADMIN1 else None) for i in top}
 
         def inside(i: int) -> bool:

@@ -46,7 +46,7 @@ from fieldreport.geo.distance import haversine_km  # noqa: F401 (used here and r
 from fieldreport.geo.normalize import is_latin_name, light_key, place_key
 from fieldreport.schema.records import Place
 
-GAZETTEER_VERSION = "11"
+GAZETTEER_VERSION = "12"
 USER_FILE = "user-geonames.pkl"
 
 FEATURES: tuple[str, ...] = ("country", "admin1", "admin2", "city", "other")
@@ -436,9 +436,21 @@ class Gazetteer:
         how = str(points_how.get("admin1") or "centre")
         how2 = str(points_how.get("admin2") or "centre")
         old_a1 = defaultdict(list)  # GeoNames' older English names ("Ar-Raqqah"): aliases
+        # ... but not the name of another province of the country: towns of a province split off
+        # later carry the old province's name ("Rajshahi" for Rangpur Division's towns)
+        a1_keys: dict[str, dict[str, str]] = defaultdict(dict)
+        for cc, a1 in a1_pts:
+            for n in (a1, _bare(a1, a1_words)):
+                if n:
+                    a1_keys[cc][light_key(n)] = a1
         for (cc, _code), votes_ in votes.items():
             if divs is not None and (cc, _code) in a1_name:
-                old_a1[(cc, a1_name[(cc, _code)])] += list(votes_)
+                own = a1_name[(cc, _code)]
+                for old in votes_:
+                    other = [a1_keys[cc].get(light_key(n)) for n in (old, _bare(old, a1_words)) if n]
+                    if any(o is not None and o != own for o in other):
+                        continue
+                    old_a1[(cc, own)].append(old)
         for (cc, a1), pts in a1_pts.items():
             lat, lon = _division_point(pts, how)
             bare = _bare(a1, a1_words)
