@@ -113,3 +113,18 @@ def test_a_lone_qualifier_naming_a_province_and_its_district_means_the_district(
     m, prec, _ = where(parsed, ex, text, "clashed")
     assert m is not None and m.text == "Premtali" and m.place.admin1 == "Rajshahi"
     assert _km(m.place, 24.37, 88.60) < 5
+
+
+def test_a_homonym_abroad_is_not_the_event_s_place_when_the_qualifier_states_the_country(parsed, ex):
+    # Fatehpur is also a large town in India; the qualifier places the story in Bangladesh and
+    # the text names no other country
+    text = "Two student groups fought with sticks in Fatehpur union, Hathazari upazila (Chittagong) on Monday."
+    m, _prec, _ = where(parsed, ex, text, "fought")
+    assert m is not None and m.place is not None and m.place.iso2 == "BD"
+
+
+def test_a_place_abroad_stays_the_event_s_place_when_the_text_names_its_country(parsed, ex):
+    text = ("Workers from Hathazari upazila (Chittagong) protested in Kolkata, India, on Monday "
+            "over unpaid wages.")
+    m, _prec, _ = where(parsed, ex, text, "protested")
+    assert m is not None and m.place is not None and m.place.iso2 == "IN"

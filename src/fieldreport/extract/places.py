@@ -1702,6 +1702,12 @@ def event_location(
     named with it.
     """
     r = rules or _default_rules()
+    # the country that the text's qualifiers state ("(Hathazari, Chittagong)"), and the countries
+    # it names: a place elsewhere needs the text to name its country
+    qual_cc = {m.place.iso2 for m in mentions if m.reason.startswith("qualifier") and m.place is not None
+               and m.place.iso2}
+    named_cc = {m.place.iso2 for m in mentions if m.place is not None and m.place.feature == "country"}
+    home = next(iter(qual_cc)) if len(qual_cc) == 1 else None
     mentions = [m for m in mentions if not m.reason.startswith(("demonym", "inside a name", "qualifier"))]
     cands = list(mentions)
     if not cands:
@@ -1742,6 +1748,9 @@ def event_location(
             why = "attached to the event's verb"
         if m.start < dateline:
             s -= 4.0  # the dateline is where the reporter filed from
+        if home is not None and m.place is not None and m.place.iso2 and m.place.iso2 != home \
+                and m.place.iso2 not in named_cc:
+            s -= 3.0  # "Fatehpur union, Hathazari upazila (Chittagong)": not the Fatehpur in India
         if _CODED_TO.search(doc_text(doc), max(0, m.start - 40), m.start):
             s += 4.0  # "(coded to Baquba)", "location coded as Alfakoara": the coder's own choice
             why = "the place the text says the event is coded to"
