@@ -128,3 +128,18 @@ def test_a_place_abroad_stays_the_event_s_place_when_the_text_names_its_country(
             "over unpaid wages.")
     m, _prec, _ = where(parsed, ex, text, "protested")
     assert m is not None and m.place is not None and m.place.iso2 == "IN"
+
+
+def test_a_town_spelled_by_a_minor_alternate_name_is_found_inside_its_qualifier(nlp, ex):
+    # "Tyotkino" is only an alternate spelling of Tetkino (Tëtkino), a small town: alone it is
+    # not trusted, inside its own district and province it is the place
+    _, found = places(nlp, ex, "Drones struck a depot in Tyotkino (Glushkovskiy, Kursk) at dawn.")
+    m = found["Tyotkino"]
+    assert m.place is not None and m.place.geonameid is not None and m.place.admin1 == "Kursk"
+
+
+def test_a_city_part_named_like_a_town_elsewhere_is_still_a_part(nlp, ex):
+    # "Kyivskyi" is a district of Donetsk and a town of Poltava province
+    _, found = places(nlp, ex, "Artillery hit a market in Donetsk - Kyivskyi on Tuesday.")
+    m = found["Donetsk - Kyivskyi"]
+    assert m.place.iso2 == "UA" and _km(m.place, 48.02, 37.80) < 25

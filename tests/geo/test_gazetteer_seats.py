@@ -42,3 +42,8 @@ def test_an_old_province_name_is_no_alias_of_the_province_split_from_it():
     g = default_gazetteer()
     provinces = [g.admin1(i) for i in g.lookup("Rajshahi") if g.feat[i] == F_ADMIN1 and g.iso2(i) == "BD"]
     assert provinces == ["Rajshahi"]
+
+
+def test_a_seat_town_ending_in_a_vowel_gives_its_stem():
+    assert _seat_town([("glushkovo", 51.34, 34.64, 5600)], "Glushkovsky") == (51.34, 34.64)
+    assert _seat_town([("sudzha", 51.19, 35.27, 5700)], "Sudzhansky") == (51.19, 35.27)

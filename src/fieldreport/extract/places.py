@@ -917,13 +917,19 @@ class PlaceExtractor:
                     break
             if not city_ids:
                 continue
+            top_pop = max(g.pop[i] for i in city_ids)
+            city_ids = [i for i in city_ids if g.pop[i] * 2 >= top_pop]  # the big city of the name
             part = mt.group(2)
             pids = g.lookup(part)
             ccs = {g.iso2(i) for i in city_ids}
-            if any(g.feat[i] in (F_COUNTRY, F_ADMIN1) for i in pids) or any(
+
+            def km(i: int) -> float:
+                return min(haversine_km(g.lat[i], g.lon[i], g.lat[c], g.lon[c]) for c in city_ids)
+
+            inside = any(g.iso2(i) in ccs and km(i) <= 30 for i in pids)  # "Donetsk - Kyivskyi"
+            if any(g.feat[i] in (F_COUNTRY, F_ADMIN1) for i in pids) or (not inside and any(
                     g.feat[i] == F_CITY and g.pop[i] >= rules.city_min_pop and g.iso2(i) in ccs
-                    and g.exact_name(i, part) and min(haversine_km(g.lat[i], g.lon[i], g.lat[c], g.lon[c]) for c in city_ids) > 30
-                    for i in pids):
+                    and g.exact_name(i, part) for i in pids)):
                 continue
             span = doc.char_span(city_start, mt.end(2), alignment_mode="expand")
             if span is None or not len(span):
@@ -1095,7 +1101,9 @@ class PlaceExtractor:
             def inside(i: int) -> bool:
                 return (g.iso2(i), g.admin1(i)) in cells or (g.iso2(i), None) in cells
 
-            own = [i for i in x.ids if inside(i) and i not in top]
+            # a town inside the qualifier's divisions is the place even when the text spells it
+            # by a minor alternate name that recognition alone does not trust ("Tyotkino")
+            own = [i for i in dict.fromkeys([*x.ids, *g.lookup(x.text)]) if inside(i) and i not in top]
             if not own and x.ids and all(i in top or i in narrow for i in x.ids):
                 own = [i for i in x.ids if i in narrow or i in top]  # "Kursk (Kursk)"
             x.ids = own
@@ -1119,7 +1127,7 @@ class PlaceExtractor:
                         break
                     m = _Mention(a1_, b1_, sp.start, sp.end, sp.text, "qualified", g.lookup(sp.text))
                     mentions.append(m)
-                m.ids = [i for i in m.ids if inside(i) and i not in top]
+                m.ids = [i for i in dict.fromkeys([*m.ids, *g.lookup(m.text)]) if inside(i) and i not in top]
                 m.qual, m.qual_a1, m.container = list(x.qual), list(top), list(x.container)
                 edge = a1_
             # the names inside the parenthesis: qualifiers of x

@@ -46,7 +46,7 @@ from fieldreport.geo.distance import haversine_km  # noqa: F401 (used here and r
 from fieldreport.geo.normalize import is_latin_name, light_key, place_key
 from fieldreport.schema.records import Place
 
-GAZETTEER_VERSION = "12"
+GAZETTEER_VERSION = "13"
 USER_FILE = "user-geonames.pkl"
 
 FEATURES: tuple[str, ...] = ("country", "admin1", "admin2", "city", "other")
@@ -278,12 +278,15 @@ SEAT_STEM_MIN = 5
 
 def _seat_town(towns: list[tuple[str, float, float, int]], division: str) -> tuple[float, float] | None:
     """The point of the town that gives a district its name: the town of the district's province
-    whose name (5 letters or more, spaces and accents folded) begins the district's name
-    ("Grayvoronsky" -> Grayvoron, "Darhan Sum" -> Darhan, "Tivaouane" -> Tivaouane); the longest
+    whose name (5 letters or more, spaces and accents folded, a final vowel dropped) begins the
+    district's name ("Grayvoronsky" -> Grayvoron, "Glushkovsky" -> Glushkovo, "Darhan Sum" ->
+    Darhan, "Tivaouane" -> Tivaouane); the longest
     such name, then the most populous town. None when no town does."""
     key = light_key(division).replace(" ", "")
     best = None
     for tk, lat, lon, pop in towns:
+        if tk[-1:] in "aoeiy" and len(tk) > SEAT_STEM_MIN:
+            tk = tk[:-1]  # "Glushkovo" -> "Glushkovsky", "Sudzha" -> "Sudzhansky"
         if len(tk) >= SEAT_STEM_MIN and key.startswith(tk) and (
                 best is None or (len(tk), pop) > (len(best[0]), best[3])):
             best = (tk, lat, lon, pop)
