@@ -213,6 +213,36 @@ def test_embedded_option_reports_places_inside_organisation_names(parsed, ex):
     assert m is None or m.text != "Paris"
 
 
+def test_embedded_per_call_matches_the_embedded_extractor(nlp, ex):
+    text = "A spokesman for the Nairobi County Assembly said the Kisumu Water Board had resigned."
+    doc = nlp(text)
+    wide = PlaceExtractor(ex.gazetteer, embedded=True)
+    per_call = [(m.text, m.place and m.place.geonameid) for m in ex.find(doc, embedded=True)]
+    assert per_call == [(m.text, m.place and m.place.geonameid) for m in wide.find(doc)]
+    assert ex.embedding(True).embedded and not ex.embedded  # the default stays as it was
+    assert ex.embedding(False) is ex
+
+
+def test_places_command_reports_names_inside_names_unless_asked_not_to(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from fieldreport.apps.cli import app
+
+    src = tmp_path / "a.txt"
+    src.write_text("Officers of the Toronto Police Service searched the house on Friday.\n",
+                   encoding="utf-8")
+    runner = CliRunner()
+    on = runner.invoke(app, ["places", "--input", str(src), "--quiet"])
+    off = runner.invoke(app, ["places", "--input", str(src), "--quiet", "--no-embedded"])
+    assert on.exit_code == 0 and off.exit_code == 0, on.output + off.output
+    rows_on = [json.loads(x) for x in on.stdout.splitlines() if x.strip()]
+    rows_off = [json.loads(x) for x in off.stdout.splitlines() if x.strip()]
+    assert any(r["text"] == "Toronto" for r in rows_on)
+    assert not any(r["text"] == "Toronto" for r in rows_off)
+
+
 def test_x_comma_country(nlp, ex):
     _, found = places(nlp, ex, "Heavy fighting was reported in Homs, Syria, and in Tripoli, Libya.")
     assert found["Homs"].place.iso2 == "SY"

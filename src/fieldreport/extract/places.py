@@ -256,13 +256,34 @@ class PlaceExtractor:
     # ------------------------------------------------------------------------------------------
     # public API
 
-    def find(self, doc: Doc, demonyms: bool | None = None) -> list[PlaceMention]:
+    def embedding(self, embedded: bool) -> "PlaceExtractor":
+        """This extractor with ``embedded`` set as asked (a shallow copy sharing the gazetteer
+        and rules, made once)."""
+        if embedded == self.embedded:
+            return self
+        twin = self.__dict__.get("_twin")
+        if twin is None:
+            twin = object.__new__(type(self))
+            twin.__dict__.update({k: v for k, v in self.__dict__.items() if k != "_twin"})
+            twin.embedded = embedded
+            twin._twin = self
+            self._twin = twin
+        return twin
+
+    def find(self, doc: Doc, demonyms: bool | None = None,
+             embedded: bool | None = None) -> list[PlaceMention]:
         """Place mentions of ``doc`` in text order; resolved ones have ``.place`` set.
 
         ``demonyms`` (default: the extractor's setting) also reports "Syrian", "Ukrainians" as
         mentions of their country, as the geoparsing corpora annotate them. ``fieldreport
         places`` reports them unless ``--no-demonyms``; the event location never takes one
-        (a demonym names a side, not a place: "Russian jets struck Idlib")."""
+        (a demonym names a side, not a place: "Russian jets struck Idlib").
+        ``embedded`` (default: the extractor's setting) also reports place names inside
+        organisation names ("Texas" in "Texas Department of Corrections"), as LGL and
+        GeoWebNews annotate them; ``fieldreport places`` reports them unless
+        ``--no-embedded``; the event pipeline never does."""
+        if embedded is not None and embedded != self.embedded:
+            return self.embedding(embedded).find(doc, demonyms)
         mentions = self._recognise(doc)
         self._qualifiers(doc, mentions)
         self._patterns(doc, mentions)
