@@ -223,6 +223,19 @@ def test_embedded_per_call_matches_the_embedded_extractor(nlp, ex):
     assert ex.embedding(False) is ex
 
 
+def test_a_small_town_inside_a_name_needs_the_article_to_name_it_elsewhere(nlp, ex):
+    wide = ex.embedding(True)
+    text = ("Pupils of the Webb Middle School raised money for the Haven House shelter, "
+            "and the Ohio Department of Health thanked them.")
+    found = {m.text for m in wide.find(nlp(text)) if m.place is not None}
+    assert "Webb" not in found and "Haven" not in found  # surnames and words, not towns here
+    assert "Ohio" in found  # a state is a place inside a name too
+    text = ("Officers of the Carthage Police Department arrested two men. The store in Carthage "
+            "had been robbed twice this year.")
+    found = [m.text for m in wide.find(nlp(text)) if m.place is not None]
+    assert found.count("Carthage") == 2  # named outside the name as well
+
+
 def test_places_command_reports_names_inside_names_unless_asked_not_to(tmp_path):
     import json
 

@@ -221,6 +221,9 @@ class PlaceExtractor:
     # everything and in every state: it gives no evidence of where the other names are
     max_witness_candidates = 8
     max_witness_counties = 24
+    # a place name inside an organisation's name that the article names nowhere else must be a
+    # country, a first-level division or a city at least this large (see _drop_weak_embedded)
+    embedded_min_pop = 100_000
 
     def __init__(self, gazetteer: Gazetteer, *, demonyms: bool = True, embedded: bool = False):
         """``demonyms``: also report country adjectives and demonyms ("Syrian", "Ukrainians")
@@ -386,6 +389,7 @@ class PlaceExtractor:
         mentions.extend(self._unknown_settlements(doc, taken, blocked))
         mentions = self._drop_person_names(doc, mentions)
         mentions = self._drop_group_names(doc, mentions)
+        mentions = self._drop_weak_embedded(mentions)
         mentions.sort(key=lambda m: m.start)
         for m in mentions:
             m.hint = F_ADMIN2 if m.listed else self._feature_hint(doc, m)
@@ -479,6 +483,26 @@ class PlaceExtractor:
             prev1 = doc[k].text if k >= 0 else ""
             prev2 = f"{doc[k - 1].text} {prev1}".lower() if k >= 1 else ""
             if (prev1.isupper() and prev1.lower() in heads) or prev2 in heads:
+                continue
+            keep.append(m)
+        return keep
+
+    def _drop_weak_embedded(self, mentions: list[_Mention]) -> list[_Mention]:
+        """A name inside an organisation's name ("Polk School Gymnasium", "the Webb Center",
+        "Story School") is a place only with evidence of its own: the article names the same
+        place outside any name ("Dublin police ... in Dublin"), or it is a country, a
+        first-level division or a city of 100,000 spelled as its main name ("Texas Department
+        of Transportation", "the Toronto Police Service"). A surname or a word that is also a
+        small town is left out."""
+        if not any(m.embedded for m in mentions):
+            return mentions
+        g = self.gazetteer
+        free = {light_key(m.text) for m in mentions if not m.embedded}
+        keep = []
+        for m in mentions:
+            if m.embedded and light_key(m.text) not in free and not any(
+                    (g.feat[i] in (F_COUNTRY, F_ADMIN1) or g.pop[i] >= self.embedded_min_pop)
+                    and g.exact_name(i, m.text) for i in m.ids):
                 continue
             keep.append(m)
         return keep
