@@ -236,6 +236,32 @@ def test_a_small_town_inside_a_name_needs_the_article_to_name_it_elsewhere(nlp, 
     assert found.count("Carthage") == 2  # named outside the name as well
 
 
+def test_a_demonym_inside_a_name_counts_for_a_state_institution_only(nlp, ex):
+    wide = ex.embedding(True)
+    text = "Officers of the Nigerian Army met volunteers of the American Heart Association in Lagos."
+    found = {m.text: m for m in wide.find(nlp(text)) if m.place is not None}
+    assert found["Nigerian"].place.iso2 == "NG"  # the army of that state
+    assert "American" not in found  # a charity's name, not the United States
+
+
+def test_a_two_word_demonym_the_model_calls_a_person_is_its_country(nlp, ex):
+    text = "Analysts expect little change in Sri Lankan politics this year."
+    found = {m.text: m for m in ex.find(nlp(text)) if m.place is not None}
+    assert found["Sri Lankan"].place.iso2 == "LK"
+
+
+def test_local_police_and_school_words_put_a_lone_town_in_the_united_states(nlp, ex):
+    text = ("Paris police arrested a man on Friday. The Paris Police Department said the man, "
+            "a former Paris High School student, was taken to the county jail, and the sheriff's "
+            "office will assist the police department.")
+    paris = [m for m in ex.find(nlp(text)) if m.text == "Paris" and m.place is not None]
+    assert paris and all(m.place.iso2 == "US" for m in paris)
+    # a story about France keeps its capital
+    text = "French police in Paris arrested a man near the Louvre on Friday."
+    paris = [m for m in ex.find(nlp(text)) if m.text == "Paris"]
+    assert paris[0].place.iso2 == "FR"
+
+
 def test_places_command_reports_names_inside_names_unless_asked_not_to(tmp_path):
     import json
 

@@ -57,6 +57,9 @@ _NEVER_PLACE = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORD
 # Entities that a gazetteer-only match may not be part of.
 BLOCK_LABELS = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "LANGUAGE",
                 "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"}
+# Entities whose names may hold a place name or a demonym that the corpora annotate ("the
+# American Legion", "the Texas Department of Transportation"), reported with ``embedded``.
+_NAMED_THINGS = {"ORG", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT"}
 MAX_NGRAM = 5
 # Direction words before a name ("North Georgia"): dropped when the whole name is unknown.
 _DIRECTIONS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western",
@@ -115,6 +118,11 @@ class _Rules:
     city_aliases: dict[str, str]
     region_adjectives: dict[str, str]
     demonyms: dict[str, list[str]]  # lower-case demonym/name -> ISO2 codes
+    state_words: frozenset[str]
+    country_cues: re.Pattern | None
+    cue_country: dict[str, str]  # lower-case cue phrase -> ISO2
+    cue_weight: float
+    cue_cap: float
     generic_divisions: frozenset[str]
     group_heads: frozenset[str]
 
@@ -146,6 +154,14 @@ class _Rules:
             city_aliases=dict(g.get("city_aliases") or {}),
             region_adjectives=dict(g.get("region_adjectives") or {}),
             demonyms=_demonym_table(),
+            state_words=frozenset(r.get("state_institution_words") or []),
+            country_cues=re.compile(r"\b(?:" + "|".join(
+                re.escape(p) for p in sorted(cues, key=len, reverse=True)) + r")\b",
+                re.IGNORECASE) if (cues := {p: cc for cc, ps in (r.get("country_cues") or {}).items()
+                                            for p in ps}) else None,
+            cue_country=cues,
+            cue_weight=float(r.get("country_cue_weight", 0.5)),
+            cue_cap=float(r.get("country_cue_cap", 1.5)),
             generic_divisions=frozenset(r.get("generic_divisions") or []),
             group_heads=frozenset(r.get("group_name_heads") or []),
         )
@@ -500,9 +516,14 @@ class PlaceExtractor:
         free = {light_key(m.text) for m in mentions if not m.embedded}
         keep = []
         for m in mentions:
+            letters = m.text.replace(".", "")
+            acronym = letters.isalpha() and letters.isupper() and len(letters) <= 4
             if m.embedded and light_key(m.text) not in free and not any(
                     (g.feat[i] in (F_COUNTRY, F_ADMIN1) or g.pop[i] >= self.embedded_min_pop)
-                    and g.exact_name(i, m.text) for i in m.ids):
+                    and g.exact_name(i, m.text)
+                    # "U.S. Department of Health", "EU Commission": a country's or union's acronym
+                    or acronym and g.feat[i] in (F_COUNTRY, F_OTHER) and g.pop[i] >= 1_000_000
+                    for i in m.ids):
                 continue
             keep.append(m)
         return keep
@@ -619,6 +640,8 @@ class PlaceExtractor:
         g = self.gazetteer
         text = span.text
         ids = g.lookup(self.rules.city_aliases.get(text, text))
+        if not ids and len(span) > 1 and text.lower() in self.rules.demonyms:
+            return None  # "Sri Lankan" taken for a place: a demonym (see _demonym_mentions)
         start, end, ts, te = span.start_char, span.end_char, span.start, span.end
         state: list[int] = []
         if not ids and text in self._abbrev_admin1 and "." in text:
@@ -709,10 +732,24 @@ class PlaceExtractor:
                     and (low in self.rules.demonyms or low in adjectives) \
                     and nxt is not None and _noun(nxt) and nxt.text[:1].islower():
                 cands.append(ent)
+        # inside an organisation's or an event's name ("the American Legion", "the Nigerian
+        # Armed Forces") a demonym is reported with ``embedded``, as the corpora annotate it
+        named = {t.i for ent in doc.ents if ent.label_ in _NAMED_THINGS for t in ent} \
+            if self.embedded else set()
         for tok in doc:
-            if tok.i in labelled or not tok.text[:1].isupper():
+            if not tok.text[:1].isupper():
                 continue
             low = tok.lower_
+            nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+            if tok.i in named and (nxt is None or nxt.lower_ not in self.rules.state_words):
+                continue  # "American Airlines": not the country; "the Nigerian Army" is
+            if nxt is not None and nxt.text[:1].isupper() and nxt.idx == tok.idx + len(tok.text) + 1 \
+                    and f"{low} {nxt.lower_}" in self.rules.demonyms \
+                    and tok.ent_type_ not in ("NORP", "GPE", "LOC"):
+                cands.append(doc[tok.i : tok.i + 2])  # "Sri Lankan" that the model calls a person
+                continue
+            if tok.i in labelled and tok.i not in named:
+                continue
             if low in self.rules.demonyms or low in self.rules.continents or low in adjectives:
                 cands.append(doc[tok.i : tok.i + 1])
         for ent in cands:
@@ -877,8 +914,11 @@ class PlaceExtractor:
             return True  # "CLINTON — ..." datelines
         if nxt is not None and nxt.text[:1].isupper() and _propn(nxt) and not nxt.is_sent_start \
                 and nxt.ent_type_ not in ("DATE", "TIME") and nxt.lower_ not in r.facility \
-                and nxt.lower_ not in r.stop:
-            return False  # part of a longer name the gazetteer does not know
+                and nxt.lower_ not in r.stop and not m.embedded:
+            # part of a longer name the gazetteer does not know (inside an organisation's name
+            # that the model marked, "Ohio Supreme Court", the place leads the name: the
+            # embedded filter judges it)
+            return False
         if len(toks) == 1:
             if low in r.stop or low in r.risky:
                 return False
@@ -1236,6 +1276,11 @@ class PlaceExtractor:
             if ent.label_ == "NORP":
                 for cc in self.rules.demonyms.get(ent.text.lower(), [])[:2]:
                     countries[cc] += 0.7
+        r = self.rules
+        if r.country_cues is not None:  # "Police Department", "Board of Selectmen"
+            cue = Counter(r.cue_country[x.group(0).lower()] for x in r.country_cues.finditer(doc.text))
+            for cc, n in cue.items():
+                countries[cc] += min(r.cue_cap, r.cue_weight * n)
         return countries, admin1s, by_name
 
     def _focus_one(self, m: _Mention, countries: Counter, admin1s: Counter) -> None:
