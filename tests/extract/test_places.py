@@ -236,6 +236,22 @@ def test_a_small_town_inside_a_name_needs_the_article_to_name_it_elsewhere(nlp, 
     assert found.count("Carthage") == 2  # named outside the name as well
 
 
+def test_a_county_by_its_full_name_inside_a_name_is_a_place(nlp, ex):
+    text = "Deputies of the Stearns County Sheriff's Office searched the lake on Sunday."
+    found = {m.text: m for m in ex.embedding(True).find(nlp(text)) if m.place is not None}
+    assert found["Stearns County"].place.feature == "admin2"
+    assert found["Stearns County"].place.admin1 == "Minnesota"
+
+
+def test_a_street_named_after_a_small_place_is_not_that_place(nlp, ex):
+    text = "A fire destroyed a house on Main Street, and Cooper Road was closed in Damascus."
+    found = {m.text: m for m in ex.find(nlp(text))}
+    assert all(m.place is None for k, m in found.items() if k.startswith(("Main", "Cooper")))
+    text = "Protesters gathered on Baghdad Street in Damascus."
+    found = {m.text: m for m in ex.find(nlp(text)) if m.place is not None}
+    assert found["Baghdad"].place.iso2 == "IQ"  # a street named after a capital keeps it
+
+
 def test_a_demonym_inside_a_name_counts_for_a_state_institution_only(nlp, ex):
     wide = ex.embedding(True)
     text = "Officers of the Nigerian Army met volunteers of the American Heart Association in Lagos."

@@ -119,6 +119,7 @@ class _Rules:
     region_adjectives: dict[str, str]
     demonyms: dict[str, list[str]]  # lower-case demonym/name -> ISO2 codes
     state_words: frozenset[str]
+    street_words: frozenset[str]
     country_cues: re.Pattern | None
     cue_country: dict[str, str]  # lower-case cue phrase -> ISO2
     cue_weight: float
@@ -155,6 +156,7 @@ class _Rules:
             region_adjectives=dict(g.get("region_adjectives") or {}),
             demonyms=_demonym_table(),
             state_words=frozenset(r.get("state_institution_words") or []),
+            street_words=frozenset(r.get("street_words") or []),
             country_cues=re.compile(r"\b(?:" + "|".join(
                 re.escape(p) for p in sorted(cues, key=len, reverse=True)) + r")\b",
                 re.IGNORECASE) if (cues := {p: cc for cc, ps in (r.get("country_cues") or {}).items()
@@ -508,8 +510,8 @@ class PlaceExtractor:
         "Story School") is a place only with evidence of its own: the article names the same
         place outside any name ("Dublin police ... in Dublin"), or it is a country, a
         first-level division or a city of 100,000 spelled as its main name ("Texas Department
-        of Transportation", "the Toronto Police Service"). A surname or a word that is also a
-        small town is left out."""
+        of Transportation", "the Toronto Police Service"), or a county by its full name ("the
+        Walker County Fair"). A surname or a word that is also a small town is left out."""
         if not any(m.embedded for m in mentions):
             return mentions
         g = self.gazetteer
@@ -518,7 +520,10 @@ class PlaceExtractor:
         for m in mentions:
             letters = m.text.replace(".", "")
             acronym = letters.isalpha() and letters.isupper() and len(letters) <= 4
+            # "the Walker County Commissioners Court": a county that the name spells as one
+            county = m.text.split()[-1].lower() in self.rules.admin2_words and len(m.text.split()) > 1
             if m.embedded and light_key(m.text) not in free and not any(
+                    county and g.feat[i] == F_ADMIN2 and g.exact_name(i, m.text) or
                     (g.feat[i] in (F_COUNTRY, F_ADMIN1) or g.pop[i] >= self.embedded_min_pop)
                     and g.exact_name(i, m.text)
                     # "U.S. Department of Health", "EU Commission": a country's or union's acronym
@@ -662,6 +667,12 @@ class PlaceExtractor:
         if not ids and len(span) > 1 and any(t.lower_ in self.rules.feature_words for t in span):
             # "Lake Vermont", "Mount Hood", "Hampton Avenue": another feature than the place
             # named inside it; kept as an unresolved mention
+            return _Mention(start, end, ts, te, text, "ner", [])
+        if not ids and len(span) > 1 and span[-1].lower_ in self.rules.street_words and not any(
+                g.feat[i] in (F_COUNTRY, F_ADMIN1) or g.pop[i] >= 50_000
+                for i in g.lookup(span[:-1].text)):
+            # "Main Street", "Dublin Road": a street named after a small place is no mention of
+            # it ("Baghdad Street" still names Baghdad); kept as an unresolved mention
             return _Mention(start, end, ts, te, text, "ner", [])
         if not ids and len(span) > 1:
             # the longest run inside the entity that the gazetteer knows ("the Gaza Strip")
@@ -898,6 +909,8 @@ class PlaceExtractor:
             m.embedded = True
         if prev is not None and prev.lower_.rstrip(".") in r.titles:
             return False
+        if nxt is not None and nxt.text[:1].isupper() and nxt.lower_ in r.street_words and not big:
+            return False  # "Main Street", "Cooper Road": a street, not the town of that name
         letters = m.text.replace(".", "")
         if len(toks) == 1 and letters.isalpha() and letters.isupper() and len(letters) <= 4:
             # "UAE", "DPRK", "EU": an acronym of a country or union, never of a small town
