@@ -252,6 +252,18 @@ def test_a_street_named_after_a_small_place_is_not_that_place(nlp, ex):
     assert found["Baghdad"].place.iso2 == "IQ"  # a street named after a capital keeps it
 
 
+def test_a_town_before_based_or_born_is_a_place(nlp, ex):
+    text = "Officers of the Gori-based infantry brigade left on Monday."
+    found = {m.text: m for m in ex.find(nlp(text)) if m.place is not None}
+    assert found["Gori"].place.iso2 == "GE"
+
+
+def test_a_union_whose_words_are_all_common_is_still_found(nlp, ex):
+    text = "Slovakia joined the European Union in 2004 after long talks."
+    found = {m.text: m for m in ex.find(nlp(text)) if m.place is not None}
+    assert found["European Union"].place.feature == "other"
+
+
 def test_a_demonym_inside_a_name_counts_for_a_state_institution_only(nlp, ex):
     wide = ex.embedding(True)
     text = "Officers of the Nigerian Army met volunteers of the American Heart Association in Lagos."

@@ -120,6 +120,7 @@ class _Rules:
     demonyms: dict[str, list[str]]  # lower-case demonym/name -> ISO2 codes
     state_words: frozenset[str]
     street_words: frozenset[str]
+    place_suffixes: frozenset[str]
     country_cues: re.Pattern | None
     cue_country: dict[str, str]  # lower-case cue phrase -> ISO2
     cue_weight: float
@@ -157,6 +158,7 @@ class _Rules:
             demonyms=_demonym_table(),
             state_words=frozenset(r.get("state_institution_words") or []),
             street_words=frozenset(r.get("street_words") or []),
+            place_suffixes=frozenset(r.get("place_suffixes") or []),
             country_cues=re.compile(r"\b(?:" + "|".join(
                 re.escape(p) for p in sorted(cues, key=len, reverse=True)) + r")\b",
                 re.IGNORECASE) if (cues := {p: cc for cc, ps in (r.get("country_cues") or {}).items()
@@ -854,6 +856,11 @@ class PlaceExtractor:
         # before a noun of its people or its offices, is that town whatever the model labels it
         locative = locative or (nxt is not None and nxt.is_lower and nxt.lower_ in r.place_nouns
                                 and any(g.exact_name(i, m.text) for i in m.ids))
+        # "Gori-based", "a Kano-born officer": the name of a town, spelled exactly
+        after = doc[m.tok_end + 1] if m.tok_end + 1 < len(doc) else None
+        locative = locative or (nxt is not None and nxt.text == "-" and after is not None
+                                and after.lower_ in r.place_suffixes
+                                and any(g.exact_name(i, m.text) for i in m.ids))
         low = m.text.lower()
         best_pop = max((g.pop[i] for i in m.ids), default=0)
         big = any(g.feat[i] in (F_COUNTRY, F_ADMIN1) for i in m.ids) or best_pop >= 50_000
@@ -946,8 +953,10 @@ class PlaceExtractor:
             if not (big or (locative and best_pop >= 1_000)):
                 return False
         else:
-            if all(t.lower_ in r.stop or t.lower_ in _CONNECTORS for t in toks):
-                return False
+            if all(t.lower_ in r.stop or t.lower_ in _CONNECTORS for t in toks) and not any(
+                    g.feat[i] in (F_COUNTRY, F_OTHER) and g.pop[i] >= 1_000_000
+                    and g.exact_name(i, m.text) for i in m.ids):
+                return False  # "Great Lakes", "New Hope"; not "the European Union"
         return True
 
     def _feature_hint(self, doc: Doc, m: _Mention) -> int | None:
