@@ -539,6 +539,13 @@ ISSUE10 = [
      "Armed clash"),
     # An off-duty or former policeman killed is a civilian attacked.
     ("Militants shot dead an off-duty police officer outside his home in Peshawar.", "Attack"),
+    # Herders or farmers attacking people act as an identity militia (Attack); a crowd beating, capturing or
+    # brawling is Mob violence; hostages taken with words between.
+    ("A group of herders armed with machetes attacked a farmer near Sinende, leaving him badly wounded.", "Attack"),
+    ("Residents captured a suspected motorbike thief and handed him to the police in Calavi.", "Mob violence"),
+    ("Women from two neighbourhoods engaged in fistfights at a water pump in Tanguieta.", "Mob violence"),
+    ("A farmer took several herders hostage after cattle destroyed his field near Ouake.",
+     "Abduction/forced disappearance"),
     # The actor told before the verb when the parse finds no subject.
     ("At least five people led by a ward councillor assaulted and injured a reporter in Narsingdi on Tuesday.",
      "Mob violence"),
