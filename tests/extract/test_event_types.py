@@ -546,6 +546,10 @@ ISSUE10 = [
     ("Women from two neighbourhoods engaged in fistfights at a water pump in Tanguieta.", "Mob violence"),
     ("A farmer took several herders hostage after cattle destroyed his field near Ouake.",
      "Abduction/forced disappearance"),
+    # Pirates attacking a ship and taking its crew: ACLED's Attack.
+    ("Sea pirates attacked a fishing trawler off Cotonou and abducted four crew members.", "Attack"),
+    # Forces raiding a camp where civilians were shot: an attack on civilians (FAB: Benin's army).
+    ("The FAB raided a herders' camp near Guene. Soldiers shot several civilians and burnt huts.", "Attack"),
     # The actor told before the verb when the parse finds no subject.
     ("At least five people led by a ward councillor assaulted and injured a reporter in Narsingdi on Tuesday.",
      "Mob violence"),
