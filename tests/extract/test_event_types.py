@@ -550,6 +550,15 @@ ISSUE10 = [
     ("Sea pirates attacked a fishing trawler off Cotonou and abducted four crew members.", "Attack"),
     # Forces raiding a camp where civilians were shot: an attack on civilians (FAB: Benin's army).
     ("The FAB raided a herders' camp near Guene. Soldiers shot several civilians and burnt huts.", "Attack"),
+    # Tear gas fired to disperse people who had gathered: a protest's intervention (the dispersal happened).
+    ("Police fired tear gas to disperse opposition supporters who had gathered outside the electoral commission.",
+     "Protest with intervention"),
+    # A mob the police dispersed is still a mob.
+    ("Relatives and locals vandalized a clinic in Fatikchhari after a patient died. Police charged batons to "
+     "disperse the crowd.", "Mob violence"),
+    # A policeman killed in an armed confrontation with smugglers: a fight.
+    ("A customs officer was killed during an armed confrontation with fuel smugglers near the border.",
+     "Armed clash"),
     # The actor told before the verb when the parse finds no subject.
     ("At least five people led by a ward councillor assaulted and injured a reporter in Narsingdi on Tuesday.",
      "Mob violence"),

@@ -1140,6 +1140,8 @@ class EventDetector:
             types = {m.event_type for m in c.members}
             if "Protests" not in types or c.event_type not in ("Protests", "Riots"):
                 continue
+            if c.event_type == "Riots" and not any(m.trigger.name == "protest" for m in c.members):
+                continue  # a mob the police dispersed is still a mob: no demonstration was told
             if "Riots" in types:
                 c.sub = "Violent demonstration" if "Violent demonstration" in order else c.sub
                 continue
