@@ -803,7 +803,7 @@ def _in_context_clause(h: Token) -> bool:
 def _lead_sentences(ctx: _DocContext) -> int:
     """How many sentences the lead takes: the first paragraph (with the next one when the first is a
     headline alone), or the first two sentences of a text with no paragraph breaks."""
-    text = ctx.doc.text
+    text = doc_text(ctx.doc)
     stripped = text.lstrip()
     offset = len(text) - len(stripped)
     brk = stripped.find("\n\n")
