@@ -19,7 +19,7 @@ from functools import cached_property, lru_cache, partial
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from fieldreport.text.spans import doc_text, sentences
+from fieldreport.text.spans import doc_text, parsed_from, sentences
 from fieldreport.assemble import notes as notes_x
 from fieldreport.assemble.long_text import extract_long, is_long
 from fieldreport.extract import claims as claims_x
@@ -127,7 +127,7 @@ class Pipeline:
     def extract(self, article: Article) -> list[EventRecord]:
         if is_long(article, self.nlp):  # read window by window: linear in length, no spaCy E088
             return extract_long(article, self.nlp, self.process, _same_event)
-        return self.process(article, self.nlp(article.text))
+        return self.process(article, parsed_from(self.nlp(article.text), article.text))
 
     def extract_many(
         self, articles: Iterable[Article], workers: int = 1, batch_size: int = 16
@@ -185,7 +185,7 @@ class Pipeline:
         short = [a for a in batch if not is_long(a, self.nlp)]
         docs = iter(self.nlp.pipe([a.text for a in short], batch_size=len(short) or 1))
         for art in batch:
-            yield art, (self.extract(art) if is_long(art, self.nlp) else self.process(art, next(docs)))
+            yield art, (self.extract(art) if is_long(art, self.nlp) else self.process(art, parsed_from(next(docs), art.text)))
 
     # -- the core ----------------------------------------------------------------------------------
 

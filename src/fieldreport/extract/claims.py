@@ -409,6 +409,11 @@ def _hedged(doc: Doc, start: int, end: int, verb_lemma: str | None) -> bool:
     return any(v in scope for v in cfg.verification)
 
 
+@lru_cache(maxsize=512)
+def _word_rx(phrase: str) -> re.Pattern[str]:
+    return re.compile(r"\b" + re.escape(phrase) + r"\b")
+
+
 def _fields(doc: Doc, start: int, end: int) -> list[str]:
     """The record fields a claim covers: the casualty and materiel figures of the document (read once per
     document, not once per claim) that lie in the claim's words."""
@@ -461,7 +466,7 @@ def find_claims(
                     cues.append((tok, tok, _np_span(doc, sp)))
         low = sent.text.lower()
         for phrase in cfg.speaker_after:
-            for mt in re.finditer(r"\b" + re.escape(phrase) + r"\b", low):
+            for mt in _word_rx(phrase).finditer(low):
                 after = doc.char_span(sent.start_char + mt.end(), sent.end_char, alignment_mode="expand")
                 if after is None or len(after) == 0:
                     continue

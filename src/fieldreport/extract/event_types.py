@@ -421,6 +421,15 @@ class _DocContext:
             v = self._views[si] = _View(self.sents[si], self.lex)
         return v
 
+    def nearby_view(self, si: int) -> _View:
+        """The sentence with the one before and the one after it."""
+        v = self._views.get(-1 - si)
+        if v is None:
+            lo = self.sents[max(0, si - 1)].start
+            hi = self.sents[min(len(self.sents) - 1, si + 1)].end
+            v = self._views[-1 - si] = _View(self.doc[lo:hi], self.lex)
+        return v
+
     def places(self, si: int) -> frozenset[str]:
         p = self._places.get(si)
         if p is None:
@@ -1156,9 +1165,7 @@ class EventDetector:
             if kind == "sentence":
                 v = ctx.sent_view(si)
             elif kind == "nearby":
-                lo = ctx.sents[max(0, si - 1)].start
-                hi = ctx.sents[min(len(ctx.sents) - 1, si + 1)].end
-                v = _View(ctx.doc[lo:hi], self._lex)
+                v = ctx.nearby_view(si)
             elif kind == "window":
                 lo = max(sent.start, span_toks[0].i - trig.window)
                 hi = min(sent.end, span_toks[-1].i + trig.window + 1)

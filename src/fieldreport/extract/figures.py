@@ -280,6 +280,7 @@ def _core(toks: list[str]) -> Quantity | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)  # a pure function of the words (Quantity is frozen); amounts recur
 def parse_quantity(text: str) -> Quantity | None:
     """Parse one quantity expression, the whole of ``text``; None when it is not one.
 
