@@ -61,7 +61,7 @@ class _Cfg:
     anaphora: dict[str, dict[str, Any]]
     adj: dict[str, str]
     names: dict[str, str]
-    country_words: tuple[tuple[re.Pattern[str], str], ...]
+    country_words: tuple[tuple[re.Pattern[str], str, str], ...]  # (pattern, iso3, the word itself)
 
 
 @lru_cache(maxsize=1)
@@ -95,7 +95,7 @@ def _cfg() -> _Cfg:
     adj.update(_extra_adjectives(set(adj)))
     words.sort(key=lambda x: len(x[0]), reverse=True)
     country_words = tuple(
-        (re.compile(r"(?<![\w.])" + re.escape(w) + r"(?![\w])"), iso3) for w, iso3 in words
+        (re.compile(r"(?<![\w.])" + re.escape(w) + r"(?![\w])"), iso3, w) for w, iso3 in words
     )
     return _Cfg(
         reporting=SPEECH_LEMMAS | frozenset(raw["reporting_lemmas_extra"]),
@@ -154,8 +154,8 @@ def _country_of(text: str, mentions: Sequence[ActorMention]) -> str | None:
     for m in mentions:
         if m.actor.country:
             return m.actor.country
-    for rx, iso3 in _cfg().country_words:
-        if rx.search(text):
+    for rx, iso3, word in _cfg().country_words:
+        if word in text and rx.search(text):  # (the plain test first: most words are not there)
             return iso3
     return None
 
