@@ -729,9 +729,9 @@ def test_excessive_force_keeps_the_protesters_as_actor1():
          "Military Forces of Brazil (2023-) Military Police"),
         ("Civil police agents detained the suspect in Manaus.", "BRA", "Police Forces of Brazil (2023-) Civil Police"),
         ("Gendarmes stopped the convoy outside Zinder.", "NER", "Military Forces of Niger (2023-) Gendarmerie"),
-        ("Gendarmes stopped the convoy outside Parakou.", "BEN", "Police Forces of Benin Gendarmerie"),
-        ("Customs officers seized two rifles at the crossing.", "BEN", "Police Forces of Benin Customs"),
-        ("Forest guards were ambushed in the reserve.", "BEN", "Police Forces of Benin Forest Guards"),
+        ("Gendarmes stopped the convoy outside Parakou.", "BEN", "Police Forces of Benin (2016-) Gendarmerie"),
+        ("Customs officers seized two rifles at the crossing.", "BEN", "Police Forces of Benin (2016-) Customs"),
+        ("Forest guards were ambushed in the reserve.", "BEN", "Police Forces of Benin (2016-) Forest Guards"),
         ("State police officers exchanged fire with a cell in Tabasco.", "MEX",
          "Police Forces of Mexico (2024-) State Police"),
     ],
@@ -839,7 +839,7 @@ def test_rioters_fighting_rioters_and_riot_police(nlp, ex):
     assert _n(_roles(nlp, ex, text, "beat", "BEN", "Mob violence").actor2) == "Civilians (Benin)"
     text = "Demonstrators set a tax office on fire in Save. Gendarmes later restored order."
     r = _roles(nlp, ex, text, "set", "BEN", "Violent demonstration")
-    assert _n(r.actor1) == "Rioters (Benin)" and _n(r.actor2) == "Police Forces of Benin Gendarmerie"
+    assert _n(r.actor1) == "Rioters (Benin)" and _n(r.actor2) == "Police Forces of Benin (2016-) Gendarmerie"
 
 
 def test_a_group_that_became_the_authorities_is_named_so_from_that_year(nlp, ex):
@@ -985,7 +985,7 @@ def test_a_groups_own_activity_makes_it_actor1(nlp, ex):
 def test_a_security_measure_with_no_side_named_is_the_governments(nlp, ex):
     text = "A night curfew was imposed on the district of Banikoara after the attacks."
     r = _roles(nlp, ex, text, "curfew", "BEN", "Other", 2022)
-    assert _n(r.actor1) == "Government of Benin"
+    assert _n(r.actor1) == "Government of Benin (2016-)"
     r = _roles(nlp, ex, "Refugees crossed into Niger from the north.", "crossed", "NER", "Other", 2022)
     assert r.actor1 is None or _n(r.actor1) != "Government of Niger (2021-)"
 
