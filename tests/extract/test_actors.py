@@ -1067,3 +1067,23 @@ def test_victims_read_for_another_country_of_the_article_are_named_for_the_event
     s = text.index("missile")
     r = ex.roles(doc, s, s + len("missile"), ms, "UKR", "Shelling/artillery/missile attack", 2024)
     assert _n(r.actor2) == "Civilians (Ukraine)"
+
+
+def test_weapons_shot_down_in_a_two_state_war_are_the_other_states(nlp, ex):
+    text = "Ukrainian air defence units shot down 14 drones over the Odesa region overnight."
+    r = _roles(nlp, ex, text, "shot down", "UKR", "Disrupted weapons use", 2024)
+    assert _n(r.actor2) == "Military Forces of Russia (2000-) Air Force"
+    r = _roles(nlp, ex, "Soldiers shot down two drones near Goma.", "shot down", "COD", "Disrupted weapons use", 2024)
+    assert _n(r.actor2) == "Unidentified Military Forces"
+
+
+def test_fighting_among_one_kind_of_side_puts_it_on_both_sides(nlp, ex):
+    r = _roles(nlp, ex, "Clashes broke out among unknown gunmen in the town of Tafas.", "Clashes", "SYR", "Armed clash")
+    assert _n(r.actor1) == _n(r.actor2) == "Unidentified Armed Group (Syria)"
+
+
+def test_islamist_militia_in_cabo_delgado_is_its_own_actor(nlp, ex):
+    ms = _find(nlp, ex, "Islamist militants raided a village near Macomia.", "MOZ", 2024)
+    assert "Islamist Militia (Mozambique)" in _names(ms)
+    ms = _find(nlp, ex, "Islamist militants raided a village near Mopti.", "MLI", 2024)
+    assert not any("Ethnic Militia" in n or "Mozambique" in n for n in _names(ms))

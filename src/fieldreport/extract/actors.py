@@ -564,6 +564,8 @@ class ActorExtractor:
         self._icp_types = frozenset(icp.get("sub_event_types") or [])
         self._icp_weapons = _word_re(icp.get("weapons"))
         self._icp_owner: str | None = icp.get("unknown_owner")
+        self._icp_by_interceptor: dict[str, str] = dict(icp.get("owner_by_interceptor") or {})
+        self._among_re = _word_re(cfg.get("among_one_side"))
         self._casualty_re = _word_re(cfg.get("casualty_words"))
         self._no_casualty_re = _word_re(cfg.get("no_casualties"))
         crim = d.criminal
@@ -869,7 +871,7 @@ class ActorExtractor:
             actor: Actor | None = None
             if ent.label_ == "NORP":
                 m = self._identity_re.match(text[e:].lstrip())
-                if m:  # "Dinka militiamen" -> Dinka Ethnic Militia (South Sudan)
+                if m and name.lower() not in self._not_ethnic:  # "Dinka militiamen" -> Dinka Ethnic Militia (South Sudan)
                     end = e + (len(text[e:]) - len(text[e:].lstrip())) + m.end()
                     cname = self.dict.country_name(country_iso3)
                     aname = f"{name} Ethnic Militia" + (f" ({cname})" if cname else "")
@@ -1443,6 +1445,16 @@ class ActorExtractor:
         out.sort(key=lambda m: (self._weak(m), id(m) in conj, m.actor.kind == "unidentified", m.start))
         return out
 
+    def _among(self, span: Span) -> bool:
+        """The event's sentence tells of one kind of side fighting itself ("among", "one another", "rival")."""
+        if self._among_re is None:
+            return False
+        try:
+            sent = span.root.sent
+        except ValueError:
+            sent = span.doc[:]
+        return self._among_re.search(sent.text) is not None
+
     def _two_sided(self, span: Span) -> Token | None:
         """The word of the event's sentence that tells of two sides fighting each other ("clashed", "a fight")."""
         try:
@@ -1645,6 +1657,11 @@ class ActorExtractor:
             w = self._icp_weapons.search(doc_text(doc))
             if w is not None:
                 actor = d.entries[self._icp_owner].actor()
+                enemy = self._icp_by_interceptor.get(a1.actor.country or "") if a1 is not None and a1.actor.inter == 1 else None
+                if enemy:  # the other state of a two-state war
+                    actor = d.with_unit(d.state_actor(enemy, "military", year), self._af_suffix or "") if (
+                        self._af_suffix and enemy in self._af_states
+                    ) else d.state_actor(enemy, "military", year)
                 a2 = ActorMention(start=w.start(), end=w.end(), text=w.group(), actor=actor)
         air = sub in self._af_types or (sub in self._af_with and self._air_weapon_in_clause(doc, span))
         a1 = self._air_force(a1, air, iso3, first=True)
@@ -1652,6 +1669,8 @@ class ActorExtractor:
         if a1 is not None and a2 is not None and a1.actor.name == a2.actor.name and a1.start == a2.start:
             if not (sub == "Mob violence" and a2.actor.kind == "rioters"):  # rioters fighting rioters: both sides
                 a2 = None
+        if sub in _SYMMETRIC_TYPES and a1 is not None and a2 is None and self._among(span):
+            a2 = a1  # "clashes among unknown gunmen": one kind of side fighting itself
         return Roles(actor1=a1, actor2=a2, assoc_actor_1=s1, assoc_actor_2=s2)
 
     def _planter(self, doc: Doc, span: Span, ms: Sequence[ActorMention], every: _Localised) -> ActorMention | None:
