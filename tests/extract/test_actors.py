@@ -1087,3 +1087,13 @@ def test_islamist_militia_in_cabo_delgado_is_its_own_actor(nlp, ex):
     assert "Islamist Militia (Mozambique)" in _names(ms)
     ms = _find(nlp, ex, "Islamist militants raided a village near Mopti.", "MLI", 2024)
     assert not any("Ethnic Militia" in n or "Mozambique" in n for n in _names(ms))
+
+
+def test_herders_armed_with_machetes_who_attack_are_a_militia_even_when_the_parse_strays(nlp, ex):
+    text = "On Monday, a group of herders armed with clubs and machetes attacked and badly wounded a farmer near Nikki."
+    r = _roles(nlp, ex, text, "attacked", "BEN", "Attack", 2021)
+    assert _n(r.actor1) == "Unidentified Ethnic Militia (Benin)"
+    assert _n(r.actor2) == "Civilians (Benin)"
+    # villagers named before the trigger as its victims stay victims
+    r = _roles(nlp, ex, "Villagers were attacked by gunmen near Kandi.", "attacked", "BEN", "Attack", 2021)
+    assert _n(r.actor1) == "Unidentified Armed Group (Benin)"

@@ -1063,6 +1063,13 @@ class ActorExtractor:
                 if a2 is not None and a2.start == a1.start:
                     a2 = None
         if a1 is None and sub_event_type in _ARMED_SIDE_TYPES:
+            # "a group of pastoralists armed with machetes attacked a farmer" parsed astray: herders, farmers or
+            # villagers named before the trigger acted (the conventions make them a communal or ethnic militia)
+            armed = [m for m in ms if m.end <= trigger_start and m.actor.kind == "civilians" and self._arms_word(m)
+                     and (a2 is None or m.start != a2.start) and self._heads_clause(doc, m)]  # fmt: skip
+            if armed:
+                a1 = self._localise(armed[-1], country_iso3, year)
+        if a1 is None and sub_event_type in _ARMED_SIDE_TYPES:
             # "They exchanged fire with the army": the side that acted in the report's earlier sentences
             a1 = self._earlier_side(doc, mentions, sent, trigger_start, exclude=a2, country_iso3=country_iso3, year=year)
             if sub_event_type in _SYMMETRIC_TYPES and a2 is not None:
@@ -1718,6 +1725,22 @@ class ActorExtractor:
         if self._generic_word.get(last) not in CIVILIAN_KINDS:
             return m
         return m.model_copy(update={"actor": self.dict.generic_actor("civilians", iso3 or m.actor.country)})
+
+    @staticmethod
+    def _heads_clause(doc: Doc, m: ActorMention) -> bool:
+        """The mention's phrase ("a group of farmers") is a subject, or the root the parser left the clause on."""
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            return False
+        root = span.root
+        while root.dep_ in ("compound", "amod", "pobj", "prep") and root.head.i != root.i and root.head.pos_ != "VERB":
+            root = root.head
+        return root.dep_ in ("nsubj", "ROOT") and (root.dep_ == "nsubj" or root.pos_ in ("NOUN", "PROPN"))
+
+    def _arms_word(self, m: ActorMention) -> bool:
+        """The mention is a word for civilians who take up arms (``armed_civilians`` in actors/generic.yaml)."""
+        said = _SPACES.sub(" ", m.text.strip().lower())
+        return any(pat.search(said) for pat, _ in self._armed_civ)
 
     def _armed_civilian(
         self, m: ActorMention | None, doc: Doc, iso3: str | None
