@@ -1097,3 +1097,11 @@ def test_herders_armed_with_machetes_who_attack_are_a_militia_even_when_the_pars
     # villagers named before the trigger as its victims stay victims
     r = _roles(nlp, ex, "Villagers were attacked by gunmen near Kandi.", "attacked", "BEN", "Attack", 2021)
     assert _n(r.actor1) == "Unidentified Armed Group (Benin)"
+
+
+def test_an_unknown_acronym_acting_as_a_side_is_kept(nlp, ex):
+    ms = _find(nlp, ex, "On Friday, the KLFX clashed with Congolese troops near Beni.", "COD", 2024)
+    m = next((m for m in ms if m.text == "KLFX"), None)
+    assert m is not None and m.actor.guessed and m.actor.inter == 3
+    ms = _find(nlp, ex, "Gunmen clashed with troops near Beni, the UN said.", "COD", 2024)
+    assert "UN" not in [m.text for m in ms]

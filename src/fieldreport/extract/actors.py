@@ -548,6 +548,12 @@ class ActorExtractor:
         self._defence_needs_particle = frozenset(cfg.get("defence_needs_particle") or [])
         self._earlier_sentences = int(cfg.get("earlier_sentences") or 0)
         self._own_activity = frozenset(cfg.get("own_activity_types") or [])
+        acr = cfg.get("unknown_acronyms") or {}
+        self._acronym_inter = int(acr.get("inter") or 3)
+        self._acronym_verbs = frozenset(acr.get("verbs") or [])
+        self._acronym_preps = frozenset(acr.get("preps") or [])
+        # acronyms that name no armed side (units, bodies, media, the dead): never guessed as actors
+        self._acronym_skip = frozenset(acr.get("not_actors") or [])
         self._planter_verbs = frozenset(cfg.get("planter_verbs") or [])
         self._planter_types = frozenset(cfg.get("planter_types") or [])
         self._crowd_police = _word_re(cfg.get("crowd_control_police"))
@@ -914,11 +920,36 @@ class ActorExtractor:
                 actor = Actor(name=name, inter=g[0], country=country_iso3, kind=g[1], guessed=True)
                 out.append(_Cand((0, 9, s), s, e, actor))
                 taken.append((s, e))
+        for t in doc:  # "EPLC clashed against M23": an acronym the dictionary does not know, acting as a side
+            if not self._unknown_acronym(t):
+                continue
+            s, e = t.idx, t.idx + len(t.text)
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            actor = Actor(name=t.text, inter=self._acronym_inter, country=country_iso3, kind="militia", guessed=True)
+            out.append(_Cand((0, 9, s), s, e, actor))
+            taken.append((s, e))
         for c in out:  # "Citizens Coalition for Change (CCC)" -> "CCC: Citizens Coalition for Change", ACLED's style
             m = _PAREN_ACRONYM.match(text, c.end)
             if m and c.actor.kind != "identity" and not c.actor.name.startswith(m.group(1)):
                 c.actor = c.actor.model_copy(update={"name": f"{m.group(1)}: {c.actor.name}"})
         return out
+
+    def _unknown_acronym(self, t: Token) -> bool:
+        """An all-capital word of 2-6 letters that is the subject of a verb of fighting or the object of "against",
+        "with", "between" or "by" under one, and names no country."""
+        w = t.text
+        if not (2 <= len(w) <= 6 and w.isupper() and w.replace("-", "").isalpha()):
+            return False
+        if w in self.dict.country_names or w in self._acronym_skip:
+            return False
+        head = t.head
+        if t.dep_ in ("nsubj", "conj") and head.lemma_.lower() in self._acronym_verbs:
+            return t.dep_ == "nsubj" or head.dep_ == "nsubj"
+        if t.dep_ == "pobj" and head.lower_ in self._acronym_preps:
+            gov = head.head
+            return gov.lemma_.lower() in self._acronym_verbs or gov.lemma_.lower() in self._symmetric
+        return False
 
     @staticmethod
     def _proper_chunks(doc: Doc) -> list[tuple[int, int]]:
