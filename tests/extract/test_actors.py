@@ -1105,3 +1105,16 @@ def test_an_unknown_acronym_acting_as_a_side_is_kept(nlp, ex):
     assert m is not None and m.actor.guessed and m.actor.inter == 3
     ms = _find(nlp, ex, "Gunmen clashed with troops near Beni, the UN said.", "COD", 2024)
     assert "UN" not in [m.text for m in ms]
+
+
+def test_a_suspect_named_in_brackets_after_generic_attackers_is_the_actor(nlp, ex):
+    ms = _find(nlp, ex, "A band of gunmen (Ansaroul Islam is suspected) burned the town hall of Djibo.", "BFA", 2022)
+    assert _names(ms)[0] == "Ansaroul Islam"
+    ms = _find(nlp, ex, "Attackers (likely JNIM) ambushed a convoy near Boni.", "MLI", 2022)
+    assert _names(ms)[0] == "JNIM: Group for Support of Islam and Muslims"
+
+
+def test_a_security_measure_keeps_the_government_first_even_when_a_group_is_named(nlp, ex):
+    text = "Security measures: park officials decided to expel all herders from the reserve."
+    r = _roles(nlp, ex, text, "Security measures", "BEN", "Change to group/activity", 2022)
+    assert _n(r.actor1) == "Government of Benin (2016-)"

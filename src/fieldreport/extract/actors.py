@@ -590,9 +590,13 @@ class ActorExtractor:
         self._af_words = _word_re(af.get("air_weapons"))
         self._af_heads = re.compile(rf"(?<![\w-])(?i:{_alt(af.get('weapon_heads') or [])})$") if af else None
         coded = cfg.get("coded_as") or []
-        self._coded_as_re = (
-            re.compile(rf"\s*[(\[]\s*(?i:{_alt(coded)})\s+(?P<name>[^)\]]{{2,80}}?)\s*[)\]]") if coded else None
-        )
+        after = cfg.get("coded_as_after") or []
+        forms = []
+        if coded:  # "(coded as X)"
+            forms.append(rf"(?i:{_alt(coded)})\s+(?P<name>[^)\]]{{2,80}}?)")
+        if after:  # "(X is suspected)"
+            forms.append(rf"(?P<name2>[^)\]]{{2,80}}?)\s+(?i:{_alt(after)})")
+        self._coded_as_re = re.compile(rf"\s*[(\[]\s*(?:{'|'.join(forms)})\s*[)\]]") if forms else None
         joint = d.joint
         seps = _alt(joint.get("separators") or [])
         self._joint_gap = re.compile(rf"\s*(?:{seps})\s*", re.I) if seps else None
@@ -732,11 +736,12 @@ class ActorExtractor:
             if m is None or c.actor.kind not in _GENERIC_KINDS:
                 out.append(c)
                 continue
-            lo, hi = m.start("name"), m.end("name")
+            group = "name" if m.group("name") is not None else "name2"
+            lo, hi = m.start(group), m.end(group)
             inside = [j for j, x in enumerate(chosen) if lo <= x.start and x.end <= hi]
             named = [chosen[j] for j in inside if chosen[j].actor.kind not in _GENERIC_KINDS]
             actor: Actor | None = named[0].actor if named else None
-            said = m.group("name").strip()
+            said = m.group(group).strip()
             if actor is None and self._identity_re.search(said.lower()) is None:
                 kind = self._coded_kinds(said)
                 if kind is not None:
@@ -1631,8 +1636,6 @@ class ActorExtractor:
                 unid = [m for m in ms if m.actor.kind == "unidentified"]
                 a1 = unid[0] if unid else self._synth(d.generic_actor("unidentified", iso3), ts, te, doc, every)
         elif sub in self._own_activity:
-            if a1 is None and a2 is not None:  # "members of an armed group were seen in X": the group's own activity
-                a1, a2, s1, s2 = a2, None, s2, None
             if a1 is None and iso3 and self._measures is not None:
                 try:
                     sent = span.root.sent
@@ -1642,6 +1645,8 @@ class ActorExtractor:
                 if w is not None:  # "a curfew was put in place": the government's measure
                     s0 = sent.start_char + w.start()
                     a1 = self._synth(d.state_actor(iso3, "government", year), s0, s0 + len(w.group()), doc, every)
+            if a1 is None and a2 is not None:  # "members of an armed group were seen in X": the group's own activity
+                a1, a2, s1, s2 = a2, None, s2, None
         elif sub == "Arrests":
             if a1 is None or a1.actor.kind in CIVILIAN_KINDS:
                 force = [m for m in ms if m.actor.kind in ("police", "military")]
