@@ -886,3 +886,10 @@ def test_a_headlines_list_of_tolls(nlp, text: str, killed: int, injured: int) ->
     got = figs(nlp, text)
     assert [f.conservative for f in got if f.kind == "killed"] == [killed]
     assert [f.conservative for f in got if f.kind == "injured"] == [injured]
+
+
+def test_people_named_by_age_count_one_each(nlp) -> None:
+    text = "A 6-year-old, a 15-year-old and a 40-year-old from the same family were killed and a 70-year-old was injured."
+    got = figs(nlp, text)
+    assert summarise_fatalities(got, text=text)[0] == 3
+    assert [f.conservative for f in got if f.kind == "injured"] == [1]

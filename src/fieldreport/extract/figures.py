@@ -1295,8 +1295,10 @@ def _figures_without_number(doc: Doc, sent: Span, lo: int, hi: int, used: set[in
         if not args and passive and verb.dep_ == "conj":
             # "was attacked at his home and died": the second verb shares the first one's subject
             args = [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass") and _is_passive_like(verb.head)]
-        for arg in list(args):
-            args.extend(c for c in arg.children if c.dep_ == "conj")
+        k = 0
+        while k < len(args):  # every conjunct, "a 4-year-old, a 9-year-old and a 12-year-old"
+            args.extend(c for c in args[k].children if c.dep_ == "conj" and c not in args)
+            k += 1
         for arg in args:
             if arg.i in used or any(c.dep_ == "nummod" for c in arg.children):
                 continue
@@ -1405,6 +1407,8 @@ def _count_without_number(arg: Token) -> int | None:
         return 1
     if arg.lower_ == "both" or (arg.lower_ in ("them", "they") and any(c.lower_ == "both" for c in arg.children)):
         return 2  # "killing them both", "killed both of them"
+    if arg.lower_ == "old" and any(c.lemma_.lower() in ("year", "month") for c in arg.children):
+        return 1  # "a 17-year-old was killed": a person named by age
     if arg.pos_ == "PRON":
         return None
     if arg.dep_ == "dobj" and arg.pos_ in ("VERB", "ADJ") and any(c.lower_ in ("the", "a", "an") for c in arg.children):
