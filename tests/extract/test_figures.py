@@ -893,3 +893,15 @@ def test_people_named_by_age_count_one_each(nlp) -> None:
     got = figs(nlp, text)
     assert summarise_fatalities(got, text=text)[0] == 3
     assert [f.conservative for f in got if f.kind == "injured"] == [1]
+
+
+def test_a_short_toll_sentence_far_down_still_tells_the_event(pipeline) -> None:
+    from fieldreport.schema.records import Article
+
+    text = (
+        "On 9 May 2019, police and rioters clashed in Save. Rioters demanded that the vote be cancelled "
+        "and burned tyres. Police dispersed the crowd with tear gas. Six police officers and two rioters were "
+        "injured. One rioter killed."
+    )
+    rec = pipeline.extract(Article(id="tail", text=text))[0]
+    assert rec.fatalities == 1

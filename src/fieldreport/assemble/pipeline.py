@@ -557,8 +557,8 @@ def _scope(
             break
         if sent.start_char in continuing:
             count = 0
-        elif count >= SCOPE_SENTENCES:
-            break
+        elif count >= SCOPE_SENTENCES and not figures_x.tally_sentence(sent):
+            break  # (a short toll sentence, "One rioter killed.", still tells the event before it)
         else:
             count += 1
         end = sent.end_char

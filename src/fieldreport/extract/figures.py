@@ -1046,6 +1046,19 @@ def _unconfirmed_re() -> re.Pattern[str]:
     return re.compile(rf"\b(?:{alt})\b", re.IGNORECASE)
 
 
+def tally_sentence(sent: Span, max_tokens: int = 12) -> bool:
+    """A short sentence that only tells a toll ("One rioter killed.", "Two soldiers were wounded."): it
+    names a casualty and no date of its own, so it goes on telling the event before it."""
+    if len(sent) > max_tokens or any(t.ent_type_ == "DATE" for t in sent):
+        return False
+    cfg = _config()
+    return any(
+        cfg.lemma_kinds.get(t.lemma_.lower()) in ("killed", "injured") or cfg.forms.get(t.lower_) in ("killed", "injured")
+        or cfg.noun_kinds.get(t.lemma_.lower()) in ("killed", "injured", "killed_or_injured")
+        for t in sent
+    )
+
+
 def _join_coordinated(doc: Doc, figs: list[_Fig]) -> list[_Fig]:
     """"two Fulani and two Pila Pila were killed", "five people and a soldier died": coordinated victims
     of one casualty are distinct groups, so each conjunct gets a group of its own and
