@@ -905,3 +905,14 @@ def test_a_short_toll_sentence_far_down_still_tells_the_event(pipeline) -> None:
     )
     rec = pipeline.extract(Article(id="tail", text=text))[0]
     assert rec.fatalities == 1
+
+
+def test_a_peaceful_protest_has_no_fatalities(pipeline) -> None:
+    from fieldreport.schema.records import Article
+
+    text = (
+        "On 3 June 2024, about 30 nurses held a silent vigil outside the health ministry in Seoul. "
+        "They asked officials to recognise a colleague's death at a clinic as a death in the line of duty."
+    )
+    rec = pipeline.extract(Article(id="vigil", text=text))[0]
+    assert rec.sub_event_type == "Peaceful protest" and rec.fatalities == 0

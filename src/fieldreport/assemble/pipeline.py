@@ -327,6 +327,10 @@ class Pipeline:
             figures = [f for f in figures if not figures_x.dated_apart(doc, f, dates, day)]
         if cand.event_type in ("Protests", "Riots"):  # deaths that are the protest's grievance are not its toll
             figures = [f for f in figures if not (f.kind == "killed" and figures_x.told_as_grievance(doc, f))]
+        if cand.sub_event_type == "Peaceful protest":
+            # ACLED: a peaceful protest has no fatalities (deaths would make it another sub-event type);
+            # a death it names is what it is about
+            figures = [f for f in figures if f.kind != "killed"]
         killed = [f for f in figures if f.kind == "killed"]
         injured_figs = [f for f in figures if f.kind == "injured"]
         conservative, low, best, high = figures_x.summarise_fatalities(killed, text=doc.text)
