@@ -907,7 +907,7 @@ def test_a_short_toll_sentence_far_down_still_tells_the_event(pipeline) -> None:
     assert rec.fatalities == 1
 
 
-def test_a_peaceful_protest_has_no_fatalities(pipeline) -> None:
+def test_a_peaceful_protest_or_a_strategic_development_has_no_fatalities(pipeline) -> None:
     from fieldreport.schema.records import Article
 
     text = (
@@ -916,3 +916,9 @@ def test_a_peaceful_protest_has_no_fatalities(pipeline) -> None:
     )
     rec = pipeline.extract(Article(id="vigil", text=text))[0]
     assert rec.sub_event_type == "Peaceful protest" and rec.fatalities == 0
+    text = (
+        "Security measures: On 12 July 2022, park rangers banned herders from the reserve near Karimama. "
+        "The ban follows repeated attacks (so far five bodies of herders have been found in the reserve this month)."
+    )
+    recs = pipeline.extract(Article(id="ban", text=text))
+    assert recs and all(r.fatalities == 0 for r in recs if r.event_type == "Strategic developments")

@@ -327,9 +327,9 @@ class Pipeline:
             figures = [f for f in figures if not figures_x.dated_apart(doc, f, dates, day)]
         if cand.event_type in ("Protests", "Riots"):  # deaths that are the protest's grievance are not its toll
             figures = [f for f in figures if not (f.kind == "killed" and figures_x.told_as_grievance(doc, f))]
-        if cand.sub_event_type == "Peaceful protest":
-            # ACLED: a peaceful protest has no fatalities (deaths would make it another sub-event type);
-            # a death it names is what it is about
+        if not figures_x.carries_fatalities(cand.event_type, cand.sub_event_type):
+            # ACLED: a peaceful protest or a strategic development has no fatalities (deaths would make
+            # it another type; a death it names is its grievance or its background)
             figures = [f for f in figures if f.kind != "killed"]
         killed = [f for f in figures if f.kind == "killed"]
         injured_figs = [f for f in figures if f.kind == "injured"]
@@ -645,7 +645,7 @@ def _toll_told_after(main: EventRecord, donors: list[tuple[EventRecord, list[Cas
     are the main event's. ACLED codes a note's deaths to its one event; a news lead's toll told a few
     sentences on is the lead event's. A peaceful protest never takes a toll; a protest or riot does not
     take deaths told as its grievance."""
-    if main.fatalities or main.fatalities_high or main.sub_event_type == "Peaceful protest":
+    if main.fatalities or main.fatalities_high or not figures_x.carries_fatalities(main.event_type, main.sub_event_type):
         return
     found: dict[tuple[int, int], Casualties] = {}
     spans: list[list[int]] = []

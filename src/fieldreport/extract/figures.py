@@ -1046,6 +1046,17 @@ def _unconfirmed_re() -> re.Pattern[str]:
     return re.compile(rf"\b(?:{alt})\b", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1)
+def _no_fatalities() -> frozenset[str]:
+    return frozenset(str(t) for t in load_yaml("figures/casualties.yaml").get("no_fatalities", []))
+
+
+def carries_fatalities(event_type: str, sub_event_type: str) -> bool:
+    """Whether records of this type take fatalities at all (``no_fatalities`` in figures/casualties.yaml)."""
+    banned = _no_fatalities()
+    return event_type not in banned and sub_event_type not in banned
+
+
 def tally_sentence(sent: Span, max_tokens: int = 12) -> bool:
     """A short sentence that only tells a toll ("One rioter killed.", "Two soldiers were wounded."): it
     names a casualty and no date of its own, so it goes on telling the event before it."""
