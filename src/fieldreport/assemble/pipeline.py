@@ -151,17 +151,18 @@ class Pipeline:
         return self.nlp if parse else load_places_nlp(self.model)
 
     def find_places(
-        self, articles: list[Article], parse: bool = False, demonyms: bool = True
+        self, articles: list[Article], parse: bool = False, demonyms: bool = True,
+        embedded: bool = True,
     ) -> list[tuple[Article, list[PlaceMention]]]:
-        """Place mentions of a batch of articles, in one ``nlp.pipe`` call (``demonyms``: see
-        ``PlaceExtractor.find``)."""
+        """Place mentions of a batch of articles, in one ``nlp.pipe`` call (``demonyms`` and
+        ``embedded``: see ``PlaceExtractor.find``)."""
         nlp = self.places_nlp(parse)
-        return [(art, self.places.find(doc, demonyms=demonyms))
+        return [(art, self.places.find(doc, demonyms=demonyms, embedded=embedded))
                 for art, doc in zip(articles, pipe_texts(nlp, [a.text for a in articles]))]
 
     def places_many(
         self, articles: Iterable[Article], workers: int = 1, batch_size: int = 16, parse: bool = False,
-        demonyms: bool = True,
+        demonyms: bool = True, embedded: bool = True,
     ) -> Iterator[tuple[Article, list[PlaceMention]]]:
         """Resolved and unresolved place mentions of each article, in input order (``fieldreport places``).
 
@@ -171,10 +172,10 @@ class Pipeline:
         batches = _batches(articles, batch_size)
         if workers <= 1:
             for batch in batches:
-                yield from self.find_places(batch, parse, demonyms)
+                yield from self.find_places(batch, parse, demonyms, embedded)
             return
         self.places_nlp(parse), self.places  # loaded before the fork, shared copy-on-write
-        yield from self._in_workers(partial(_worker_places, parse=parse, demonyms=demonyms), batches, workers)
+        yield from self._in_workers(partial(_worker_places, parse=parse, demonyms=demonyms, embedded=embedded), batches, workers)
 
     def _in_workers(self, work, batches: Iterator[list[Article]], workers: int) -> Iterator:
         """Run ``work`` on each batch in ``workers`` forked processes; results in input order."""
@@ -473,9 +474,10 @@ def _worker_extract(batch: list[Article]) -> list[tuple[Article, list[EventRecor
     return list(_WORKER_PIPELINE._run_batch(batch))
 
 
-def _worker_places(batch: list[Article], parse: bool, demonyms: bool = True) -> list[tuple[Article, list[PlaceMention]]]:
+def _worker_places(batch: list[Article], parse: bool, demonyms: bool = True,
+                   embedded: bool = True) -> list[tuple[Article, list[PlaceMention]]]:
     assert _WORKER_PIPELINE is not None
-    return _WORKER_PIPELINE.find_places(batch, parse, demonyms)
+    return _WORKER_PIPELINE.find_places(batch, parse, demonyms, embedded)
 
 
 class _Source:

@@ -57,6 +57,9 @@ _NEVER_PLACE = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORD
 # Entities that a gazetteer-only match may not be part of.
 BLOCK_LABELS = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "LANGUAGE",
                 "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"}
+# Entities whose names may hold a place name or a demonym that the corpora annotate ("the
+# American Legion", "the Texas Department of Transportation"), reported with ``embedded``.
+_NAMED_THINGS = {"ORG", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT"}
 MAX_NGRAM = 5
 # Direction words before a name ("North Georgia"): dropped when the whole name is unknown.
 _DIRECTIONS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western",
@@ -78,7 +81,15 @@ _QUALIFIED_NOUNS = {"village", "town", "city", "area", "neighbourhood", "neighbo
                     "municipality", "locality", "hamlet", "settlement", "region", "province",
                     "department", "county", "quarter", "suburb", "sector", "market", "border"}
 # A qualifier in parentheses after a name: "(Malanville, Alibori)", "(coded to Kursk (Kursk))"
-_QUALIFIER = re.compile(r"\(\s*(?:coded to\s+)?([A-Z][^()\n]{0,80}?)\s*\)")
+_QUALIFIER = re.compile(r"\(\s*(?:coded (?:to|as)\s+)?([A-Z][^()\n]{0,80}?)\s*\)")
+# ACLED's "City - Part" names: a run of capitalised words, a spaced dash, another run ("Dhaka -
+# Mirpur", "Rio de Janeiro - North Zone"); see PlaceExtractor._city_parts.
+_NAME_RUN = r"[A-Z][\w'’.]*(?:[ ](?:[A-Z0-9][\w'’.]*|de|do|da|dos|del|al|el|la|le))*"
+_CITY_PART = re.compile(rf"(?<![\w-])({_NAME_RUN}) [-–] ({_NAME_RUN})")
+# A coder's note that names the event's place: "(coded to Baquba)", "Kofoni, coded to Mekrou",
+# "(location coded to Kobo town, ...)", "location coded as Alfakoara" (ACLED's notes); the name
+# follows at once.
+_CODED_TO = re.compile(r"\bcoded (?:to|as)\s+(?:the\s+)?$", re.I)
 # Plural division words that close a list of names: "Barrow, Jackson and Madison counties".
 _PLURAL_ADMIN2 = {"counties": "County", "parishes": "Parish", "boroughs": "Borough"}
 # A US legislator's party and home ("Sen. Jane Roe, D-Ga.", "(R-Marietta)"): the part after
@@ -115,6 +126,13 @@ class _Rules:
     city_aliases: dict[str, str]
     region_adjectives: dict[str, str]
     demonyms: dict[str, list[str]]  # lower-case demonym/name -> ISO2 codes
+    state_words: frozenset[str]
+    street_words: frozenset[str]
+    place_suffixes: frozenset[str]
+    country_cues: re.Pattern | None
+    cue_country: dict[str, str]  # lower-case cue phrase -> ISO2
+    cue_weight: float
+    cue_cap: float
     generic_divisions: frozenset[str]
     group_heads: frozenset[str]
 
@@ -146,6 +164,16 @@ class _Rules:
             city_aliases=dict(g.get("city_aliases") or {}),
             region_adjectives=dict(g.get("region_adjectives") or {}),
             demonyms=_demonym_table(),
+            state_words=frozenset(r.get("state_institution_words") or []),
+            street_words=frozenset(r.get("street_words") or []),
+            place_suffixes=frozenset(r.get("place_suffixes") or []),
+            country_cues=re.compile(r"\b(?:" + "|".join(
+                re.escape(p) for p in sorted(cues, key=len, reverse=True)) + r")\b",
+                re.IGNORECASE) if (cues := {p: cc for cc, ps in (r.get("country_cues") or {}).items()
+                                            for p in ps}) else None,
+            cue_country=cues,
+            cue_weight=float(r.get("country_cue_weight", 0.5)),
+            cue_cap=float(r.get("country_cue_cap", 1.5)),
             generic_divisions=frozenset(r.get("generic_divisions") or []),
             group_heads=frozenset(r.get("group_name_heads") or []),
         )
@@ -221,6 +249,9 @@ class PlaceExtractor:
     # everything and in every state: it gives no evidence of where the other names are
     max_witness_candidates = 8
     max_witness_counties = 24
+    # a place name inside an organisation's name that the article names nowhere else must be a
+    # country, a first-level division or a city at least this large (see _drop_weak_embedded)
+    embedded_min_pop = 100_000
 
     def __init__(self, gazetteer: Gazetteer, *, demonyms: bool = True, embedded: bool = False):
         """``demonyms``: also report country adjectives and demonyms ("Syrian", "Ukrainians")
@@ -256,14 +287,36 @@ class PlaceExtractor:
     # ------------------------------------------------------------------------------------------
     # public API
 
-    def find(self, doc: Doc, demonyms: bool | None = None) -> list[PlaceMention]:
+    def embedding(self, embedded: bool) -> "PlaceExtractor":
+        """This extractor with ``embedded`` set as asked (a shallow copy sharing the gazetteer
+        and rules, made once)."""
+        if embedded == self.embedded:
+            return self
+        twin = self.__dict__.get("_twin")
+        if twin is None:
+            twin = object.__new__(type(self))
+            twin.__dict__.update({k: v for k, v in self.__dict__.items() if k != "_twin"})
+            twin.embedded = embedded
+            twin._twin = self
+            self._twin = twin
+        return twin
+
+    def find(self, doc: Doc, demonyms: bool | None = None,
+             embedded: bool | None = None) -> list[PlaceMention]:
         """Place mentions of ``doc`` in text order; resolved ones have ``.place`` set.
 
         ``demonyms`` (default: the extractor's setting) also reports "Syrian", "Ukrainians" as
         mentions of their country, as the geoparsing corpora annotate them. ``fieldreport
         places`` reports them unless ``--no-demonyms``; the event location never takes one
-        (a demonym names a side, not a place: "Russian jets struck Idlib")."""
+        (a demonym names a side, not a place: "Russian jets struck Idlib").
+        ``embedded`` (default: the extractor's setting) also reports place names inside
+        organisation names ("Texas" in "Texas Department of Corrections"), as LGL and
+        GeoWebNews annotate them; ``fieldreport places`` reports them unless
+        ``--no-embedded``; the event pipeline never does."""
+        if embedded is not None and embedded != self.embedded:
+            return self.embedding(embedded).find(doc, demonyms)
         mentions = self._recognise(doc)
+        self._city_parts(doc, mentions)
         self._qualifiers(doc, mentions)
         self._patterns(doc, mentions)
         self._resolve(doc, mentions)
@@ -365,6 +418,7 @@ class PlaceExtractor:
         mentions.extend(self._unknown_settlements(doc, taken, blocked))
         mentions = self._drop_person_names(doc, mentions)
         mentions = self._drop_group_names(doc, mentions)
+        mentions = self._drop_weak_embedded(mentions)
         mentions.sort(key=lambda m: m.start)
         for m in mentions:
             m.hint = F_ADMIN2 if m.listed else self._feature_hint(doc, m)
@@ -458,6 +512,34 @@ class PlaceExtractor:
             prev1 = doc[k].text if k >= 0 else ""
             prev2 = f"{doc[k - 1].text} {prev1}".lower() if k >= 1 else ""
             if (prev1.isupper() and prev1.lower() in heads) or prev2 in heads:
+                continue
+            keep.append(m)
+        return keep
+
+    def _drop_weak_embedded(self, mentions: list[_Mention]) -> list[_Mention]:
+        """A name inside an organisation's name ("Polk School Gymnasium", "the Webb Center",
+        "Story School") is a place only with evidence of its own: the article names the same
+        place outside any name ("Dublin police ... in Dublin"), or it is a country, a
+        first-level division or a city of 100,000 spelled as its main name ("Texas Department
+        of Transportation", "the Toronto Police Service"), or a county by its full name ("the
+        Walker County Fair"). A surname or a word that is also a small town is left out."""
+        if not any(m.embedded for m in mentions):
+            return mentions
+        g = self.gazetteer
+        free = {light_key(m.text) for m in mentions if not m.embedded}
+        keep = []
+        for m in mentions:
+            letters = m.text.replace(".", "")
+            acronym = letters.isalpha() and letters.isupper() and len(letters) <= 4
+            # "the Walker County Commissioners Court": a county that the name spells as one
+            county = m.text.split()[-1].lower() in self.rules.admin2_words and len(m.text.split()) > 1
+            if m.embedded and light_key(m.text) not in free and not any(
+                    county and g.feat[i] == F_ADMIN2 and g.exact_name(i, m.text) or
+                    (g.feat[i] in (F_COUNTRY, F_ADMIN1) or g.pop[i] >= self.embedded_min_pop)
+                    and g.exact_name(i, m.text)
+                    # "U.S. Department of Health", "EU Commission": a country's or union's acronym
+                    or acronym and g.feat[i] in (F_COUNTRY, F_OTHER) and g.pop[i] >= 1_000_000
+                    for i in m.ids):
                 continue
             keep.append(m)
         return keep
@@ -574,6 +656,8 @@ class PlaceExtractor:
         g = self.gazetteer
         text = span.text
         ids = g.lookup(self.rules.city_aliases.get(text, text))
+        if not ids and len(span) > 1 and text.lower() in self.rules.demonyms:
+            return None  # "Sri Lankan" taken for a place: a demonym (see _demonym_mentions)
         start, end, ts, te = span.start_char, span.end_char, span.start, span.end
         state: list[int] = []
         if not ids and text in self._abbrev_admin1 and "." in text:
@@ -594,6 +678,12 @@ class PlaceExtractor:
         if not ids and len(span) > 1 and any(t.lower_ in self.rules.feature_words for t in span):
             # "Lake Vermont", "Mount Hood", "Hampton Avenue": another feature than the place
             # named inside it; kept as an unresolved mention
+            return _Mention(start, end, ts, te, text, "ner", [])
+        if not ids and len(span) > 1 and span[-1].lower_ in self.rules.street_words and not any(
+                g.feat[i] in (F_COUNTRY, F_ADMIN1) or g.pop[i] >= 50_000
+                for i in g.lookup(span[:-1].text)):
+            # "Main Street", "Dublin Road": a street named after a small place is no mention of
+            # it ("Baghdad Street" still names Baghdad); kept as an unresolved mention
             return _Mention(start, end, ts, te, text, "ner", [])
         if not ids and len(span) > 1:
             # the longest run inside the entity that the gazetteer knows ("the Gaza Strip")
@@ -664,10 +754,24 @@ class PlaceExtractor:
                     and (low in self.rules.demonyms or low in adjectives) \
                     and nxt is not None and _noun(nxt) and nxt.text[:1].islower():
                 cands.append(ent)
+        # inside an organisation's or an event's name ("the American Legion", "the Nigerian
+        # Armed Forces") a demonym is reported with ``embedded``, as the corpora annotate it
+        named = {t.i for ent in doc.ents if ent.label_ in _NAMED_THINGS for t in ent} \
+            if self.embedded else set()
         for tok in doc:
-            if tok.i in labelled or not tok.text[:1].isupper():
+            if not tok.text[:1].isupper():
                 continue
             low = tok.lower_
+            nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+            if tok.i in named and (nxt is None or nxt.lower_ not in self.rules.state_words):
+                continue  # "American Airlines": not the country; "the Nigerian Army" is
+            if nxt is not None and nxt.text[:1].isupper() and nxt.idx == tok.idx + len(tok.text) + 1 \
+                    and f"{low} {nxt.lower_}" in self.rules.demonyms \
+                    and tok.ent_type_ not in ("NORP", "GPE", "LOC"):
+                cands.append(doc[tok.i : tok.i + 2])  # "Sri Lankan" that the model calls a person
+                continue
+            if tok.i in labelled and tok.i not in named:
+                continue
             if low in self.rules.demonyms or low in self.rules.continents or low in adjectives:
                 cands.append(doc[tok.i : tok.i + 1])
         for ent in cands:
@@ -761,6 +865,11 @@ class PlaceExtractor:
         # before a noun of its people or its offices, is that town whatever the model labels it
         locative = locative or (nxt is not None and nxt.is_lower and nxt.lower_ in r.place_nouns
                                 and any(g.exact_name(i, m.text) for i in m.ids))
+        # "Gori-based", "a Kano-born officer": the name of a town, spelled exactly
+        after = doc[m.tok_end + 1] if m.tok_end + 1 < len(doc) else None
+        locative = locative or (nxt is not None and nxt.text == "-" and after is not None
+                                and after.lower_ in r.place_suffixes
+                                and any(g.exact_name(i, m.text) for i in m.ids))
         low = m.text.lower()
         best_pop = max((g.pop[i] for i in m.ids), default=0)
         big = any(g.feat[i] in (F_COUNTRY, F_ADMIN1) for i in m.ids) or best_pop >= 50_000
@@ -816,6 +925,8 @@ class PlaceExtractor:
             m.embedded = True
         if prev is not None and prev.lower_.rstrip(".") in r.titles:
             return False
+        if nxt is not None and nxt.text[:1].isupper() and nxt.lower_ in r.street_words and not big:
+            return False  # "Main Street", "Cooper Road": a street, not the town of that name
         letters = m.text.replace(".", "")
         if len(toks) == 1 and letters.isalpha() and letters.isupper() and len(letters) <= 4:
             # "UAE", "DPRK", "EU": an acronym of a country or union, never of a small town
@@ -832,8 +943,11 @@ class PlaceExtractor:
             return True  # "CLINTON — ..." datelines
         if nxt is not None and nxt.text[:1].isupper() and _propn(nxt) and not nxt.is_sent_start \
                 and nxt.ent_type_ not in ("DATE", "TIME") and nxt.lower_ not in r.facility \
-                and nxt.lower_ not in r.stop:
-            return False  # part of a longer name the gazetteer does not know
+                and nxt.lower_ not in r.stop and not m.embedded:
+            # part of a longer name the gazetteer does not know (inside an organisation's name
+            # that the model marked, "Ohio Supreme Court", the place leads the name: the
+            # embedded filter judges it)
+            return False
         if len(toks) == 1:
             if low in r.stop or low in r.risky:
                 return False
@@ -848,8 +962,10 @@ class PlaceExtractor:
             if not (big or (locative and best_pop >= 1_000)):
                 return False
         else:
-            if all(t.lower_ in r.stop or t.lower_ in _CONNECTORS for t in toks):
-                return False
+            if all(t.lower_ in r.stop or t.lower_ in _CONNECTORS for t in toks) and not any(
+                    g.feat[i] in (F_COUNTRY, F_OTHER) and g.pop[i] >= 1_000_000
+                    and g.exact_name(i, m.text) for i in m.ids):
+                return False  # "Great Lakes", "New Hope"; not "the European Union"
         return True
 
     def _feature_hint(self, doc: Doc, m: _Mention) -> int | None:
@@ -862,6 +978,9 @@ class PlaceExtractor:
                 return F_ADMIN1
             if w in r.admin2_words or last in r.admin2_words:
                 return F_ADMIN2
+            if w in ("city", "town") and not (m.tok_end + 1 < len(doc) and doc[m.tok_end + 1].lower_ in (
+                    "council", "hall", "police", "officials", "authorities", "mayor", "centre", "center")):
+                return F_CITY  # "Chittagong city", "Baquba town": the settlement, not the province
         if last in r.admin2_words:
             return F_ADMIN2
         if m.tok_start >= 2:
@@ -877,6 +996,78 @@ class PlaceExtractor:
 
     # ------------------------------------------------------------------------------------------
     # "X (District, Province)" qualifiers
+
+    def _city_parts(self, doc: Doc, mentions: list[_Mention]) -> None:
+        """ACLED's names of a part of a large city, "City - Part" ("Dhaka - Mirpur", "Rio de
+        Janeiro - North Zone"): one mention of the whole name, resolved among the city's
+        entries (the part lies in it). Two places joined by a dash ("Dhaka - Chittagong", "Gaza
+        - Israel") are no such name: the part must not be a country, a province or another
+        large town of the same country."""
+        g = self.gazetteer
+        rules = _event_rules()
+        text = doc_text(doc)
+        for mt in _CITY_PART.finditer(text):
+            words = mt.group(1).split(" ")
+            city_ids: list[int] = []
+            city_start = mt.start(1)
+            for k in range(len(words)):
+                name = " ".join(words[k:])
+                low = name.lower()
+                for w in rules.city_drop_words:
+                    if low.endswith(" " + w) and not self._big_towns(g.lookup(name), rules):
+                        name = name[: -len(w) - 1]
+                        break
+                ids = self._big_towns(g.lookup(name), rules)
+                if ids:
+                    city_ids = ids
+                    city_start = mt.start(1) + len(" ".join(words[:k])) + (1 if k else 0)
+                    break
+            if not city_ids:
+                continue
+            top_pop = max(g.pop[i] for i in city_ids)
+            city_ids = [i for i in city_ids if g.pop[i] * 2 >= top_pop]  # the big city of the name
+            part = mt.group(2)
+            pids = g.lookup(part)
+            ccs = {g.iso2(i) for i in city_ids}
+
+            def km(i: int) -> float:
+                return min(haversine_km(g.lat[i], g.lon[i], g.lat[c], g.lon[c]) for c in city_ids)
+
+            inside = any(g.iso2(i) in ccs and km(i) <= 30 for i in pids)  # "Donetsk - Kyivskyi"
+            if any(g.feat[i] in (F_COUNTRY, F_ADMIN1) for i in pids) or (not inside and any(
+                    g.feat[i] == F_CITY and g.pop[i] >= rules.city_min_pop and g.iso2(i) in ccs
+                    and g.exact_name(i, part) for i in pids)):
+                continue
+            span = doc.char_span(city_start, mt.end(2), alignment_mode="expand")
+            if span is None or not len(span):
+                continue
+            mentions[:] = [m for m in mentions if m.end <= span.start_char or m.start >= span.end_char]
+            m = _Mention(span.start_char, span.end_char, span.start, span.end, span.text, "city part",
+                         city_ids)
+            mentions.append(m)
+        mentions.sort(key=lambda m: m.start)
+
+    def _big_towns(self, ids: list[int], rules: "_EventRules") -> list[int]:
+        g = self.gazetteer
+        return [i for i in ids if g.feat[i] == F_CITY and g.pop[i] >= rules.city_min_pop]
+
+    def _seat_town(self, m: _Mention) -> int | None:
+        """A name the gazetteer does not know that is a known town's name and a seat word
+        ("Jhenaidah Sadar", "Feni Sadar upazila", "Baquba City"): that town, within the
+        qualifier's province when there is one."""
+        g = self.gazetteer
+        low = m.text.lower()
+        for w in _event_rules().seat_words:
+            if not low.endswith(" " + w):
+                continue
+            stem = m.text[: -len(w) - 1].strip(" ,-")
+            ids = [i for i in g.lookup(stem) if g.feat[i] in (F_CITY, F_ADMIN2)]
+            if m.qual_a1:
+                cells = {(g.iso2(i), g.admin1(i) if g.feat[i] == F_ADMIN1 else None) for i in m.qual_a1}
+                ids = [i for i in ids if (g.iso2(i), g.admin1(i)) in cells or (g.iso2(i), None) in cells]
+            if ids:
+                return max(ids, key=lambda i: (g.feat[i] == F_CITY, g.pop[i]))
+        return None
 
     def _qualifier_parts(self, inner: str) -> tuple[list[int], list[int]] | None:
         """Entries of a qualifier's parts: ``(narrowest, province)``. "Malanville, Alibori" ->
@@ -904,7 +1095,11 @@ class PlaceExtractor:
             if len({g.iso2(i) for i in top}) != 1:
                 return None
         if len(parts) == 1:
-            return [], top  # several countries' divisions ("(Capital)"): see _qualifiers
+            # "(Rajshahi)": a province and its district of the same name; the coder wrote the
+            # district once for both, and the district is the narrower place
+            same = [i for i in g.lookup(last) if g.feat[i] == F_ADMIN2 and any(
+                g.feat[t] == F_ADMIN1 and (g.iso2(i), g.admin1(i)) == (g.iso2(t), g.admin1(t)) for t in top)]
+            return same, top  # several countries' divisions ("(Capital)"): see _qualifiers
         cells = {(g.iso2(i), g.admin1(i) if g.feat[i] == F_ADMIN1 else None) for i in top}
 
         def inside(i: int) -> bool:
@@ -945,6 +1140,24 @@ class PlaceExtractor:
         g = self.gazetteer
         text = doc_text(doc)
         for mt in _QUALIFIER.finditer(text):
+            end = mt.start()
+            while end > 0 and text[end - 1] == " ":
+                end -= 1
+            if re.match(r"\(\s*coded", mt.group(0), re.I) and "," not in mt.group(1):
+                # "Diyala province (coded to Baquba)": the name is where the coder put the event,
+                # no qualifier of the province ("(coded as Gazipur, Dhaka)" after a sub-district
+                # is one: the sub-district is coded to Gazipur)
+                continue
+            city = next((m for m in mentions if m.end == end and m.source == "city part"), None)
+            if city is not None:
+                # "Dhaka - Dhanmondi (New Market)": the parenthesis names the part's own
+                # division, which the city already places (a homonym abroad is not it)
+                ccs = {g.iso2(i) for i in city.ids}
+                for m in mentions:
+                    if mt.start(1) <= m.start and m.end <= mt.end(1):
+                        m.qualifier = True
+                        m.ids = [i for i in m.ids if g.iso2(i) in ccs]
+                continue
             got = self._qualifier_parts(mt.group(1))
             if got is None:
                 continue
@@ -956,7 +1169,9 @@ class PlaceExtractor:
             if left is None or not len(left):
                 continue
             e = left.end
-            while e > 1 and doc[e - 1].lower_ in _QUALIFIED_NOUNS and doc[e - 2].text[:1].isupper():
+            while e > 1 and (doc[e - 1].lower_ in _QUALIFIED_NOUNS
+                             or doc[e - 1].lower_ in _event_rules().division_nouns) \
+                    and doc[e - 2].text[:1].isupper():
                 e -= 1  # "Alpha-Kpara village (Djougou, Donga)": the name before the noun
                 end = doc[e - 1].idx + len(doc[e - 1].text)
             x = next((m for m in mentions if m.end == end and not m.qualifier), None)
@@ -993,7 +1208,9 @@ class PlaceExtractor:
             def inside(i: int) -> bool:
                 return (g.iso2(i), g.admin1(i)) in cells or (g.iso2(i), None) in cells
 
-            own = [i for i in x.ids if inside(i) and i not in top]
+            # a town inside the qualifier's divisions is the place even when the text spells it
+            # by a minor alternate name that recognition alone does not trust ("Tyotkino")
+            own = [i for i in dict.fromkeys([*x.ids, *g.lookup(x.text)]) if inside(i) and i not in top]
             if not own and x.ids and all(i in top or i in narrow for i in x.ids):
                 own = [i for i in x.ids if i in narrow or i in top]  # "Kursk (Kursk)"
             x.ids = own
@@ -1017,7 +1234,7 @@ class PlaceExtractor:
                         break
                     m = _Mention(a1_, b1_, sp.start, sp.end, sp.text, "qualified", g.lookup(sp.text))
                     mentions.append(m)
-                m.ids = [i for i in m.ids if inside(i) and i not in top]
+                m.ids = [i for i in dict.fromkeys([*m.ids, *g.lookup(m.text)]) if inside(i) and i not in top]
                 m.qual, m.qual_a1, m.container = list(x.qual), list(top), list(x.container)
                 edge = a1_
             # the names inside the parenthesis: qualifiers of x
@@ -1102,10 +1319,14 @@ class PlaceExtractor:
         if not m.qual:
             return None
         i = m.qual[0]
+        seat = self._seat_town(m)
+        if seat is not None:
+            i = seat
         p = g.place(i)
         what = {F_ADMIN2: "district", F_CITY: "town", F_ADMIN1: "province", F_COUNTRY: "country"}.get(
             g.feat[i], "place")
-        m.reason = f"unknown place coded to the {what} {g.names[i]} (its qualifier)"
+        m.reason = f"unknown place coded to the {what} {g.names[i]} " + (
+            "(its name's town)" if seat is not None else "(its qualifier)")
         return Place(geonameid=None, name=m.text, latitude=p.latitude, longitude=p.longitude,
                      country=p.country, iso2=p.iso2, iso3=p.iso3, admin1=p.admin1,
                      admin2=p.admin2 if g.feat[i] in (F_ADMIN2, F_CITY) else None, feature="city")
@@ -1191,6 +1412,11 @@ class PlaceExtractor:
             if ent.label_ == "NORP":
                 for cc in self.rules.demonyms.get(ent.text.lower(), [])[:2]:
                     countries[cc] += 0.7
+        r = self.rules
+        if r.country_cues is not None:  # "Police Department", "Board of Selectmen"
+            cue = Counter(r.cue_country[x.group(0).lower()] for x in r.country_cues.finditer(doc.text))
+            for cc, n in cue.items():
+                countries[cc] += min(r.cue_cap, r.cue_weight * n)
         return countries, admin1s, by_name
 
     def _focus_one(self, m: _Mention, countries: Counter, admin1s: Counter) -> None:
@@ -1596,6 +1822,12 @@ def event_location(
     named with it.
     """
     r = rules or _default_rules()
+    # the country that the text's qualifiers state ("(Hathazari, Chittagong)"), and the countries
+    # it names: a place elsewhere needs the text to name its country
+    qual_cc = {m.place.iso2 for m in mentions if m.reason.startswith("qualifier") and m.place is not None
+               and m.place.iso2}
+    named_cc = {m.place.iso2 for m in mentions if m.place is not None and m.place.feature == "country"}
+    home = next(iter(qual_cc)) if len(qual_cc) == 1 else None
     mentions = [m for m in mentions if not m.reason.startswith(("demonym", "inside a name", "qualifier"))]
     cands = list(mentions)
     if not cands:
@@ -1636,6 +1868,12 @@ def event_location(
             why = "attached to the event's verb"
         if m.start < dateline:
             s -= 4.0  # the dateline is where the reporter filed from
+        if home is not None and m.place is not None and m.place.iso2 and m.place.iso2 != home \
+                and m.place.iso2 not in named_cc:
+            s -= 3.0  # "Fatehpur union, Hathazari upazila (Chittagong)": not the Fatehpur in India
+        if _CODED_TO.search(doc_text(doc), max(0, m.start - 40), m.start):
+            s += 4.0  # "(coded to Baquba)", "location coded as Alfakoara": the coder's own choice
+            why = "the place the text says the event is coded to"
         if m.place is not None and m.place.feature in ("admin1", "country") and any(
             (m.place.feature == "country" and t.place.iso3 == m.place.iso3)
             or (m.place.feature == "admin1" and t.place.admin1 == m.place.admin1 and t.place.iso3 == m.place.iso3)
@@ -1751,6 +1989,27 @@ def _rank(m: PlaceMention) -> int:
 @lru_cache(maxsize=1)
 def _default_rules() -> _Rules:
     return _Rules.load()
+
+
+@dataclass(frozen=True)
+class _EventRules:
+    """``places/event_location.yaml``: how coders name the place of an event."""
+
+    division_nouns: frozenset[str]
+    seat_words: tuple[str, ...]  # longest first
+    city_min_pop: int
+    city_drop_words: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def _event_rules() -> _EventRules:
+    r = load_yaml("places/event_location.yaml")
+    return _EventRules(
+        division_nouns=frozenset(r["local_division_nouns"]),
+        seat_words=tuple(sorted(r["seat_words"], key=len, reverse=True)),
+        city_min_pop=int(r["city_part_min_population"]),
+        city_drop_words=tuple(sorted(r["city_part_drop_words"], key=len, reverse=True)),
+    )
 
 
 def _token_at(doc: Doc, start: int, end: int) -> Token | None:
