@@ -143,3 +143,10 @@ def test_a_city_part_named_like_a_town_elsewhere_is_still_a_part(nlp, ex):
     _, found = places(nlp, ex, "Artillery hit a market in Donetsk - Kyivskyi on Tuesday.")
     m = found["Donetsk - Kyivskyi"]
     assert m.place.iso2 == "UA" and _km(m.place, 48.02, 37.80) < 25
+
+
+def test_a_demonym_of_armed_forces_does_not_set_the_country(nlp, ex):
+    # the Russian town of Donetsk (Rostov province) is small; "Russian air forces" says who
+    # struck, not where: the city of Donetsk in Ukraine is meant
+    _, found = places(nlp, ex, "Russian air forces struck a school in Donetsk overnight.")
+    assert found["Donetsk"].place.iso2 == "UA"

@@ -885,6 +885,8 @@ class PlaceExtractor:
                 return F_ADMIN1
         if m.tok_start >= 1 and doc[m.tok_start - 1].lower_ in ("town", "city", "village"):
             return F_CITY
+        if m.tok_start >= 2 and doc[m.tok_start - 2].lower_ == "coded" and doc[m.tok_start - 1].lower_ in ("to", "as"):
+            return F_CITY  # "(coded to Zaporizhia, Zaporizhia)": coders code to a named town
         return None
 
     # ------------------------------------------------------------------------------------------
@@ -1301,8 +1303,12 @@ class PlaceExtractor:
             for i in m.container:  # "X, Texas": the text's own statement, shared by all names
                 if g.feat[i] == F_ADMIN1:
                     admin1s[(g.iso2(i), g.admin1(i))] += 1.0
+        forces = _event_rules().force_nouns
         for ent in doc.ents:
             if ent.label_ == "NORP":
+                if ent.end < len(doc) and (doc[ent.end].lower_ in forces or (
+                        ent.end + 1 < len(doc) and f"{doc[ent.end].lower_} {doc[ent.end + 1].lower_}" in forces)):
+                    continue  # "Russian air forces struck ...": a foreign side, not where it is
                 for cc in self.rules.demonyms.get(ent.text.lower(), [])[:2]:
                     countries[cc] += 0.7
         return countries, admin1s, by_name
@@ -1887,6 +1893,7 @@ class _EventRules:
     seat_words: tuple[str, ...]  # longest first
     city_min_pop: int
     city_drop_words: tuple[str, ...]
+    force_nouns: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -1897,6 +1904,7 @@ def _event_rules() -> _EventRules:
         seat_words=tuple(sorted(r["seat_words"], key=len, reverse=True)),
         city_min_pop=int(r["city_part_min_population"]),
         city_drop_words=tuple(sorted(r["city_part_drop_words"], key=len, reverse=True)),
+        force_nouns=frozenset(r["foreign_force_nouns"]),
     )
 
 

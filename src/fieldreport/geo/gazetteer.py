@@ -46,7 +46,7 @@ from fieldreport.geo.distance import haversine_km  # noqa: F401 (used here and r
 from fieldreport.geo.normalize import is_latin_name, light_key, place_key
 from fieldreport.schema.records import Place
 
-GAZETTEER_VERSION = "13"
+GAZETTEER_VERSION = "14"
 USER_FILE = "user-geonames.pkl"
 
 FEATURES: tuple[str, ...] = ("country", "admin1", "admin2", "city", "other")
