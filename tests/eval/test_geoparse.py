@@ -95,6 +95,39 @@ def test_scorer_counts_recall_precision_and_unjudged(tmp_path, xml):
     assert res["f1"] == pytest.approx(2 * 0.5 * (1 / 3) / (0.5 + 1 / 3), abs=1e-3)
 
 
+def test_halves_split_articles_by_even_and_odd_index(tmp_path):
+    from fieldreport.eval.geoparse import split_half
+
+    assert split_half(list("abcde"), "dev") == ["a", "c", "e"]
+    assert split_half(list("abcde"), "held") == ["b", "d"]
+    assert split_half(list("abc"), None) == list("abc")
+    with pytest.raises(ValueError, match="half"):
+        split_half([1], "test")
+    two = LGL_XML.replace("</articles>", LGL_XML.split("<articles>")[1].replace('docid="1"', 'docid="2"'))
+    path = tmp_path / "two.xml"
+    path.write_text(two, encoding="utf-8")
+    assert score_geoparsing(path, _Extractor(), _NLP())["articles"] == 2
+    held = score_geoparsing(path, _Extractor(), _NLP(), half="held")
+    assert held["articles"] == 1 and held["half"] == "held"
+
+
+def test_mistakes_name_each_missed_toponym_and_wrong_place(tmp_path):
+    import io
+
+    path = tmp_path / "gold.xml"
+    path.write_text(LGL_XML, encoding="utf-8")
+    out = io.StringIO()
+    score_geoparsing(path, _Extractor(), _NLP(), mistakes=out)
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    miss = [r for r in rows if r["what"] == "miss"]
+    false = [r for r in rows if r["what"] == "false"]
+    assert [r["gold"] for r in miss] == ["Hama"]
+    assert miss[0]["ours"] == "Hama" and miss[0]["km"] > 161
+    assert "moved to Hama" in miss[0]["sentence"]
+    assert sorted(r["ours"] for r in false) == ["Hama", "Rebels"]
+    assert next(r for r in false if r["ours"] == "Rebels")["gold"] is None
+
+
 def test_event_location_scorer(tmp_path):
     rows = [
         {"text": TEXT, "verbs": [{"start": 7, "end": 14}], "locations": [{"start": 15, "end": 19, "text": "Homs"}]},

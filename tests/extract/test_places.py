@@ -213,6 +213,103 @@ def test_embedded_option_reports_places_inside_organisation_names(parsed, ex):
     assert m is None or m.text != "Paris"
 
 
+def test_embedded_per_call_matches_the_embedded_extractor(nlp, ex):
+    text = "A spokesman for the Nairobi County Assembly said the Kisumu Water Board had resigned."
+    doc = nlp(text)
+    wide = PlaceExtractor(ex.gazetteer, embedded=True)
+    per_call = [(m.text, m.place and m.place.geonameid) for m in ex.find(doc, embedded=True)]
+    assert per_call == [(m.text, m.place and m.place.geonameid) for m in wide.find(doc)]
+    assert ex.embedding(True).embedded and not ex.embedded  # the default stays as it was
+    assert ex.embedding(False) is ex
+
+
+def test_a_small_town_inside_a_name_needs_the_article_to_name_it_elsewhere(nlp, ex):
+    wide = ex.embedding(True)
+    text = ("Pupils of the Webb Middle School raised money for the Haven House shelter, "
+            "and the Ohio Department of Health thanked them.")
+    found = {m.text for m in wide.find(nlp(text)) if m.place is not None}
+    assert "Webb" not in found and "Haven" not in found  # surnames and words, not towns here
+    assert "Ohio" in found  # a state is a place inside a name too
+    text = ("Officers of the Carthage Police Department arrested two men. The store in Carthage "
+            "had been robbed twice this year.")
+    found = [m.text for m in wide.find(nlp(text)) if m.place is not None]
+    assert found.count("Carthage") == 2  # named outside the name as well
+
+
+def test_a_county_by_its_full_name_inside_a_name_is_a_place(nlp, ex):
+    text = "Deputies of the Stearns County Sheriff's Office searched the lake on Sunday."
+    found = {m.text: m for m in ex.embedding(True).find(nlp(text)) if m.place is not None}
+    assert found["Stearns County"].place.feature == "admin2"
+    assert found["Stearns County"].place.admin1 == "Minnesota"
+
+
+def test_a_street_named_after_a_small_place_is_not_that_place(nlp, ex):
+    text = "A fire destroyed a house on Main Street, and Cooper Road was closed in Damascus."
+    found = {m.text: m for m in ex.find(nlp(text))}
+    assert all(m.place is None for k, m in found.items() if k.startswith(("Main", "Cooper")))
+    text = "Protesters gathered on Baghdad Street in Damascus."
+    found = {m.text: m for m in ex.find(nlp(text)) if m.place is not None}
+    assert found["Baghdad"].place.iso2 == "IQ"  # a street named after a capital keeps it
+
+
+def test_a_town_before_based_or_born_is_a_place(nlp, ex):
+    text = "Officers of the Gori-based infantry brigade left on Monday."
+    found = {m.text: m for m in ex.find(nlp(text)) if m.place is not None}
+    assert found["Gori"].place.iso2 == "GE"
+
+
+def test_a_union_whose_words_are_all_common_is_still_found(nlp, ex):
+    text = "Slovakia joined the European Union in 2004 after long talks."
+    found = {m.text: m for m in ex.find(nlp(text)) if m.place is not None}
+    assert found["European Union"].place.feature == "other"
+
+
+def test_a_demonym_inside_a_name_counts_for_a_state_institution_only(nlp, ex):
+    wide = ex.embedding(True)
+    text = "Officers of the Nigerian Army met volunteers of the American Heart Association in Lagos."
+    found = {m.text: m for m in wide.find(nlp(text)) if m.place is not None}
+    assert found["Nigerian"].place.iso2 == "NG"  # the army of that state
+    assert "American" not in found  # a charity's name, not the United States
+
+
+def test_a_two_word_demonym_the_model_calls_a_person_is_its_country(nlp, ex):
+    text = "Analysts expect little change in Sri Lankan politics this year."
+    found = {m.text: m for m in ex.find(nlp(text)) if m.place is not None}
+    assert found["Sri Lankan"].place.iso2 == "LK"
+
+
+def test_local_police_and_school_words_put_a_lone_town_in_the_united_states(nlp, ex):
+    text = ("Paris police arrested a man on Friday. The Paris Police Department said the man, "
+            "a former Paris High School student, was taken to the county jail, and the sheriff's "
+            "office will assist the police department.")
+    paris = [m for m in ex.find(nlp(text)) if m.text == "Paris" and m.place is not None]
+    assert paris and all(m.place.iso2 == "US" for m in paris)
+    # a story about France keeps its capital
+    text = "French police in Paris arrested a man near the Louvre on Friday."
+    paris = [m for m in ex.find(nlp(text)) if m.text == "Paris"]
+    assert paris[0].place.iso2 == "FR"
+
+
+def test_places_command_reports_names_inside_names_unless_asked_not_to(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from fieldreport.apps.cli import app
+
+    src = tmp_path / "a.txt"
+    src.write_text("Officers of the Toronto Police Service searched the house on Friday.\n",
+                   encoding="utf-8")
+    runner = CliRunner()
+    on = runner.invoke(app, ["places", "--input", str(src), "--quiet"])
+    off = runner.invoke(app, ["places", "--input", str(src), "--quiet", "--no-embedded"])
+    assert on.exit_code == 0 and off.exit_code == 0, on.output + off.output
+    rows_on = [json.loads(x) for x in on.stdout.splitlines() if x.strip()]
+    rows_off = [json.loads(x) for x in off.stdout.splitlines() if x.strip()]
+    assert any(r["text"] == "Toronto" for r in rows_on)
+    assert not any(r["text"] == "Toronto" for r in rows_off)
+
+
 def test_x_comma_country(nlp, ex):
     _, found = places(nlp, ex, "Heavy fighting was reported in Homs, Syria, and in Tripoli, Libya.")
     assert found["Homs"].place.iso2 == "SY"

@@ -175,3 +175,14 @@ def test_world_regions_from_the_data_file_are_indexed(gaz):
             assert any(gaz.feature(i) == "other" for i in gaz.lookup(alt)), alt
         if len(row) > 3:
             assert p.iso2 == row[3]
+
+
+@pytest.mark.parametrize("name, lat, lon", [
+    ("Vietnam", 16.17, 107.83),  # GeoNames' point for the country
+    ("Middle East", 33.14, 35.86),  # and for the region, as the geoparsing corpora code them
+    ("Atlantic Ocean", 10.0, -25.0),
+])
+def test_representative_points_are_the_ones_geonames_gives(gaz, name, lat, lon):
+    ids = [i for i in gaz.lookup(name) if gaz.feature(i) in ("country", "other")]
+    p = gaz.place(ids[0])
+    assert abs(p.latitude - lat) < 0.05 and abs(p.longitude - lon) < 0.05

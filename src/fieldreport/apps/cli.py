@@ -292,19 +292,26 @@ def _place_index(progress: Progress) -> None:
 
 def _warn_undated(problems: _Problems, art: Article, recs: list[EventRecord]) -> None:
     """A record with no date is written (event_date null) and named on standard error, never silently."""
-    for rec in recs:
-        if rec.event_date is None:
-            problems.report(
-                InputProblem(
-                    source=f"article {art.id}",
-                    line=None,
-                    message=(
-                        f"record {rec.record_id} ({rec.sub_event_type}) has no event date: the text names "
-                        "no date and the article has no `published` date to resolve against"
-                    ),
-                    skipped=False,
-                )
+    from fieldreport.extract.dates import needs_publication_date
+
+    undated = [rec for rec in recs if rec.event_date is None]
+    named = needs_publication_date(art.text) if undated else []
+    what = (
+        "the text names " + ", ".join(f"'{w}'" for w in dict.fromkeys(named)) + " but no year or day to resolve it"
+        if named else "the text names no date"
+    )
+    for rec in undated:
+        problems.report(
+            InputProblem(
+                source=f"article {art.id}",
+                line=None,
+                message=(
+                    f"record {rec.record_id} ({rec.sub_event_type}) has no event date: {what}, and the "
+                    "article has no `published` date to resolve against"
+                ),
+                skipped=False,
             )
+        )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -353,6 +360,11 @@ def places(
         help="Report country adjectives and demonyms ('Syrian', 'Ukrainians') as mentions of their "
              "country, as the geoparsing corpora annotate them. The event location of `extract` "
              "never takes one.")] = True,
+    embedded: Annotated[bool, typer.Option(
+        "--embedded/--no-embedded",
+        help="Report place names inside organisation names ('Texas' in 'Texas Department of "
+             "Corrections', 'Dublin' in 'Dublin Police'), as the geoparsing corpora annotate them. "
+             "The event location of `extract` never takes one.")] = True,
     quiet: QuietOpt = False,
 ) -> None:
     """Articles in, one JSON line per resolved place mention out."""
@@ -364,7 +376,8 @@ def places(
     arts = list(_articles(input, problems, max_chars))
     with _output(output) as fh, _progress(quiet) as progress:
         task = progress.add_task("geoparsing", total=len(arts))
-        for art, mentions in pipe.places_many(arts, workers=_workers(workers), parse=parse, demonyms=demonyms):
+        for art, mentions in pipe.places_many(arts, workers=_workers(workers), parse=parse,
+                                               demonyms=demonyms, embedded=embedded):
             problems.count(sum(1 for m in mentions if m.place is not None))
             for m in mentions:
                 if m.place is not None:
@@ -831,7 +844,8 @@ def eval_(
     events_: Annotated[bool, typer.Option("--events", help="Score the grouping of reports into events (UCDP).")] = False,
     limit: Annotated[Optional[int], typer.Option(help="Score only the first N items of each file.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
-    mistakes: Annotated[Optional[str], typer.Option("--mistakes", help="Write every wrong field (gold, ours, the text, our evidence) to this JSON Lines file (UCDP, ACLED, PLOVER).")] = None,
+    mistakes: Annotated[Optional[str], typer.Option("--mistakes", help="Write every wrong field (gold, ours, the text, our evidence) to this JSON Lines file (UCDP, ACLED, PLOVER; geoparsing: missed toponyms and wrong places).")] = None,
+    half: Annotated[Optional[str], typer.Option("--half", help="Geoparsing: score only the articles of even index (dev) or odd index (held), to tune on one half and measure the other.")] = None,
     model: ModelOpt = None,
     workers: WorkersOpt = 0,
     parse: ParseOpt = False,
@@ -854,7 +868,7 @@ def eval_(
             try:
                 results.append(
                     run_eval(f, kind=kind, places_only=places_only, events=events_, limit=limit, model=model,
-                             workers=workers, parse=parse, mistakes=wrong)
+                             workers=workers, parse=parse, mistakes=wrong, half=half)
                 )
             except ValueError as exc:
                 err.print(f"[red]error:[/red] {f}: {exc}")

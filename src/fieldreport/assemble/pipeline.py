@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ from fieldreport.extract import dates as dates_x
 from fieldreport.extract.actors import ActorDictionary, ActorExtractor, default_extractor
 from fieldreport.extract.event_types import EventDetector
 from fieldreport.extract.places import PlaceExtractor
+from fieldreport.data import load_yaml
+from fieldreport.geo.distance import haversine_km
 from fieldreport.sources.outlets import OutletRegistry, default_registry, tied_to_claimant
 from fieldreport.schema.records import (
     ActorMention,
@@ -148,17 +151,18 @@ class Pipeline:
         return self.nlp if parse else load_places_nlp(self.model)
 
     def find_places(
-        self, articles: list[Article], parse: bool = False, demonyms: bool = True
+        self, articles: list[Article], parse: bool = False, demonyms: bool = True,
+        embedded: bool = True,
     ) -> list[tuple[Article, list[PlaceMention]]]:
-        """Place mentions of a batch of articles, in one ``nlp.pipe`` call (``demonyms``: see
-        ``PlaceExtractor.find``)."""
+        """Place mentions of a batch of articles, in one ``nlp.pipe`` call (``demonyms`` and
+        ``embedded``: see ``PlaceExtractor.find``)."""
         nlp = self.places_nlp(parse)
-        return [(art, self.places.find(doc, demonyms=demonyms))
+        return [(art, self.places.find(doc, demonyms=demonyms, embedded=embedded))
                 for art, doc in zip(articles, pipe_texts(nlp, [a.text for a in articles]))]
 
     def places_many(
         self, articles: Iterable[Article], workers: int = 1, batch_size: int = 16, parse: bool = False,
-        demonyms: bool = True,
+        demonyms: bool = True, embedded: bool = True,
     ) -> Iterator[tuple[Article, list[PlaceMention]]]:
         """Resolved and unresolved place mentions of each article, in input order (``fieldreport places``).
 
@@ -168,10 +172,10 @@ class Pipeline:
         batches = _batches(articles, batch_size)
         if workers <= 1:
             for batch in batches:
-                yield from self.find_places(batch, parse, demonyms)
+                yield from self.find_places(batch, parse, demonyms, embedded)
             return
         self.places_nlp(parse), self.places  # loaded before the fork, shared copy-on-write
-        yield from self._in_workers(partial(_worker_places, parse=parse, demonyms=demonyms), batches, workers)
+        yield from self._in_workers(partial(_worker_places, parse=parse, demonyms=demonyms, embedded=embedded), batches, workers)
 
     def _in_workers(self, work, batches: Iterator[list[Article]], workers: int) -> Iterator:
         """Run ``work`` on each batch in ``workers`` forked processes; results in input order."""
@@ -210,6 +214,8 @@ class Pipeline:
         shared = Counter(c.sentence_start for c in candidates)
         coding = figures_x.coding_statement(article.text)  # a coder's "fatalities coded as 3"
         records: list[EventRecord] = []
+        donors: list[tuple[EventRecord, list[Casualties]]] = []  # every record built, with its killed figures
+        tolls: dict[str, list[Casualties]] = {}
         seen_sentences: set[int] = set()
         for cand in candidates:
             if shared[cand.sentence_start] > 1:  # two events told in one sentence: each gets its clause
@@ -226,10 +232,14 @@ class Pipeline:
             seen_sentences.add(cand.sentence_start)
             rec = self._record(
                 article, doc, cand, scope, places, focus, actor_mentions, dates, claims, year,
-                coding if not records else None, source,
+                coding if not records else None, source, tolls,
             )
+            if rec is not None:
+                donors.append((rec, tolls.pop(rec.record_id, [])))
             if rec is not None and not any(_same_event(rec, r) for r in records):
                 records.append(rec)
+        if records and coding is None:
+            _toll_told_after(records[0], donors, doc)
         # Main event first: the detector orders by importance; confidence breaks no ties it made.
         return records
 
@@ -247,6 +257,7 @@ class Pipeline:
         year: int | None,
         coding: figures_x.CodingStatement | None = None,
         source: "_Source | None" = None,
+        tolls: dict[str, list[Casualties]] | None = None,
     ) -> EventRecord | None:
         source = source or _Source(self.outlets, article)
         ev = _Evidence(article.text)
@@ -435,6 +446,8 @@ class Pipeline:
         )
         rec.confidence = _confidence(cand, rec)
         rec.notes = notes_x.write_notes(rec, figures, claims=own_claims)
+        if tolls is not None:
+            tolls[rec.record_id] = killed
         return rec
 
 
@@ -457,9 +470,10 @@ def _worker_extract(batch: list[Article]) -> list[tuple[Article, list[EventRecor
     return list(_WORKER_PIPELINE._run_batch(batch))
 
 
-def _worker_places(batch: list[Article], parse: bool, demonyms: bool = True) -> list[tuple[Article, list[PlaceMention]]]:
+def _worker_places(batch: list[Article], parse: bool, demonyms: bool = True,
+                   embedded: bool = True) -> list[tuple[Article, list[PlaceMention]]]:
     assert _WORKER_PIPELINE is not None
-    return _WORKER_PIPELINE.find_places(batch, parse, demonyms)
+    return _WORKER_PIPELINE.find_places(batch, parse, demonyms, embedded)
 
 
 class _Source:
@@ -620,6 +634,73 @@ def _bare(name: str) -> str:
 
 def _claim_covers(claim: Claim, figures: list[Casualties], materiel: list[Materiel]) -> bool:
     return any(claim.start <= f.start and f.end <= claim.end for f in [*figures, *materiel])
+
+
+def _toll_told_after(main: EventRecord, donors: list[tuple[EventRecord, list[Casualties]]], doc: Doc) -> None:
+    """The main event's toll told in a sentence that reads as an event of its own ("Two people were
+    killed in the clash.", "Police fired, killing one."): when the main record has no killed figure, the
+    killed figures of the article's other records on the same day and at the same place (or none named)
+    are the main event's. ACLED codes a note's deaths to its one event; a news lead's toll told a few
+    sentences on is the lead event's. A peaceful protest never takes a toll; a protest or riot does not
+    take deaths told as its grievance."""
+    if main.fatalities or main.fatalities_high or main.sub_event_type == "Peaceful protest":
+        return
+    found: dict[tuple[int, int], Casualties] = {}
+    spans: list[list[int]] = []
+    for rec, killed in donors:
+        if rec is main or not killed or rec.event_date != main.event_date or not _same_place(main, rec):
+            continue
+        if _told_as_another_event(doc, rec):
+            continue  # "Separately, gunmen shot dead two guards": another event, however close
+        for f in killed:
+            found.setdefault((f.start, f.end), f)
+        spans += rec.evidence.get("fatalities", [])
+    figs = list(found.values())
+    if not figs:
+        return
+    # read from the main event's trigger, a figure told as its cause ("fighting broke out after X were
+    # accused of killing a man") is background: only figures that are not stay
+    trig = (main.evidence.get("event_type") or [[0, 0]])[0]
+    own = {(f.start, f.end) for f in figures_x.find_casualties(doc, trigger=(trig[0], trig[1])) if f.kind == "killed"}
+    figs = [f for f in figs if (f.start, f.end) in own]
+    if main.event_type in ("Protests", "Riots"):
+        figs = [f for f in figs if not figures_x.told_as_grievance(doc, f)]
+    cons, low, best, high = figures_x.summarise_fatalities(figs, text=doc.text)
+    if not cons and not high:
+        return
+    main.fatalities, main.fatalities_low, main.fatalities_best, main.fatalities_high = cons, low, best, high
+    bucket = main.evidence.setdefault("fatalities", [])
+    for pair in spans:
+        if pair not in bucket and any(pair[0] <= f.start and f.end <= pair[1] for f in figs):
+            bucket.append(pair)
+
+
+@lru_cache(maxsize=1)
+def _new_event_words() -> re.Pattern[str]:
+    words = load_yaml("events/word_classes.yaml")["classes"]["new_event"]
+    alt = "|".join(r"\s+".join(re.escape(w) for w in str(p).split()) for p in words)
+    return re.compile(rf"\b(?:{alt})\b", re.IGNORECASE)
+
+
+def _told_as_another_event(doc: Doc, rec: EventRecord) -> bool:
+    """The record's sentence opens with words that mark a different event ("Separately", "Elsewhere",
+    "In another attack": events/word_classes.yaml new_event)."""
+    spans = rec.evidence.get("event_type") or []
+    if not spans:
+        return False
+    span = doc.char_span(spans[0][0], spans[0][1], alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    sent = span.sent
+    return _new_event_words().search(doc.text[sent.start_char : min(sent.end_char, sent.start_char + 40)]) is not None
+
+
+def _same_place(a: EventRecord, b: EventRecord) -> bool:
+    if b.latitude is None or a.latitude is None:
+        return True
+    if a.location == b.location:
+        return True
+    return haversine_km(a.latitude, a.longitude, b.latitude, b.longitude) <= 25
 
 
 def _same_event(a: EventRecord, b: EventRecord) -> bool:

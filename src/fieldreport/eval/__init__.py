@@ -36,16 +36,25 @@ def run_eval(
     workers: int = 1,
     parse: bool = False,
     mistakes=None,
+    half: str | None = None,
 ) -> dict:
     """Score one gold file. Returns {"file", "kind", "n", "metrics": {name: {"value", "n"}}, "notes"}.
 
     ``mistakes``, an open text file, receives every wrong field of UCDP, ACLED and PLOVER gold as JSON
-    Lines (see :class:`fieldreport.eval.gold.Mistakes`).
+    Lines (see :class:`fieldreport.eval.gold.Mistakes`); of geoparsing gold, every missed toponym
+    and every wrong place (see :func:`fieldreport.eval.geoparse.score_geoparsing`).
+
+    ``half`` ("dev" or "held") scores only the even- or odd-index articles of a geoparsing file,
+    so that one half can be tuned on and the other measured.
 
     Geoparsing files are scored with the pipeline that ``fieldreport places`` runs (the entity
-    recogniser alone, or the full one with ``parse``); event location always needs the parse."""
+    recogniser alone, or the full one with ``parse``) and its defaults: demonyms and place names
+    inside organisation names are reported, as LGL and GeoWebNews annotate them; event location
+    always needs the parse and never takes either."""
     if kind == "auto":
         kind = detect_kind(path)
+    if half is not None and kind != "geoparsing":
+        raise ValueError("--half splits geoparsing XML files (LGL, GeoWebNews) by article")
     if events:
         if kind != "ucdp":
             raise ValueError("--events scores UCDP GED files (events with their source headlines)")
@@ -62,8 +71,9 @@ def run_eval(
 
         full = parse or kind == "event-location"
         nlp, ex = (load_nlp(model) if full else load_places_nlp(model)), PlaceExtractor.default()
-        if kind == "geoparsing":
-            res = geoparse.score_geoparsing(path, ex, nlp, limit=limit)
+        if kind == "geoparsing":  # as `fieldreport places` reports them: names inside names too
+            ex = ex.embedding(True)
+            res = geoparse.score_geoparsing(path, ex, nlp, limit=limit, half=half, mistakes=mistakes)
         else:
             res = geoparse.score_event_location(path, ex, nlp, limit=limit)
         return {"file": path, "kind": kind, **_normalise(res)}

@@ -9,6 +9,13 @@ lies within 161 km of its coordinates (recall: the end-to-end accuracy that Mord
 a prediction that overlaps only gold toponyms without coordinates cannot be judged and is left out
 of precision (counted as ``unjudged``).
 
+``half`` splits a corpus by article for tuning: "dev" keeps the articles of even index (0, 2,
+...), "held" those of odd index, so that rules are tuned on one half and measured on the other.
+``mistakes`` (an open text file) receives one JSON line per missed gold toponym ("miss": the
+gold name and coordinates, our overlapping mention, its place and distance, the sentence) and per
+wrong prediction ("false": our mention and place, the overlapping gold toponym and distance if
+any, the sentence).
+
 ``score_event_location`` reads the event-location JSON Lines (one sentence, its event verb and the
 marked locations where the event happened) and reports the share of sentences that mark a
 location for which the chosen mention overlaps a marked one.
@@ -83,8 +90,41 @@ def _overlap(a0: int, a1: int, b0: int, b1: int) -> bool:
     return a0 < b1 and b0 < a1
 
 
+HALVES = ("dev", "held")
+
+
+def split_half(items: list, half: str | None) -> list:
+    """The even-index ("dev") or odd-index ("held") items; all of them when ``half`` is None."""
+    if half is None:
+        return items
+    if half not in HALVES:
+        raise ValueError(f"half must be one of {', '.join(HALVES)}, not {half!r}")
+    return items[HALVES.index(half)::2]
+
+
+def _sentence_around(text: str, start: int, end: int, width: int = 160) -> str:
+    """The sentence (or a window of ``width`` characters each side) around a span."""
+    a = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start))
+    a = a + 1 if a >= 0 and start - a <= width else max(0, start - width)
+    b = min([x for x in (text.find(". ", end), text.find("\n", end)) if x >= 0] or [len(text)])
+    b = b + 1 if b - end <= width else min(len(text), end + width)
+    return " ".join(text[a:b].split())
+
+
+def _place_row(m: Any, lat: float | None = None, lon: float | None = None) -> dict:
+    p = m.place
+    row = {"ours": m.text, "ours_start": m.start, "reason": m.reason}
+    if p is not None:
+        row.update(place=p.name, country=p.iso2, admin1=p.admin1, feature=p.feature,
+                   lat=p.latitude, lon=p.longitude)
+        if lat is not None and lon is not None:
+            row["km"] = round(haversine_km(p.latitude, p.longitude, lat, lon), 1)
+    return row
+
+
 def score_geoparsing(
-    xml_path: str | Path, extractor: Any, nlp: Any, limit: int | None = None
+    xml_path: str | Path, extractor: Any, nlp: Any, limit: int | None = None,
+    half: str | None = None, mistakes: Any = None,
 ) -> dict:
     """Score ``extractor.find`` end to end on a geoparsing XML file.
 
@@ -92,7 +132,7 @@ def score_geoparsing(
     (resolved predictions that overlap a gold toponym and lie within 161 km), ``f1`` and the
     counts, plus ``by_kind`` (recall per gold type / feature code) and timing.
     """
-    articles = read_geoparsing_xml(xml_path)
+    articles = split_half(read_geoparsing_xml(xml_path), half)
     if limit is not None:
         articles = articles[:limit]
     gold_n = found = pred_n = pred_ok = unjudged = unresolved = 0
@@ -116,6 +156,13 @@ def score_geoparsing(
             ):
                 found += 1
                 kind_hit[g.kind] += 1
+            elif mistakes is not None:
+                ours = [m for m in mentions if _overlap(m.start, m.end, g.start, g.end)]
+                row = {"what": "miss", "file": Path(xml_path).name, "article": art.id, "gold": art.text[g.start:g.end],
+                       "gold_kind": g.kind, "gold_lat": g.lat, "gold_lon": g.lon,
+                       **(_place_row(ours[0], g.lat, g.lon) if ours else {}),
+                       "sentence": _sentence_around(art.text, g.start, g.end)}
+                mistakes.write(json.dumps(row, ensure_ascii=False) + "\n")
         for m in resolved:
             over = [g for g in gold if _overlap(m.start, m.end, g.start, g.end)]
             if not over and any(_overlap(m.start, m.end, g.start, g.end) for g in blind):
@@ -127,12 +174,20 @@ def score_geoparsing(
                 for g in over
             ):
                 pred_ok += 1
+            elif mistakes is not None:
+                row = {"what": "false", "file": Path(xml_path).name, "article": art.id,
+                       "gold": art.text[over[0].start:over[0].end] if over else None,
+                       **({"gold_lat": over[0].lat, "gold_lon": over[0].lon} if over else {}),
+                       **_place_row(m, *((over[0].lat, over[0].lon) if over else (None, None))),
+                       "sentence": _sentence_around(art.text, m.start, m.end)}
+                mistakes.write(json.dumps(row, ensure_ascii=False) + "\n")
     secs = time.perf_counter() - t0
     recall = found / gold_n if gold_n else 0.0
     precision = pred_ok / pred_n if pred_n else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {
         "file": str(xml_path),
+        **({"half": half} if half else {}),
         "articles": len(articles),
         "gold_toponyms": gold_n,
         "found": found,
@@ -224,27 +279,28 @@ def score_event_location(jsonl_path: str | Path, extractor: Any, nlp: Any,
 
 
 def main(argv: list[str] | None = None) -> None:  # pragma: no cover - a thin command line
-    """``python -m fieldreport.eval.geoparse FILE... [--limit N] [--embedded]``: print the
+    """``python -m fieldreport.eval.geoparse FILE... [--limit N] [--half dev|held] [--no-embedded]``: print the
     scores as JSON (``.jsonl`` files are scored for event location, XML files end to end)."""
     import argparse
 
     from fieldreport.extract.places import PlaceExtractor
-    from fieldreport.geo.gazetteer import default_gazetteer
     from fieldreport.text.nlp import load_nlp
 
     ap = argparse.ArgumentParser(description=main.__doc__)
     ap.add_argument("files", nargs="+")
     ap.add_argument("--limit", type=int, default=None)
-    ap.add_argument("--embedded", action="store_true",
-                    help="also count place names inside organisation names, as LGL annotates them")
+    ap.add_argument("--half", choices=HALVES, default=None)
+    ap.add_argument("--no-embedded", dest="embedded", action="store_false",
+                    help="leave out place names inside organisation names (LGL and GeoWebNews "
+                         "annotate them; `fieldreport places` reports them by default)")
     a = ap.parse_args(argv)
     nlp = load_nlp()
-    ex = PlaceExtractor(default_gazetteer(), embedded=True) if a.embedded else PlaceExtractor.default()
+    ex = PlaceExtractor.default()
     for f in a.files:
         if f.endswith(".jsonl"):
-            res = score_event_location(f, ex, nlp, limit=a.limit)
+            res = score_event_location(f, ex, nlp, limit=a.limit)  # never embedded names
         else:
-            res = score_geoparsing(f, ex, nlp, limit=a.limit)
+            res = score_geoparsing(f, ex.embedding(a.embedded), nlp, limit=a.limit, half=a.half)
         print(json.dumps(res, indent=1))
 
 

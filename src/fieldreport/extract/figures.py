@@ -142,8 +142,14 @@ _DECIMAL_RE = re.compile(r"^\d+\.\d+$")
 _RANGE_SEPARATORS = ("-", "to", "or")
 
 
+_QUOTES = "'\"\u2018\u2019\u201c\u201d"
+_GAP_RE = re.compile(rf"\s*[{_QUOTES}]?\s*")
+
+
 def _tokens(text: str) -> list[str] | None:
     low = text.lower().replace("\u2013", "-").replace("\u2014", "-")
+    for q in _QUOTES:
+        low = low.replace(q, " ")
     toks = _TOKEN_RE.findall(low)
     rest = _TOKEN_RE.sub(" ", low)
     if rest.strip():
@@ -359,10 +365,9 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[t
         for j in range(j_end, next_core[i], -1):
             # tokens must be separated by spaces/hyphens only (no sentence punctuation inside)
             gaps_ok = all(
-                re.fullmatch(r"[\s,]*", text[toks[k][1] : toks[k + 1][0]]) is not None
-                and "," not in text[toks[k][1] : toks[k + 1][0]]
+                _GAP_RE.fullmatch(text[toks[k][1] : toks[k + 1][0]]) is not None
                 for k in range(i, j - 1)
-            )
+            )  # (a coder's quotes around a qualifier, "killed 'more than' 20", are no punctuation)
             if not gaps_ok:
                 continue
             piece = text[s0 : toks[j - 1][1]]
@@ -387,6 +392,9 @@ _MONTH_BEFORE = re.compile(_MONTHS + r"[a-zA-Z]*\.?\s+$")
 _MONTH_AFTER = re.compile(r"^(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTHS + r"[a-zA-Z]*\b")
 
 
+_WIRE_SLUG_RE = re.compile(r"\b(?:UPDATE|REFILE|CORRECTED|WRAPUP|RPT)\s*$")
+
+
 def _plausible(text: str, start: int, end: int, piece: str) -> bool:
     tail = re.search(r"(?:^|\s)(\d{1,2})$", piece)
     if tail and (
@@ -396,7 +404,11 @@ def _plausible(text: str, start: int, end: int, piece: str) -> bool:
     before = text[max(0, start - 1) : start]
     after = text[end : end + 1]
     if before and (before.isalnum() or before in "$£€#-/:."):
-        if not (before == "-" and not text[max(0, start - 2) : start - 1].isalnum()):
+        word = text[max(0, start - 6) : start - 1]
+        glued_sentence = before == "." and len(word) == 5 and word.isalpha() and word.islower() and piece[:1].isdigit()
+        # "...the demonstrators.4 persons were killed": a sentence written without its space (a word of
+        # five letters or more before the stop, so not "No.5" or "fig.3")
+        if not (before == "-" and not text[max(0, start - 2) : start - 1].isalnum()) and not glued_sentence:
             return False
     if after and (after.isalnum() or after in "%/"):
         return False
@@ -409,6 +421,8 @@ def _plausible(text: str, start: int, end: int, piece: str) -> bool:
         return False
     if re.fullmatch(r"(1[89]|20)\d\d", piece):
         return False
+    if _WIRE_SLUG_RE.search(text[max(0, start - 12) : start]):
+        return False  # "UPDATE 2-Four die ...": a wire's update number, not a count
     low = piece.lower()
     if low in ("a", "an") or low.endswith(" a") or low.endswith(" an"):
         return False
@@ -496,6 +510,8 @@ def _verb_kind(doc: Doc, verb: Token) -> tuple[str, Token] | None:
     ):
         return "killed", verb  # "beat a man to death", "was stabbed to death"
     for c in verb.children:
+        if c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children):
+            continue  # "claimed to have killed one soldier": that verb has its own victims (not the claimant)
         if c.dep_ in ("acomp", "oprd", "xcomp", "attr") and (
             c.lemma_.lower() in cfg.lemma_kinds or c.lower_ in ("dead", "missing")
         ):
@@ -685,8 +701,11 @@ def _linear_kind(doc: Doc, span: Span, sent: Span) -> tuple[str, int] | None:
     before = [t for t in doc[max(sent.start, span.start - 2) : span.start]]
     for t in reversed(before):
         kind = cfg.lemma_kinds.get(t.lemma_.lower())
-        if kind and t.tag_ in ("VBG", "VBD"):
+        if kind and t.tag_ in ("VBG", "VBD", "VBZ"):
             return kind, t.idx
+        form = cfg.forms.get(t.lower_) if t.pos_ in ("PROPN", "NOUN", "VERB") else None
+        if form and t.lower_ not in ("dead", "missing", "die"):
+            return form, t.idx  # "Shelling Kills Two": a headline's verb the parser took for a name
     return None
 
 
@@ -714,6 +733,7 @@ class _Background:
     past_perfect: bool
     cause_heads: dict[str, frozenset[str]]
     accident: frozenset[str]
+    ago: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -730,6 +750,10 @@ def _background_cfg() -> _Background:
         past_perfect=bool(raw.get("past_perfect", True)),
         cause_heads={str(k).lower(): frozenset(str(p).lower() for p in (v or [])) for k, v in raw.get("cause_heads", {}).items()},
         accident=frozenset(str(w).lower() for w in raw.get("accident_words", [])),
+        ago=re.compile(
+            r"\b(?:\d+|a|an|several|many|few|some|[a-z]+)\s+(?:%s)\s+ago\b" % "|".join(low("ago_units") or ["years"]),
+            re.IGNORECASE,
+        ),
     )
 
 
@@ -749,7 +773,12 @@ def _background_ranges(doc: Doc, sent: Span) -> list[tuple[int, int]]:
             # the marker introduces the clause or phrase it heads, or the clause its head heads
             head = last.head if last.dep_ in ("mark", "advmod") and last.head.i > last.i else last
             end = _end_char(head.subtree)
-            if head is not last and head.dep_ == "ROOT":
+            if head is not last and head.dep_ == "ROOT" and k > 0 and toks[k - 1].text == "," and head.i > last.i:
+                # "Workers clashed with police, after a guard was found dead": the parser made the marked
+                # clause the root; after a main clause and a comma it runs to the sentence's end
+                nxt = next((t for t in doc[last.i + 1 : sent.end] if t.text == ";"), None)
+                end = nxt.idx if nxt is not None else sent.end_char
+            elif head is not last and head.dep_ == "ROOT":
                 # "After the blast five were taken to hospital": a parse that makes the marked clause
                 # the sentence's root; the cause is only the noun phrase after the marker
                 k2 = last.i + 1
@@ -820,6 +849,24 @@ def _history_verb(verb: Token) -> bool:
     return False
 
 
+def _subtree_text(verb: Token, fig: _Fig) -> str:
+    """The words of the verb's own clause (its subtree without clauses of their own), to the figure's end and after."""
+    toks = [t for t in verb.subtree if t.i >= verb.i or t.idx >= fig.start]
+    toks = [t for t in toks if not any(a.dep_ in ("relcl", "ccomp", "advcl") and a != verb for a in _path(t, verb))]
+    return " ".join(t.text for t in toks)
+
+
+def _path(tok: Token, top: Token) -> list[Token]:
+    out: list[Token] = []
+    t = tok
+    for _ in range(20):
+        if t == top or t.head == t:
+            break
+        out.append(t)
+        t = t.head
+    return out
+
+
 def _reported(verb: Token) -> bool:
     t = verb
     for _ in range(3):
@@ -848,7 +895,11 @@ def _in_background(doc: Doc, fig: _Fig, ranges: list[tuple[int, int]], trigger: 
         verbs.add(v)
     if trigger is not None:
         verbs = {v for v in verbs if not (v.idx <= trigger[0] < v.idx + len(v.text))}
-    accident = _background_cfg().accident
+    cfg = _background_cfg()
+    accident = cfg.accident
+    for v in verbs:
+        if v.pos_ in ("VERB", "AUX") and cfg.ago.search(_subtree_text(v, fig)):
+            return True  # "killed around 50 years ago": history
     for v in verbs:
         if v.pos_ in ("VERB", "AUX") and any(
             c.dep_ == "prep" and any(g.lemma_.lower() in accident for g in c.subtree) for c in v.children
@@ -905,6 +956,15 @@ def find_casualties(
             if fig.noun_i is not None:
                 used_nouns.add(fig.noun_i)
         sent_figs.extend(_figures_without_number(doc, sent, s_lo, s_hi, used_nouns))
+        unconfirmed = _unconfirmed_re()
+        for f in sent_figs:
+            if unconfirmed.search(doc_text(doc)[sent.start_char : f.start]):
+                # only some reports give it: the top of the range, not the fatalities
+                f.q = Quantity(
+                    low=0, best=f.q.best, high=f.q.high, conservative=0,
+                    qualifier=(f.q.qualifier + "; " if f.q.qualifier else "") + "unconfirmed report",
+                    vague=f.q.vague, unspecified=f.q.unspecified,
+                )
         figs.extend(
             f for f in sent_figs
             if not _in_background(doc, f, background, trigger) and not any(a < f.end <= b for a, b in ignored)
@@ -947,7 +1007,43 @@ def find_casualties(
                 end=f.end,
             )
         )
-    return out
+    return _parts_that_add_up(doc, out)
+
+
+def _parts_that_add_up(doc: Doc, figs: list[Casualties]) -> list[Casualties]:
+    """Figures told after a whole in its sentence that add up to it are its parts ("46 were killed: 31
+    died on the day and 15 later of their wounds"): never counted again, nor read as lower reports."""
+    by_sent: dict[int, list[int]] = {}
+    for k, f in enumerate(figs):
+        tok = doc.char_span(f.start, f.end, alignment_mode="expand")
+        if tok is not None and len(tok):
+            by_sent.setdefault(tok.sent.start_char, []).append(k)
+    for idx in by_sent.values():
+        for w in idx:
+            whole = figs[w]
+            if whole.part_of is not None or whole.best < 2:
+                continue
+            parts = [k for k in idx if k > w and figs[k].kind == whole.kind and figs[k].part_of is None
+                     and figs[k].start >= whole.end and figs[k].best < whole.best]
+            if len(parts) >= 2 and sum(figs[k].best for k in parts) == whole.best:
+                for k in parts:
+                    figs[k] = figs[k].model_copy(update={"part_of": w})
+    return figs
+
+
+_QUOTED_RE = re.compile(r"(?:(?<![A-Za-z])'([^'\n]{3,80})'(?![A-Za-z])|\"([^\"\n]{3,80})\"|\u2018([^\u2019\n]{3,80})\u2019|\u201c([^\u201d\n]{3,80})\u201d)")
+
+
+def _quoted_ranges(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The stretches in quotation marks between ``start`` and ``end`` (a slogan, a title, a name)."""
+    return [(m.start(), m.end()) for m in _QUOTED_RE.finditer(text, start, end)]
+
+
+@lru_cache(maxsize=1)
+def _unconfirmed_re() -> re.Pattern[str]:
+    words = load_yaml("figures/casualties.yaml").get("unconfirmed_reports", [])
+    alt = "|".join(r"\s+".join(re.escape(w) for w in str(p).split()) for p in words) or r"(?!x)x"
+    return re.compile(rf"\b(?:{alt})\b", re.IGNORECASE)
 
 
 def _join_coordinated(doc: Doc, figs: list[_Fig]) -> list[_Fig]:
@@ -1040,7 +1136,12 @@ def _figure_from_quantity(doc: Doc, sent: Span, span: Span, q: Quantity) -> _Fig
     # 2. the noun is an argument of a casualty verb
     if kind is None:
         verb = _role_verb(doc, noun)
-        if verb is not None:
+        listed = _listed_participle(doc, noun, verb)
+        if listed is not None:
+            # "3 soldiers killed, 5 others hurt in an ambush": a headline's list, each figure its own participle
+            kind = _verb_kind(doc, listed)[0]  # type: ignore[index]
+            e = max(e, listed.idx + len(listed.text))
+        elif verb is not None:
             vk = _verb_kind(doc, verb)
             if vk is None and noun.dep_ in ("nsubj", "nsubjpass"):
                 # "1 person was stabbed and killed": a coordinated verb with no subject of its own
@@ -1073,6 +1174,18 @@ def _figure_from_quantity(doc: Doc, sent: Span, span: Span, q: Quantity) -> _Fig
                 if c.dep_ in ("acl", "amod", "relcl", "appos") and _verb_kind(doc, c) and _is_passive_like(c):
                     kind = _verb_kind(doc, c)[0]  # type: ignore[index]
                     e = max(e, c.idx + len(c.text))
+                    break
+        if kind is None and (verb is None or verb == noun):
+            # "5 citizens and a child killed in ...": the headline's participle hangs on the last
+            # of the coordinated victims and tells what happened to all of them
+            for c in noun.children:
+                if c.dep_ != "conj":
+                    continue
+                for g in c.children:
+                    if g.dep_ == "acl" and _verb_kind(doc, g) and _is_passive_like(g):
+                        kind = _verb_kind(doc, g)[0]  # type: ignore[index]
+                        break
+                if kind is not None:
                     break
     # "the killing of 23 members", "the deaths of 5 soldiers"
     if kind is None and noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head != noun.head:
@@ -1115,6 +1228,19 @@ def _figure_from_quantity(doc: Doc, sent: Span, span: Span, q: Quantity) -> _Fig
             )
             e = max(e, victim_noun.idx + len(victim_noun.text) + self_m.end())
     return _Fig(kind=kind, q=q, victims=victims, start=s, end=e, part_marker=part, noun_i=victim_noun.i)
+
+
+def _listed_participle(doc: Doc, noun: Token, verb: Token | None) -> Token | None:
+    """The noun's own casualty participle when a comma closes it before the clause's verb ("3 soldiers
+    killed, 5 others hurt": the parser makes "3 soldiers" a subject of "hurt")."""
+    if verb is None or verb == noun:
+        return None
+    for c in noun.children:
+        if c.dep_ in ("acl", "amod") and c.i > noun.i and c.i < verb.i and _verb_kind(doc, c) and _is_passive_like(c):
+            nxt = c.right_edge.i + 1
+            if nxt < len(doc) and doc[nxt].text == "," and nxt < verb.i:
+                return c
+    return None
 
 
 _SELF_RE = re.compile(r"\s*,?\s*(?:besides|as well as|in addition to|along with|and)\s+(?:himself|herself)\b", re.IGNORECASE)
@@ -1205,6 +1331,28 @@ def _figures_without_number(doc: Doc, sent: Span, lo: int, hi: int, used: set[in
         nk = _noun_kind(tok)
         if nk not in ("killed", "injured", "captured"):
             continue
+        if nk == "killed" and tok.tag_ == "NN" and tok.dep_ != "compound" and tok.i not in used and not _of_objects(tok) and any(
+            c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children
+        ) and tok.lemma_.lower() in ("fatality", "death") and not any(
+            t.lower_ in ("not", "no", "without", "n't", "never") for t in doc[max(sent.start, tok.i - 4) : tok.i]
+        ) and not any(c.dep_ == "neg" for c in tok.head.children):
+            # "There was a fatality on the army's side", "the clash caused a death": one killed
+            used.add(tok.i)
+            det = next(c for c in tok.children if c.dep_ == "det")
+            out.append(_Fig(kind="killed", q=Quantity(low=1, best=1, high=1, conservative=1), victims=_victims_of(tok),
+                            start=det.idx, end=tok.idx + len(tok.text), part_marker=False, noun_i=tok.i))
+            continue
+        owners = [c for c in tok.children if c.dep_ == "poss" and c.i not in used]
+        if nk == "killed" and tok.tag_ == "NN" and owners and not _of_objects(tok) and not any(
+            c.dep_ in ("nummod", "quantmod") for c in tok.children
+        ):
+            # "resulting in the victim's death", "left his body by the road": one person's death or body
+            owner = owners[0]
+            if owner.lower_ in ("his", "her") or (owner.pos_ in ("NOUN", "PROPN") and owner.tag_ in ("NN", "NNP")):
+                used.add(owner.i)
+                out.append(_Fig(kind="killed", q=Quantity(low=1, best=1, high=1, conservative=1), victims=_victims_of(owner),
+                                start=owner.idx, end=tok.idx + len(tok.text), part_marker=False, noun_i=owner.i))
+                continue
         for victim in _of_objects(tok):
             if victim.i in used or any(c.dep_ in ("nummod", "quantmod") for c in victim.children):
                 continue
@@ -1255,6 +1403,8 @@ def _count_without_number(arg: Token) -> int | None:
     lemma = arg.lemma_.lower()
     if arg.lower_ in ("him", "her", "he", "she", "another"):
         return 1
+    if arg.lower_ == "both" or (arg.lower_ in ("them", "they") and any(c.lower_ == "both" for c in arg.children)):
+        return 2  # "killing them both", "killed both of them"
     if arg.pos_ == "PRON":
         return None
     if arg.dep_ == "dobj" and arg.pos_ in ("VERB", "ADJ") and any(c.lower_ in ("the", "a", "an") for c in arg.children):
@@ -1290,7 +1440,12 @@ def _group_key(fig: Casualties, text: str | None) -> tuple[str, str]:
         return fig.victims, fig.group
     noun = ""
     if text is not None:
-        for w in re.findall(r"[a-z]+", text[fig.start : fig.end].lower()):
+        words = text[fig.start : fig.end].lower()
+        for marker in cfg.part_markers:  # "2 persons, including 1 student": the whole's noun, not the part's
+            at = re.search(rf"\b{re.escape(marker)}\b", words)
+            if at is not None and at.start() > 0:
+                words = words[: at.start()]
+        for w in re.findall(r"[a-z]+", words):
             for cand in (w, w[:-1] if w.endswith("s") else w, w[:-2] if w.endswith("es") else w):
                 if cand in cfg.combatants or cand in cfg.civilians:
                     noun = cand
@@ -1560,7 +1715,7 @@ class CodingStatement(BaseModel):
     end: int
 
 
-_CODING_SECTIONS = ("this_event", "coded", "unknown", "split")
+_CODING_SECTIONS = ("overall", "this_event", "coded", "unknown", "split")
 
 
 @lru_cache(maxsize=1)
@@ -1610,11 +1765,15 @@ def coding_statement(text: str) -> CodingStatement | None:
                 groups = m.groupdict()
                 value = _amount_value(groups.get("n"))
                 parts = _amount_value(groups.get("m"))
-                if name in ("this_event", "coded") and value is None:
+                if name in ("overall", "this_event", "coded") and value is None:
                     continue
                 if name == "split" and not parts:
                     continue
-                found.append(CodingStatement(kind=name, value=value, parts=parts, start=m.start(), end=m.end()))  # type: ignore[arg-type]
+                kind = "coded" if name == "overall" else name
+                found.append(CodingStatement(kind=kind, value=value, parts=parts, start=m.start(), end=m.end()))  # type: ignore[arg-type]
+        if name != "this_event":  # (parts coded to this event add up, bracketed or not)
+            plain = [c for c in found if not _in_brackets(text, c.start)]
+            found = plain or found  # a bracketed statement after another explains it
         if found and name == "this_event":
             # each part of a note coded to this event adds up ("2 fatalities coded to this event" in the
             # Russian report, "8 fatalities coded to this event" in the Ukrainian one)
@@ -1628,6 +1787,12 @@ def coding_statement(text: str) -> CodingStatement | None:
             # the last statement is the coder's final word ("40 split across 3 events and coded as 7")
             return max(found, key=lambda c: (c.end, -c.start))
     return None
+
+
+def _in_brackets(text: str, pos: int) -> bool:
+    """Is ``pos`` inside an open round or square bracket?"""
+    before = text[:pos]
+    return before.count("(") > before.count(")") or before.count("[") > before.count("]")
 
 
 def coded_fatalities(statement: CodingStatement, figures: Iterable[Casualties], text: str | None = None) -> int:
@@ -1660,8 +1825,10 @@ def _ignored_ranges(text: str) -> list[tuple[int, int]]:
     if "separate" in text.lower():
         for pat in _elsewhere_patterns():
             for m in pat.finditer(text):
+                # back to the comma, the sentence's start or the "and" that joins it to this event's part
                 cut = max(text.rfind(",", 0, m.start()), text.rfind(". ", 0, m.start()), text.rfind(";", 0, m.start()))
-                out.append((cut + 1, m.end()))
+                joined = text.rfind(" and ", 0, m.start())
+                out.append((max(cut + 1, joined + 1 if joined >= 0 else 0), m.end()))
     return out
 
 
@@ -1673,11 +1840,13 @@ def _elsewhere_patterns() -> list[re.Pattern[str]]:
 def told_as_grievance(doc: Doc, fig: Casualties) -> bool:
     """A death told the way a protest's grievance is told: a casualty noun with no stated number ("the
     killing of the mayor", "the death of a boy", "many deaths"), or a casualty in a clause that
-    describes a noun ("relatives of two people who were killed by a car"). The pipeline drops such
+    describes a noun ("relatives of two people who were killed by a car"), or a slogan in quotes. The pipeline drops such
     figures from protest and riot records: what a protest is about is not its toll."""
     span = doc.char_span(fig.start, fig.end, alignment_mode="expand")
     if span is None:
         return False
+    if fig.best <= 1 and any(a <= fig.start and fig.end <= b for a, b in _quoted_ranges(doc_text(doc), span.sent.start_char, span.sent.end_char)):
+        return True  # a slogan in quotes ("chanting 'Meat is Murder'")
     cfg = _config()
     numbered = not _no_number(fig) and any(t.like_num or t.lower_ in cfg.units or t.lower_ in cfg.tens for t in span)
     for t in span:

@@ -57,6 +57,9 @@ _NEVER_PLACE = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORD
 # Entities that a gazetteer-only match may not be part of.
 BLOCK_LABELS = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "LANGUAGE",
                 "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"}
+# Entities whose names may hold a place name or a demonym that the corpora annotate ("the
+# American Legion", "the Texas Department of Transportation"), reported with ``embedded``.
+_NAMED_THINGS = {"ORG", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT"}
 MAX_NGRAM = 5
 # Direction words before a name ("North Georgia"): dropped when the whole name is unknown.
 _DIRECTIONS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western",
@@ -123,6 +126,13 @@ class _Rules:
     city_aliases: dict[str, str]
     region_adjectives: dict[str, str]
     demonyms: dict[str, list[str]]  # lower-case demonym/name -> ISO2 codes
+    state_words: frozenset[str]
+    street_words: frozenset[str]
+    place_suffixes: frozenset[str]
+    country_cues: re.Pattern | None
+    cue_country: dict[str, str]  # lower-case cue phrase -> ISO2
+    cue_weight: float
+    cue_cap: float
     generic_divisions: frozenset[str]
     group_heads: frozenset[str]
 
@@ -154,6 +164,16 @@ class _Rules:
             city_aliases=dict(g.get("city_aliases") or {}),
             region_adjectives=dict(g.get("region_adjectives") or {}),
             demonyms=_demonym_table(),
+            state_words=frozenset(r.get("state_institution_words") or []),
+            street_words=frozenset(r.get("street_words") or []),
+            place_suffixes=frozenset(r.get("place_suffixes") or []),
+            country_cues=re.compile(r"\b(?:" + "|".join(
+                re.escape(p) for p in sorted(cues, key=len, reverse=True)) + r")\b",
+                re.IGNORECASE) if (cues := {p: cc for cc, ps in (r.get("country_cues") or {}).items()
+                                            for p in ps}) else None,
+            cue_country=cues,
+            cue_weight=float(r.get("country_cue_weight", 0.5)),
+            cue_cap=float(r.get("country_cue_cap", 1.5)),
             generic_divisions=frozenset(r.get("generic_divisions") or []),
             group_heads=frozenset(r.get("group_name_heads") or []),
         )
@@ -229,6 +249,9 @@ class PlaceExtractor:
     # everything and in every state: it gives no evidence of where the other names are
     max_witness_candidates = 8
     max_witness_counties = 24
+    # a place name inside an organisation's name that the article names nowhere else must be a
+    # country, a first-level division or a city at least this large (see _drop_weak_embedded)
+    embedded_min_pop = 100_000
 
     def __init__(self, gazetteer: Gazetteer, *, demonyms: bool = True, embedded: bool = False):
         """``demonyms``: also report country adjectives and demonyms ("Syrian", "Ukrainians")
@@ -264,13 +287,34 @@ class PlaceExtractor:
     # ------------------------------------------------------------------------------------------
     # public API
 
-    def find(self, doc: Doc, demonyms: bool | None = None) -> list[PlaceMention]:
+    def embedding(self, embedded: bool) -> "PlaceExtractor":
+        """This extractor with ``embedded`` set as asked (a shallow copy sharing the gazetteer
+        and rules, made once)."""
+        if embedded == self.embedded:
+            return self
+        twin = self.__dict__.get("_twin")
+        if twin is None:
+            twin = object.__new__(type(self))
+            twin.__dict__.update({k: v for k, v in self.__dict__.items() if k != "_twin"})
+            twin.embedded = embedded
+            twin._twin = self
+            self._twin = twin
+        return twin
+
+    def find(self, doc: Doc, demonyms: bool | None = None,
+             embedded: bool | None = None) -> list[PlaceMention]:
         """Place mentions of ``doc`` in text order; resolved ones have ``.place`` set.
 
         ``demonyms`` (default: the extractor's setting) also reports "Syrian", "Ukrainians" as
         mentions of their country, as the geoparsing corpora annotate them. ``fieldreport
         places`` reports them unless ``--no-demonyms``; the event location never takes one
-        (a demonym names a side, not a place: "Russian jets struck Idlib")."""
+        (a demonym names a side, not a place: "Russian jets struck Idlib").
+        ``embedded`` (default: the extractor's setting) also reports place names inside
+        organisation names ("Texas" in "Texas Department of Corrections"), as LGL and
+        GeoWebNews annotate them; ``fieldreport places`` reports them unless
+        ``--no-embedded``; the event pipeline never does."""
+        if embedded is not None and embedded != self.embedded:
+            return self.embedding(embedded).find(doc, demonyms)
         mentions = self._recognise(doc)
         self._city_parts(doc, mentions)
         self._qualifiers(doc, mentions)
@@ -374,6 +418,7 @@ class PlaceExtractor:
         mentions.extend(self._unknown_settlements(doc, taken, blocked))
         mentions = self._drop_person_names(doc, mentions)
         mentions = self._drop_group_names(doc, mentions)
+        mentions = self._drop_weak_embedded(mentions)
         mentions.sort(key=lambda m: m.start)
         for m in mentions:
             m.hint = F_ADMIN2 if m.listed else self._feature_hint(doc, m)
@@ -467,6 +512,34 @@ class PlaceExtractor:
             prev1 = doc[k].text if k >= 0 else ""
             prev2 = f"{doc[k - 1].text} {prev1}".lower() if k >= 1 else ""
             if (prev1.isupper() and prev1.lower() in heads) or prev2 in heads:
+                continue
+            keep.append(m)
+        return keep
+
+    def _drop_weak_embedded(self, mentions: list[_Mention]) -> list[_Mention]:
+        """A name inside an organisation's name ("Polk School Gymnasium", "the Webb Center",
+        "Story School") is a place only with evidence of its own: the article names the same
+        place outside any name ("Dublin police ... in Dublin"), or it is a country, a
+        first-level division or a city of 100,000 spelled as its main name ("Texas Department
+        of Transportation", "the Toronto Police Service"), or a county by its full name ("the
+        Walker County Fair"). A surname or a word that is also a small town is left out."""
+        if not any(m.embedded for m in mentions):
+            return mentions
+        g = self.gazetteer
+        free = {light_key(m.text) for m in mentions if not m.embedded}
+        keep = []
+        for m in mentions:
+            letters = m.text.replace(".", "")
+            acronym = letters.isalpha() and letters.isupper() and len(letters) <= 4
+            # "the Walker County Commissioners Court": a county that the name spells as one
+            county = m.text.split()[-1].lower() in self.rules.admin2_words and len(m.text.split()) > 1
+            if m.embedded and light_key(m.text) not in free and not any(
+                    county and g.feat[i] == F_ADMIN2 and g.exact_name(i, m.text) or
+                    (g.feat[i] in (F_COUNTRY, F_ADMIN1) or g.pop[i] >= self.embedded_min_pop)
+                    and g.exact_name(i, m.text)
+                    # "U.S. Department of Health", "EU Commission": a country's or union's acronym
+                    or acronym and g.feat[i] in (F_COUNTRY, F_OTHER) and g.pop[i] >= 1_000_000
+                    for i in m.ids):
                 continue
             keep.append(m)
         return keep
@@ -583,6 +656,8 @@ class PlaceExtractor:
         g = self.gazetteer
         text = span.text
         ids = g.lookup(self.rules.city_aliases.get(text, text))
+        if not ids and len(span) > 1 and text.lower() in self.rules.demonyms:
+            return None  # "Sri Lankan" taken for a place: a demonym (see _demonym_mentions)
         start, end, ts, te = span.start_char, span.end_char, span.start, span.end
         state: list[int] = []
         if not ids and text in self._abbrev_admin1 and "." in text:
@@ -603,6 +678,12 @@ class PlaceExtractor:
         if not ids and len(span) > 1 and any(t.lower_ in self.rules.feature_words for t in span):
             # "Lake Vermont", "Mount Hood", "Hampton Avenue": another feature than the place
             # named inside it; kept as an unresolved mention
+            return _Mention(start, end, ts, te, text, "ner", [])
+        if not ids and len(span) > 1 and span[-1].lower_ in self.rules.street_words and not any(
+                g.feat[i] in (F_COUNTRY, F_ADMIN1) or g.pop[i] >= 50_000
+                for i in g.lookup(span[:-1].text)):
+            # "Main Street", "Dublin Road": a street named after a small place is no mention of
+            # it ("Baghdad Street" still names Baghdad); kept as an unresolved mention
             return _Mention(start, end, ts, te, text, "ner", [])
         if not ids and len(span) > 1:
             # the longest run inside the entity that the gazetteer knows ("the Gaza Strip")
@@ -673,10 +754,24 @@ class PlaceExtractor:
                     and (low in self.rules.demonyms or low in adjectives) \
                     and nxt is not None and _noun(nxt) and nxt.text[:1].islower():
                 cands.append(ent)
+        # inside an organisation's or an event's name ("the American Legion", "the Nigerian
+        # Armed Forces") a demonym is reported with ``embedded``, as the corpora annotate it
+        named = {t.i for ent in doc.ents if ent.label_ in _NAMED_THINGS for t in ent} \
+            if self.embedded else set()
         for tok in doc:
-            if tok.i in labelled or not tok.text[:1].isupper():
+            if not tok.text[:1].isupper():
                 continue
             low = tok.lower_
+            nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+            if tok.i in named and (nxt is None or nxt.lower_ not in self.rules.state_words):
+                continue  # "American Airlines": not the country; "the Nigerian Army" is
+            if nxt is not None and nxt.text[:1].isupper() and nxt.idx == tok.idx + len(tok.text) + 1 \
+                    and f"{low} {nxt.lower_}" in self.rules.demonyms \
+                    and tok.ent_type_ not in ("NORP", "GPE", "LOC"):
+                cands.append(doc[tok.i : tok.i + 2])  # "Sri Lankan" that the model calls a person
+                continue
+            if tok.i in labelled and tok.i not in named:
+                continue
             if low in self.rules.demonyms or low in self.rules.continents or low in adjectives:
                 cands.append(doc[tok.i : tok.i + 1])
         for ent in cands:
@@ -770,6 +865,11 @@ class PlaceExtractor:
         # before a noun of its people or its offices, is that town whatever the model labels it
         locative = locative or (nxt is not None and nxt.is_lower and nxt.lower_ in r.place_nouns
                                 and any(g.exact_name(i, m.text) for i in m.ids))
+        # "Gori-based", "a Kano-born officer": the name of a town, spelled exactly
+        after = doc[m.tok_end + 1] if m.tok_end + 1 < len(doc) else None
+        locative = locative or (nxt is not None and nxt.text == "-" and after is not None
+                                and after.lower_ in r.place_suffixes
+                                and any(g.exact_name(i, m.text) for i in m.ids))
         low = m.text.lower()
         best_pop = max((g.pop[i] for i in m.ids), default=0)
         big = any(g.feat[i] in (F_COUNTRY, F_ADMIN1) for i in m.ids) or best_pop >= 50_000
@@ -825,6 +925,8 @@ class PlaceExtractor:
             m.embedded = True
         if prev is not None and prev.lower_.rstrip(".") in r.titles:
             return False
+        if nxt is not None and nxt.text[:1].isupper() and nxt.lower_ in r.street_words and not big:
+            return False  # "Main Street", "Cooper Road": a street, not the town of that name
         letters = m.text.replace(".", "")
         if len(toks) == 1 and letters.isalpha() and letters.isupper() and len(letters) <= 4:
             # "UAE", "DPRK", "EU": an acronym of a country or union, never of a small town
@@ -841,8 +943,11 @@ class PlaceExtractor:
             return True  # "CLINTON — ..." datelines
         if nxt is not None and nxt.text[:1].isupper() and _propn(nxt) and not nxt.is_sent_start \
                 and nxt.ent_type_ not in ("DATE", "TIME") and nxt.lower_ not in r.facility \
-                and nxt.lower_ not in r.stop:
-            return False  # part of a longer name the gazetteer does not know
+                and nxt.lower_ not in r.stop and not m.embedded:
+            # part of a longer name the gazetteer does not know (inside an organisation's name
+            # that the model marked, "Ohio Supreme Court", the place leads the name: the
+            # embedded filter judges it)
+            return False
         if len(toks) == 1:
             if low in r.stop or low in r.risky:
                 return False
@@ -857,8 +962,10 @@ class PlaceExtractor:
             if not (big or (locative and best_pop >= 1_000)):
                 return False
         else:
-            if all(t.lower_ in r.stop or t.lower_ in _CONNECTORS for t in toks):
-                return False
+            if all(t.lower_ in r.stop or t.lower_ in _CONNECTORS for t in toks) and not any(
+                    g.feat[i] in (F_COUNTRY, F_OTHER) and g.pop[i] >= 1_000_000
+                    and g.exact_name(i, m.text) for i in m.ids):
+                return False  # "Great Lakes", "New Hope"; not "the European Union"
         return True
 
     def _feature_hint(self, doc: Doc, m: _Mention) -> int | None:
@@ -1311,6 +1418,11 @@ class PlaceExtractor:
                     continue  # "Russian air forces struck ...": a foreign side, not where it is
                 for cc in self.rules.demonyms.get(ent.text.lower(), [])[:2]:
                     countries[cc] += 0.7
+        r = self.rules
+        if r.country_cues is not None:  # "Police Department", "Board of Selectmen"
+            cue = Counter(r.cue_country[x.group(0).lower()] for x in r.country_cues.finditer(doc.text))
+            for cc, n in cue.items():
+                countries[cc] += min(r.cue_cap, r.cue_weight * n)
         return countries, admin1s, by_name
 
     def _focus_one(self, m: _Mention, countries: Counter, admin1s: Counter) -> None:
