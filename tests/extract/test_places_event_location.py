@@ -150,3 +150,11 @@ def test_a_demonym_of_armed_forces_does_not_set_the_country(nlp, ex):
     # struck, not where: the city of Donetsk in Ukraine is meant
     _, found = places(nlp, ex, "Russian air forces struck a school in Donetsk overnight.")
     assert found["Donetsk"].place.iso2 == "UA"
+
+
+def test_a_village_qualified_by_coders_names_of_lebanese_divisions(parsed, ex):
+    # "(Tyr, South)": Tyre's district in South Lebanon; "South" alone names divisions of many countries
+    text = "Shells fell on farmland near Kfarhouna town (Tyr, South) on Sunday."
+    m, _prec, _ = where(parsed, ex, text, "fell")
+    assert m is not None and m.place is not None and m.place.iso2 == "LB"
+    assert _km(m.place, 33.27, 35.20) < 30

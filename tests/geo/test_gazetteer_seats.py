@@ -57,3 +57,11 @@ def test_slavic_adjective_endings_are_one_key():
     assert place_key("Chernivtsi") == "chernivtsi" and place_key("Ski") == "ski"
     g = default_gazetteer()
     assert any(g.feat[i] == F_ADMIN2 and g.iso2(i) == "RU" for i in g.lookup("Shebekinskiy"))
+
+
+def test_coders_names_of_divisions_are_aliases():
+    # places/event_location.yaml: Hebrew district names and English names of Lebanon's divisions
+    g = default_gazetteer()
+    assert [g.names[i] for i in g.lookup("HaZafon") if g.iso2(i) == "IL"] == ["Northern District"]
+    assert any(g.feat[i] == F_ADMIN1 and g.iso2(i) == "LB" for i in g.lookup("South"))
+    assert any(g.feat[i] == F_ADMIN2 and g.iso2(i) == "LB" for i in g.lookup("Tyr"))
