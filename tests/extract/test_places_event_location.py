@@ -158,3 +158,10 @@ def test_a_village_qualified_by_coders_names_of_lebanese_divisions(parsed, ex):
     m, _prec, _ = where(parsed, ex, text, "fell")
     assert m is not None and m.place is not None and m.place.iso2 == "LB"
     assert _km(m.place, 33.27, 35.20) < 30
+
+
+def test_x_comma_its_province_is_x(parsed, ex):
+    # "Kharkiv" after the comma is the province (or its capital): it says where the village lies
+    text = "Troops clashed with assault groups near Petropavlivka, Kharkiv, on Friday."
+    m, _prec, _ = where(parsed, ex, text, "clashed")
+    assert m is not None and m.text == "Petropavlivka" and m.place.admin1 == "Kharkiv"

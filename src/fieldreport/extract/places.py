@@ -1859,6 +1859,16 @@ def event_location(
     dateline = dateline_end(doc_text(doc))
     resolved_towns = [m for m in in_sent if m.place is not None and m.place.feature in ("city", "admin2")]
     scored: list[tuple[float, PlaceMention, bool, str]] = []
+    # "X, Y" where Y is X's province (or its province's city of the same name): Y only says where
+    # X lies; X is the event's place
+    wider: set[int] = set()
+    narrower: set[int] = set()
+    for o, m in zip(in_sent, in_sent[1:]):
+        if o.place is not None and m.place is not None and doc_text(doc)[o.end : m.start] == ", " \
+                and o.place.feature in ("city", "admin2") and o.place.iso2 == m.place.iso2 \
+                and (m.place.feature in ("admin1", "country") or (m.place.admin1 and m.place.admin1 == o.place.admin1)):
+            wider.add(id(m))
+            narrower.add(id(o))
     for m in in_sent:
         tok = toks[id(m)]
         if tok is None:
@@ -1917,6 +1927,10 @@ def event_location(
                                                            or _rank(m) <= _rank(other)):
                 s -= 1.2
                 break
+        if id(m) in wider:
+            s -= 2.5  # "near Petropavlivka, Kharkiv": Kharkiv says where Petropavlivka lies
+        elif id(m) in narrower:
+            s += 1.0
         if _under_speech(tok, r) and path is None:
             s -= 2.0
             why = "where a speaker spoke"
