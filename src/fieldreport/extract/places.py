@@ -234,7 +234,7 @@ class PlaceExtractor:
     """
 
     # weights of the disambiguation evidence (see ``_features``)
-    w_pop = 0.6
+    w_pop = 0.9
     w_country = 2.5
     w_near = 2.0
     w_coh = 1.5
@@ -242,7 +242,7 @@ class PlaceExtractor:
     w_contain = 2.0
     # share of a name's own evidence taken out of the focus it is scored against (1.0: only
     # the other names count; a lone "Alexandria" must not vote for Egypt with its own weight)
-    own_share = 0.5
+    own_share = 0.8
     # amount of country evidence from the other names at which the country focus counts fully
     focus_evidence_full = 1.0
     # a name with more town or county candidates than this ("Washington": 60) lies near
