@@ -430,6 +430,15 @@ class _DocContext:
             v = self._views[si] = _View(self.sents[si], self.lex)
         return v
 
+    def nearby_view(self, si: int) -> _View:
+        """The sentence with the one before and the one after it."""
+        v = self._views.get(-1 - si)
+        if v is None:
+            lo = self.sents[max(0, si - 1)].start
+            hi = self.sents[min(len(self.sents) - 1, si + 1)].end
+            v = self._views[-1 - si] = _View(self.doc[lo:hi], self.lex)
+        return v
+
     def places(self, si: int) -> frozenset[str]:
         p = self._places.get(si)
         if p is None:
@@ -862,7 +871,7 @@ def _told_before(h: Token) -> bool:
 def _lead_sentences(ctx: _DocContext) -> int:
     """How many sentences the lead takes: the first paragraph (with the next one when the first is a
     headline alone), or the first two sentences of a text with no paragraph breaks."""
-    text = ctx.doc.text
+    text = doc_text(ctx.doc)
     stripped = text.lstrip()
     offset = len(text) - len(stripped)
     brk = stripped.find("\n\n")
@@ -1255,9 +1264,7 @@ class EventDetector:
             if kind == "sentence":
                 v = ctx.sent_view(si)
             elif kind == "nearby":
-                lo = ctx.sents[max(0, si - 1)].start
-                hi = ctx.sents[min(len(ctx.sents) - 1, si + 1)].end
-                v = _View(ctx.doc[lo:hi], self._lex)
+                v = ctx.nearby_view(si)
             elif kind == "before":  # the words of the sentence before the trigger (a fallback for bad parses)
                 v = _View(ctx.doc[sent.start:span_toks[0].i], self._lex)
             elif kind == "window":
