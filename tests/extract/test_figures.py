@@ -886,3 +886,39 @@ def test_a_headlines_list_of_tolls(nlp, text: str, killed: int, injured: int) ->
     got = figs(nlp, text)
     assert [f.conservative for f in got if f.kind == "killed"] == [killed]
     assert [f.conservative for f in got if f.kind == "injured"] == [injured]
+
+
+def test_people_named_by_age_count_one_each(nlp) -> None:
+    text = "A 6-year-old, a 15-year-old and a 40-year-old from the same family were killed and a 70-year-old was injured."
+    got = figs(nlp, text)
+    assert summarise_fatalities(got, text=text)[0] == 3
+    assert [f.conservative for f in got if f.kind == "injured"] == [1]
+
+
+def test_a_short_toll_sentence_far_down_still_tells_the_event(pipeline) -> None:
+    from fieldreport.schema.records import Article
+
+    text = (
+        "On 9 May 2019, police and rioters clashed in Save. Rioters demanded that the vote be cancelled "
+        "and burned tyres. Police dispersed the crowd with tear gas. Six police officers and two rioters were "
+        "injured. One rioter killed."
+    )
+    rec = pipeline.extract(Article(id="tail", text=text))[0]
+    assert rec.fatalities == 1
+
+
+def test_a_peaceful_protest_or_a_strategic_development_has_no_fatalities(pipeline) -> None:
+    from fieldreport.schema.records import Article
+
+    text = (
+        "On 3 June 2024, about 30 nurses held a silent vigil outside the health ministry in Seoul. "
+        "They asked officials to recognise a colleague's death at a clinic as a death in the line of duty."
+    )
+    rec = pipeline.extract(Article(id="vigil", text=text))[0]
+    assert rec.sub_event_type == "Peaceful protest" and rec.fatalities == 0
+    text = (
+        "Security measures: On 12 July 2022, park rangers banned herders from the reserve near Karimama. "
+        "The ban follows repeated attacks (so far five bodies of herders have been found in the reserve this month)."
+    )
+    recs = pipeline.extract(Article(id="ban", text=text))
+    assert recs and all(r.fatalities == 0 for r in recs if r.event_type == "Strategic developments")

@@ -415,6 +415,10 @@ def _fold(text: str) -> str:
 
 def _lower_same_length(text: str) -> str:
     """``text.lower()`` that keeps every offset (characters whose lowercase is longer stay as they are)."""
+    folded = _fold(text)
+    low = folded.lower()
+    if len(low) == len(folded) and "\u03a3" not in folded:  # (capital sigma lowers by its context)
+        return low  # no character lowered to more than one: the same string, built at C speed
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in _fold(text))
 
 
