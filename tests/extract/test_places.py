@@ -252,6 +252,14 @@ def test_a_street_named_after_a_small_place_is_not_that_place(nlp, ex):
     assert found["Baghdad"].place.iso2 == "IQ"  # a street named after a capital keeps it
 
 
+def test_a_capital_outweighs_a_small_homonym_near_the_states_the_story_names(nlp, ex):
+    # the states named pull towards the small Washington in Pennsylvania; the capital's
+    # population must still win
+    text = "WASHINGTON — Lawmakers from Pennsylvania and Ohio debated the farm budget on Tuesday."
+    found = {m.text: m for m in ex.find(nlp(text)) if m.place is not None}
+    assert found["WASHINGTON"].place.admin1 == "Washington, D.C."
+
+
 def test_a_town_before_based_or_born_is_a_place(nlp, ex):
     text = "Officers of the Gori-based infantry brigade left on Monday."
     found = {m.text: m for m in ex.find(nlp(text)) if m.place is not None}

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -286,6 +286,7 @@ def _core(toks: list[str]) -> Quantity | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)  # a pure function of the words (Quantity is frozen); amounts recur
 def parse_quantity(text: str) -> Quantity | None:
     """Parse one quantity expression, the whole of ``text``; None when it is not one.
 
@@ -349,6 +350,12 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[t
     for k in range(len(toks) - 1, -1, -1):
         w = text[toks[k][0] : toks[k][1]]
         next_core[k] = k if (w[0].isdigit() or w.lower() in core) else next_core[k + 1]
+    # tokens must be separated by spaces only (no punctuation, no comma; a quote mark may be): the first
+    # gap from each token on that is not, tested once per text rather than once per candidate span
+    bad_gap = [len(toks)] * (len(toks) + 1)
+    for k in range(len(toks) - 2, -1, -1):
+        ok = _GAP_RE.fullmatch(text[toks[k][1] : toks[k + 1][0]]) is not None
+        bad_gap[k] = bad_gap[k + 1] if ok else k
     out: list[tuple[int, int, Quantity]] = []
     i = 0
     while i < len(toks):
@@ -364,11 +371,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[t
         best: tuple[int, Quantity] | None = None
         for j in range(j_end, next_core[i], -1):
             # tokens must be separated by spaces/hyphens only (no sentence punctuation inside)
-            gaps_ok = all(
-                _GAP_RE.fullmatch(text[toks[k][1] : toks[k + 1][0]]) is not None
-                for k in range(i, j - 1)
-            )  # (a coder's quotes around a qualifier, "killed 'more than' 20", are no punctuation)
-            if not gaps_ok:
+            if bad_gap[i] < j - 1:  # (a coder's quotes around a qualifier, "killed 'more than' 20", are no punctuation)
                 continue
             piece = text[s0 : toks[j - 1][1]]
             q = parse_quantity(piece)
@@ -458,11 +461,19 @@ def _of_objects(token: Token) -> list[Token]:
     return [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
 
 
+@lru_cache(maxsize=1)
+def _casualty_phrases() -> dict[str, tuple[tuple[str, str], ...]]:
+    """``casualty_phrases`` by their first two characters (a phrase starts the text only where they do)."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for phrase, kind in _config().phrases.items():
+        out.setdefault(phrase[:2], []).append((phrase, kind))
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def _phrase_kind(doc: Doc, token: Token) -> tuple[str, int] | None:
     """A multi-word casualty phrase starting at ``token``: (kind, end char)."""
-    cfg = _config()
     tail = doc_text(doc)[token.idx : token.idx + 40].lower()
-    for phrase, kind in cfg.phrases.items():
+    for phrase, kind in _casualty_phrases().get(tail[:2], ()):
         if tail.startswith(phrase) and (len(tail) == len(phrase) or not tail[len(phrase)].isalnum()):
             return kind, token.idx + len(phrase)
     return None
@@ -758,6 +769,16 @@ def _background_cfg() -> _Background:
     )
 
 
+@lru_cache(maxsize=1)
+def _cause_markers() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The cause markers by first word, each word's in the order of ``_background_cfg().cause``."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in _background_cfg().cause:
+        if phrase:
+            out.setdefault(phrase[0], []).append(phrase)
+    return {w: tuple(ps) for w, ps in out.items()}
+
+
 def _background_ranges(doc: Doc, sent: Span) -> list[tuple[int, int]]:
     """Character ranges of the sentence that tell a cause, a grievance or a history (see
     ``background`` in data/figures/casualties.yaml): figures inside them are not the event's."""
@@ -766,7 +787,7 @@ def _background_ranges(doc: Doc, sent: Span) -> list[tuple[int, int]]:
     toks = list(sent)
     lowers = [t.lower_ for t in toks]
     for k, tok in enumerate(toks):
-        for phrase in cfg.cause:
+        for phrase in _cause_markers().get(lowers[k], ()):
             n = len(phrase)
             if tuple(lowers[k : k + n]) != phrase:
                 continue
@@ -938,13 +959,17 @@ def find_casualties(
     figs: list[_Fig] = []
     used_nouns: set[int] = set()
     ignored = _ignored_ranges(doc_text(doc))
+    # a sentence's figures (before the trigger's background test) are read once per Doc: the claims, each
+    # record's scope and the earlier-whole test ask for the same sentences again (see _sentence_memo)
+    memo = _sentence_memo(doc)
     for sent in sentences(doc):
         if sent.end_char <= lo or sent.start_char >= hi:
             continue
         s_lo, s_hi = max(lo, sent.start_char), min(hi, sent.end_char)
-        background = _background_ranges(doc, sent)
+        hit = memo.get((s_lo, s_hi))
+        background = hit[0] if hit else _background_ranges(doc, sent)
         sent_figs: list[_Fig] = []
-        for qs, qe, q in _doc_quantities(doc, s_lo, s_hi):
+        for qs, qe, q in () if hit else _doc_quantities(doc, s_lo, s_hi):
             if any(a <= qs < b for a, b in ignored):
                 continue  # a crowd-size tag, not a count of victims
             span = doc.char_span(qs, qe, alignment_mode="expand")
@@ -956,18 +981,22 @@ def find_casualties(
             sent_figs.append(fig)
             if fig.noun_i is not None:
                 used_nouns.add(fig.noun_i)
-        sent_figs.extend(_figures_without_number(doc, sent, s_lo, s_hi, used_nouns))
-        unconfirmed = _unconfirmed_re()
-        for f in sent_figs:
-            if unconfirmed.search(doc_text(doc)[sent.start_char : f.start]):
-                # only some reports give it: the top of the range, not the fatalities
-                f.q = Quantity(
-                    low=0, best=f.q.best, high=f.q.high, conservative=0,
-                    qualifier=(f.q.qualifier + "; " if f.q.qualifier else "") + "unconfirmed report",
-                    vague=f.q.vague, unspecified=f.q.unspecified,
-                )
+        if hit:
+            sent_figs = hit[1]
+        else:
+            sent_figs.extend(_figures_without_number(doc, sent, s_lo, s_hi, used_nouns))
+            unconfirmed = _unconfirmed_re()
+            for f in sent_figs:
+                if unconfirmed.search(doc_text(doc)[sent.start_char : f.start]):
+                    # only some reports give it: the top of the range, not the fatalities
+                    f.q = Quantity(
+                        low=0, best=f.q.best, high=f.q.high, conservative=0,
+                        qualifier=(f.q.qualifier + "; " if f.q.qualifier else "") + "unconfirmed report",
+                        vague=f.q.vague, unspecified=f.q.unspecified,
+                    )
+            memo[(s_lo, s_hi)] = background, sent_figs
         figs.extend(
-            f for f in sent_figs
+            replace(f) for f in sent_figs
             if not _in_background(doc, f, background, trigger) and not any(a < f.end <= b for a, b in ignored)
         )
     figs.sort(key=lambda f: f.start)
@@ -1119,6 +1148,13 @@ def _group_of(doc: Doc, fig: _Fig) -> str | None:
 def _victim_groups() -> dict[str, str]:
     raw = load_yaml("figures/casualties.yaml").get("victim_groups", {})
     return {str(w).lower(): str(group) for group, words in raw.items() for w in [group, *words]}
+
+
+def _sentence_memo(doc: Doc) -> dict[tuple[int, int], tuple[list[tuple[int, int]], list[_Fig]]]:
+    """Per-Doc memo of :func:`find_casualties`' per-sentence work, keyed by the stretch read. A
+    sentence's figures depend on its own words only (dependency arcs stay inside a sentence), so
+    reading them again gives the same figures; callers get copies (coordination sets ``group``)."""
+    return doc.user_data.setdefault("fr_sentence_figures", {})
 
 
 def _has_earlier_whole(doc: Doc, before: int, kind: str) -> bool:
@@ -1568,9 +1604,17 @@ def _mat_config() -> _MatConfig:
     )
 
 
+@lru_cache(maxsize=1)
+def _materiel_last_words() -> frozenset[str]:
+    return frozenset(k[-1] for k in _mat_config().kinds if k)
+
+
 def _materiel_kind_of(token: Token) -> str | None:
     """The normalised materiel kind a noun (with its compounds) names, if any."""
     cfg = _mat_config()
+    last = _materiel_last_words()
+    if token.lower_ not in last and token.lemma_.lower() not in last:
+        return None  # every name ends in the noun's own form or lemma
     doc = token.doc
     for n in range(min(cfg.max_len, token.i + 1), 0, -1):
         toks = doc[token.i - n + 1 : token.i + 1]
@@ -1637,6 +1681,26 @@ def _material_status(doc: Doc, noun: Token, sent: Span) -> tuple[str, Token] | N
 
 
 def find_materiel(doc: Doc, start: int | None = None, end: int | None = None) -> list[Materiel]:
+    """Materiel destroyed, damaged or captured (see :func:`_find_materiel`), read sentence by sentence
+    and each sentence once per Doc: the claims and every record's scope ask for the same sentences."""
+    from fieldreport.extract.dates import dateline_end
+
+    lo = max(0 if start is None else start, dateline_end(doc_text(doc)))
+    hi = len(doc_text(doc)) if end is None else end
+    memo = doc.user_data.setdefault("fr_sentence_materiel", {})
+    out: list[Materiel] = []
+    for sent in sentences(doc):
+        if sent.end_char <= lo or sent.start_char >= hi:
+            continue
+        key = (max(lo, sent.start_char), min(hi, sent.end_char))
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = _find_materiel(doc, *key)
+        out.extend(found)
+    return out
+
+
+def _find_materiel(doc: Doc, start: int | None = None, end: int | None = None) -> list[Materiel]:
     """Materiel destroyed, damaged or captured: ``[Materiel(kind="tank", count=3, status="destroyed")]``.
 
     The kind is normalised through ``data/figures/materiel.yaml``; the count is the number before the noun

@@ -234,7 +234,7 @@ class PlaceExtractor:
     """
 
     # weights of the disambiguation evidence (see ``_features``)
-    w_pop = 0.6
+    w_pop = 0.9
     w_country = 2.5
     w_near = 2.0
     w_coh = 1.5
@@ -242,7 +242,7 @@ class PlaceExtractor:
     w_contain = 2.0
     # share of a name's own evidence taken out of the focus it is scored against (1.0: only
     # the other names count; a lone "Alexandria" must not vote for Egypt with its own weight)
-    own_share = 0.5
+    own_share = 0.8
     # amount of country evidence from the other names at which the country focus counts fully
     focus_evidence_full = 1.0
     # a name with more town or county candidates than this ("Washington": 60) lies near
@@ -992,6 +992,8 @@ class PlaceExtractor:
                 return F_ADMIN1
         if m.tok_start >= 1 and doc[m.tok_start - 1].lower_ in ("town", "city", "village"):
             return F_CITY
+        if m.tok_start >= 2 and doc[m.tok_start - 2].lower_ == "coded" and doc[m.tok_start - 1].lower_ in ("to", "as"):
+            return F_CITY  # "(coded to Zaporizhia, Zaporizhia)": coders code to a named town
         return None
 
     # ------------------------------------------------------------------------------------------
@@ -1408,8 +1410,12 @@ class PlaceExtractor:
             for i in m.container:  # "X, Texas": the text's own statement, shared by all names
                 if g.feat[i] == F_ADMIN1:
                     admin1s[(g.iso2(i), g.admin1(i))] += 1.0
+        forces = _event_rules().force_nouns
         for ent in doc.ents:
             if ent.label_ == "NORP":
+                if ent.end < len(doc) and (doc[ent.end].lower_ in forces or (
+                        ent.end + 1 < len(doc) and f"{doc[ent.end].lower_} {doc[ent.end + 1].lower_}" in forces)):
+                    continue  # "Russian air forces struck ...": a foreign side, not where it is
                 for cc in self.rules.demonyms.get(ent.text.lower(), [])[:2]:
                     countries[cc] += 0.7
         r = self.rules
@@ -1853,6 +1859,16 @@ def event_location(
     dateline = dateline_end(doc_text(doc))
     resolved_towns = [m for m in in_sent if m.place is not None and m.place.feature in ("city", "admin2")]
     scored: list[tuple[float, PlaceMention, bool, str]] = []
+    # "X, Y" where Y is X's province (or its province's city of the same name): Y only says where
+    # X lies; X is the event's place
+    wider: set[int] = set()
+    narrower: set[int] = set()
+    for o, m in zip(in_sent, in_sent[1:]):
+        if o.place is not None and m.place is not None and doc_text(doc)[o.end : m.start] == ", " \
+                and o.place.feature in ("city", "admin2") and o.place.iso2 == m.place.iso2 \
+                and (m.place.feature in ("admin1", "country") or (m.place.admin1 and m.place.admin1 == o.place.admin1)):
+            wider.add(id(m))
+            narrower.add(id(o))
     for m in in_sent:
         tok = toks[id(m)]
         if tok is None:
@@ -1911,6 +1927,10 @@ def event_location(
                                                            or _rank(m) <= _rank(other)):
                 s -= 1.2
                 break
+        if id(m) in wider:
+            s -= 2.5  # "near Petropavlivka, Kharkiv": Kharkiv says where Petropavlivka lies
+        elif id(m) in narrower:
+            s += 1.0
         if _under_speech(tok, r) and path is None:
             s -= 2.0
             why = "where a speaker spoke"
@@ -1999,6 +2019,7 @@ class _EventRules:
     seat_words: tuple[str, ...]  # longest first
     city_min_pop: int
     city_drop_words: tuple[str, ...]
+    force_nouns: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -2009,6 +2030,7 @@ def _event_rules() -> _EventRules:
         seat_words=tuple(sorted(r["seat_words"], key=len, reverse=True)),
         city_min_pop=int(r["city_part_min_population"]),
         city_drop_words=tuple(sorted(r["city_part_drop_words"], key=len, reverse=True)),
+        force_nouns=frozenset(r["foreign_force_nouns"]),
     )
 
 
