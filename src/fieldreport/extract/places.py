@@ -1410,12 +1410,8 @@ class PlaceExtractor:
             for i in m.container:  # "X, Texas": the text's own statement, shared by all names
                 if g.feat[i] == F_ADMIN1:
                     admin1s[(g.iso2(i), g.admin1(i))] += 1.0
-        forces = _event_rules().force_nouns
         for ent in doc.ents:
             if ent.label_ == "NORP":
-                if ent.end < len(doc) and (doc[ent.end].lower_ in forces or (
-                        ent.end + 1 < len(doc) and f"{doc[ent.end].lower_} {doc[ent.end + 1].lower_}" in forces)):
-                    continue  # "Russian air forces struck ...": a foreign side, not where it is
                 for cc in self.rules.demonyms.get(ent.text.lower(), [])[:2]:
                     countries[cc] += 0.7
         r = self.rules
@@ -1834,7 +1830,10 @@ def event_location(
                and m.place.iso2}
     named_cc = {m.place.iso2 for m in mentions if m.place is not None and m.place.feature == "country"}
     home = next(iter(qual_cc)) if len(qual_cc) == 1 else None
-    mentions = [m for m in mentions if not m.reason.startswith(("demonym", "inside a name", "qualifier"))]
+    text = doc_text(doc)
+    mentions = [m for m in mentions if not m.reason.startswith(("demonym", "inside a name", "qualifier"))
+                and not re.search(r"\b(?:pro|anti)-?$", text[max(0, m.start - 5) : m.start], re.I)]
+    # ("pro-Russia rebels", "anti-Kyiv protests": a side's stance, not a place of the event)
     cands = list(mentions)
     if not cands:
         return None, None, "no place mentioned"
@@ -2019,7 +2018,6 @@ class _EventRules:
     seat_words: tuple[str, ...]  # longest first
     city_min_pop: int
     city_drop_words: tuple[str, ...]
-    force_nouns: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -2030,7 +2028,6 @@ def _event_rules() -> _EventRules:
         seat_words=tuple(sorted(r["seat_words"], key=len, reverse=True)),
         city_min_pop=int(r["city_part_min_population"]),
         city_drop_words=tuple(sorted(r["city_part_drop_words"], key=len, reverse=True)),
-        force_nouns=frozenset(r["foreign_force_nouns"]),
     )
 
 
