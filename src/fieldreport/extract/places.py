@@ -126,6 +126,7 @@ class _Rules:
     cue_weight: float
     cue_cap: float
     generic_divisions: frozenset[str]
+    generic_words: frozenset[str]  # light keys of generic_divisions and gulf-like words
     group_heads: frozenset[str]
 
     @classmethod
@@ -167,6 +168,8 @@ class _Rules:
             cue_weight=float(r.get("country_cue_weight", 0.5)),
             cue_cap=float(r.get("country_cue_cap", 1.5)),
             generic_divisions=frozenset(r.get("generic_divisions") or []),
+            generic_words=frozenset(light_key(w) for w in (r.get("generic_divisions") or [])
+                                    + (r.get("generic_place_words") or [])),
             group_heads=frozenset(r.get("group_name_heads") or []),
         )
 
@@ -410,6 +413,7 @@ class PlaceExtractor:
         mentions = self._drop_person_names(doc, mentions)
         mentions = self._drop_group_names(doc, mentions)
         mentions = self._drop_weak_embedded(mentions)
+        mentions = self._drop_saints(doc, mentions)
         mentions.sort(key=lambda m: m.start)
         for m in mentions:
             m.hint = F_ADMIN2 if m.listed else self._feature_hint(doc, m)
@@ -504,6 +508,24 @@ class PlaceExtractor:
             prev2 = f"{doc[k - 1].text} {prev1}".lower() if k >= 1 else ""
             if (prev1.isupper() and prev1.lower() in heads) or prev2 in heads:
                 continue
+            keep.append(m)
+        return keep
+
+    def _drop_saints(self, doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
+        """"St. Mary's High School", "St. Michael's pupils", "St. John's Health System": a
+        saint's name in the possessive names a church, school or hospital after the saint,
+        not the small town of that name (a city of 100,000 keeps it: "St. John's" in
+        Newfoundland)."""
+        g = self.gazetteer
+        keep = []
+        for m in mentions:
+            first = m.text.split()[0].lower() if m.text.split() else ""
+            if first in ("st.", "st", "saint", "ste.", "ste", "san", "santa") and len(m.text.split()) > 1:
+                nxt = doc[m.tok_end] if m.tok_end < len(doc) else None
+                poss = m.text.endswith(("'s", "’s")) or (nxt is not None and nxt.text in ("'s", "’s"))
+                if poss and not any(g.feat[i] in (F_COUNTRY, F_ADMIN1) or g.pop[i] >= 100_000
+                                    for i in m.ids):
+                    continue
             keep.append(m)
         return keep
 
@@ -1383,9 +1405,24 @@ class PlaceExtractor:
                 m.reason = _reason(m, ranked, g)
                 if m.embedded:
                     m.reason = "inside a name; " + m.reason
-        # drop weak gazetteer-only guesses
+        # drop weak gazetteer-only guesses; leave unresolved division names that are common
+        # words ("Coast", "North West", "Mountain") resolved to a division of a country the
+        # article is not about (Gulf province of Papua New Guinea)
         keep = []
         for m in mentions:
+            if m.chosen is not None and light_key(m.text) in self.rules.generic_words \
+                    and g.feat[m.chosen] in (F_ADMIN1, F_ADMIN2) \
+                    and m.parts[m.chosen].get("country focus", 0.0) < 0.3 * self.w_country \
+                    and not m.parts[m.chosen].get("pattern", 0.0) \
+                    and not (m.tok_end < len(doc) and doc[m.tok_end].is_lower and doc[m.tok_end].is_alpha
+                             and not doc[m.tok_end].is_stop):
+                # (before a lower-case noun, "the Gulf coast city", "the Qalamoun Mountain
+                # region", the word is part of a longer description: left as it was)
+                if m.text[:1].isupper():  # kept unresolved: still a name here ("the Gulf")
+                    m.chosen, m.score = None, 0.0
+                    m.reason = "a common word that names a division of a country the article is not about"
+                    keep.append(m)
+                continue
             if m.chosen is not None and m.source == "gazetteer":
                 p = m.parts[m.chosen]
                 support = p.get("pattern", 0) + p.get("country focus", 0) + p.get("region focus", 0) \
