@@ -89,6 +89,9 @@ def test_a_drone_strike_on_a_city(coded):
     assert [r.sub_event_type for r in recs] == ["Air/drone strike"]
     assert recs[0].fatalities == 3
     assert recs[0].injured == 9
+    # the headline's event takes its attacker from the lead sentence
+    assert recs[0].actor1 and recs[0].actor1.startswith("Military Forces of Russia")
+    assert recs[0].actor2 == "Civilians (Ukraine)"
 
 
 def test_a_march_dispersed_with_tear_gas_is_one_protest_with_intervention(coded):
@@ -104,6 +107,9 @@ def test_an_attack_on_an_army_base_is_an_armed_clash(coded):
     assert recs
     assert (recs[0].event_type, recs[0].sub_event_type) == ("Battles", "Armed clash")
     assert len(recs) == 1  # "repelled the assault" is the same event
+    # the attackers are actor1, the troops that repelled them actor2
+    assert recs[0].actor1 == "Unidentified Armed Group (Niger)"
+    assert recs[0].actor2 and recs[0].actor2.startswith("Military Forces of Niger")
 
 
 def test_a_town_retaken_by_the_army(coded):
@@ -111,6 +117,7 @@ def test_a_town_retaken_by_the_army(coded):
     assert recs
     assert (recs[0].event_type, recs[0].sub_event_type) == ("Battles", "Government regains territory")
     assert recs[0].actor1 and "Mali" in recs[0].actor1
+    assert recs[0].actor2 == "Rebels (Mali)"  # unnamed separatists are the country's rebels, not Ukraine's
     assert recs[0].location == "Kidal"
     # the rebels' word that they withdrew tells the same battle, not a peaceful handover
     assert [r.sub_event_type for r in recs] == ["Government regains territory"]

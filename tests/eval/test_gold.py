@@ -160,3 +160,33 @@ def test_inter_codes_spelled_out_in_words_are_read():
 
     assert inter_code("6") == 6 and inter_code("Protesters") == 6 and inter_code("State forces") == 1
     assert inter_code("External/Other forces") == 8 and inter_code("") is None and inter_code("0") is None
+
+
+def test_a_note_without_its_year_is_undated_and_counted_wrong(tmp_path):
+    # a note with no publication date and no year: no date is given (never guessed), event_date
+    # counts it wrong, and the diagnostic line says the dates given were right
+    rows = [dict(ACLED_ROWS[0]), dict(ACLED_ROWS[1])]
+    rows[1]["notes"] = "On 14 March, hundreds of traders held a peaceful demonstration in Nairobi against new market fees."
+    path = tmp_path / "acled.csv"
+    with path.open("w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    m = run_eval(str(path), workers=1)["metrics"]
+    assert m["event_date"] == {"value": 0.5, "n": 2}
+    assert m["event_date, of records given a date"] == {"value": 1.0, "n": 1}
+
+
+def test_ucdp_adm1_of_the_philippines_is_compared_at_the_province_level(tmp_path):
+    # UCDP's adm_1 follows GADM's first level: in the Philippines a province, which is GeoNames'
+    # second level (eval/gold_divisions.yaml). A headline written for this test.
+    path = tmp_path / "ucdp.csv"
+    row = {"id": "T1", "source_headline": "Soldiers clash with rebels in Makilala, Cotabato; two killed",
+           "source_date": "2019-03-02", "iso3": "PHL", "adm_1": "Cotabato province",
+           "latitude": "6.96", "longitude": "125.09", "side_a": "Government of Philippines",
+           "side_b": "CPP", "best": "2", "date_start": "2019-03-01", "date_end": "2019-03-01"}
+    _write_csv(path, [row])
+    res = run_eval(str(path), workers=1)
+    m = res["metrics"]
+    assert m["admin1"]["value"] == 1.0 and m["admin1"]["n"] == 1
+    assert any("admin2" in n for n in res["notes"])

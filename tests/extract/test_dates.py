@@ -287,3 +287,56 @@ def test_a_dateline_after_a_title_line_is_the_filing_day(nlp) -> None:
     )
     f = _event(nlp, text, "hit", published)
     assert f is not None and f.date == date(2025, 5, 11) and f.text == "overnight"
+
+
+def test_a_date_right_after_said_is_the_statements_however_parsed(nlp) -> None:
+    # without "that" the parser hangs "on Monday" on the event's verb; it is still the statement's day
+    text = "The ministry said on Monday rebels had seized the border post at Menaka on Sunday."
+    f = _event(nlp, text, "seized", MONDAY)
+    assert f is not None and f.date == date(2024, 3, 3)
+    text = "Police said Monday that gunmen torched a bus depot near Gao."
+    f = _event(nlp, text, "torched", MONDAY)
+    assert f is not None and f.date == MONDAY and f.precision == 2
+
+
+def test_the_events_own_date_beats_the_day_it_was_reported(nlp) -> None:
+    text = "Bandits raided a cattle market near Nikki last week, as reported on 7 March."
+    f = _event(nlp, text, "raided", date(2024, 3, 8))
+    assert f is not None and f.text == "last week"
+    # alone, the day of the report dates the event, approximately
+    text = "Bandits raided a cattle market near Nikki, as reported on 7 March 2024."
+    f = _event(nlp, text, "raided", None)
+    assert f is not None and f.date == date(2024, 3, 7) and f.precision == 2
+
+
+def test_dates_that_need_a_publication_date_are_named() -> None:
+    from fieldreport.extract.dates import needs_publication_date
+
+    assert needs_publication_date("On 9 April, herders clashed with farmers near Kalale.") == ["9 April"]
+    assert needs_publication_date("Herders clashed with farmers near Kalale on Friday.") == ["Friday"]
+    assert needs_publication_date("On 9 April 2021, herders clashed with farmers. They fought again on 11 April.") == []
+    assert needs_publication_date("Herders clashed with farmers near Kalale.") == []
+
+
+def test_an_undated_record_says_which_words_needed_a_year(tmp_path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "noyear", "text": "On 9 April, gunmen attacked a police post in Kandi."}) + "\n",
+                   encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-m", "fieldreport.apps.cli", "extract", "--input", str(src), "--output",
+         str(tmp_path / "out.jsonl"), "--quiet"],
+        capture_output=True, text=True,
+    )
+    assert "no event date" in run.stderr and "'9 April'" in run.stderr
+    assert run.returncode == 3
+
+
+def test_in_before_an_abbreviated_month_and_day_is_a_day_not_a_month() -> None:
+    f = only("A rebel commander killed in Oct. 9 raid, army says", date(2013, 10, 12))
+    assert (f.date, f.precision, f.text) == (date(2013, 10, 9), 1, "Oct. 9")
+    f = only("Clashes in May 2019 left the town empty.", None)
+    assert (f.date, f.precision) == (date(2019, 5, 1), 3)

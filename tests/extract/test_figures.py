@@ -593,6 +593,16 @@ def test_injured_counts(nlp, text: str, value: int) -> None:
         ("Casualties unknown.", "unknown", None, None),
         ("Fatalities are split across two events.", "split", None, 2),
         ("Coded as 9 fatalities split across 3 events.", "split", 9, 3),
+        # the whole event's figure said after one side's part coded to it
+        ("[Army reported 50 deaths. 3 fatalities coded to this event]. Overall fatalities coded as 61.", "coded", 61, None),
+        ("Two died in the first raid and five in the second. Total fatalities were at least 7.", "coded", 7, None),
+        # a bracketed breakdown explains the statement before it
+        ("Fatalities coded as 5 (unnamed police fatalities coded as 4 and 1 attacker).", "coded", 5, None),
+        ("Shelling left 12 dead. Fatalities split over 3 separate events, with 6 of them attributed to the port.",
+         "this_event", 6, None),
+        # a total said to be distributed is a split, not a coded figure
+        ("Raids went on all week. A total of 15 fatalities were reported, distributed across 5 events.", "split", 15, 5),
+        ("Fatalities distributed evenly between 2 events.", "split", None, 2),
     ],
 )
 def test_coding_statements(text: str, kind: str, value, parts) -> None:
@@ -723,3 +733,192 @@ def test_a_toll_dated_before_the_event_is_another_events() -> None:
     assert Pipeline.default().extract(Article(id="apart", text=text))[0].fatalities == 0
     text = "On 9 March 2022, a trader was attacked at his shop in Kalale and died on 10 March."
     assert Pipeline.default().extract(Article(id="later", text=text))[0].fatalities == 1
+
+
+def test_a_toll_told_as_an_event_of_its_own_is_the_main_events(pipeline) -> None:
+    from fieldreport.schema.records import Article
+
+    # The toll sentence names a place and "clashes": the detector sees a second event in it, but it is
+    # the main event's toll (same day, same place).
+    text = (
+        "On 12 March 2023, opposition supporters clashed with police in Rangpur town during a rally "
+        "demanding new elections. Three people, including a shopkeeper, were killed in the clashes in "
+        "Rangpur. Several policemen were hurt."
+    )
+    rec = pipeline.extract(Article(id="toll-after", text=text))[0]
+    assert rec.fatalities == 3
+    # A toll told as another event ("Separately, ...") stays with that event.
+    text = (
+        "On 2 April 2023, teachers marched peacefully in Rajshahi to demand higher pay. "
+        "Separately, gunmen shot dead two guards at a bank in Rajshahi."
+    )
+    recs = pipeline.extract(Article(id="march", text=text))
+    assert recs[0].fatalities == 0
+    assert any(r.fatalities == 2 for r in recs[1:])
+    # A killing told as the fight's cause is not the fight's toll.
+    text = (
+        "On 3 September 2022, herders fought farmers near Ouake after herders were accused of killing "
+        "a farmer in Ouake."
+    )
+    assert pipeline.extract(Article(id="cause", text=text))[0].fatalities == 0
+
+
+def test_a_claimant_is_never_its_own_victim(nlp) -> None:
+    # "X claimed to have killed N": the claimant is the one who killed, not a casualty
+    got = [f for f in figs(nlp, "The rebels claimed to have killed six soldiers near the dam.") if f.kind == "killed"]
+    assert [f.conservative for f in got] == [6]
+    got = [f for f in figs(nlp, "The militia said it managed to kill two guards.") if f.kind == "killed"]
+    assert [f.conservative for f in got] == [2]
+    assert [f.conservative for f in figs(nlp, "Two herders were found dead near the river.")] == [2]
+
+
+def test_coded_separately_drops_only_the_part_it_follows(nlp) -> None:
+    # "killed two herders in A and three others in B (coded separately)": the two are this event's
+    text = "On 3 May 2022, gunmen killed two herders at Guene and four others at Kalale (coded separately)."
+    assert [f.conservative for f in figs(nlp, text) if f.kind == "killed"] == [2]
+
+
+def test_a_figure_only_some_reports_give_is_the_high_not_the_fatalities(nlp) -> None:
+    (f,) = [f for f in figs(nlp, "Some reports say that five rebels died in the fighting.") if f.kind == "killed"]
+    assert (f.conservative, f.high) == (0, 5)
+    (f,) = [f for f in figs(nlp, "There were reports that 4 were killed.") if f.kind == "killed"]
+    assert (f.conservative, f.high) == (0, 4)
+    # a plain report is the figure
+    (f,) = [f for f in figs(nlp, "Local reports say that five rebels died in the fighting.") if f.kind == "killed"]
+    assert f.conservative == 5
+
+
+def test_a_death_years_ago_is_history(nlp) -> None:
+    text = "Hundreds marched in Turin in memory of three unionists, shot dead some forty years ago by a militia."
+    assert not [f for f in figs(nlp, text) if f.kind == "killed"]
+    assert [f.conservative for f in figs(nlp, "Two guards were shot dead at the depot in Turin.")] == [2]
+
+
+def test_both_counts_two(nlp) -> None:
+    text = "Police stopped a van carrying two smugglers and shot at it, killing them both."
+    assert [f.conservative for f in figs(nlp, text) if f.kind == "killed"] == [2]
+
+
+def test_a_coders_quotes_around_a_qualifier_keep_the_number(nlp) -> None:
+    (f,) = [f for f in figs(nlp, "The militia killed 'more than' 14 villagers in the district.") if f.kind == "killed"]
+    assert f.conservative == 14
+
+
+def test_one_persons_death_or_body_counts_one(nlp) -> None:
+    assert [f.conservative for f in figs(nlp, "Guards beat a detainee, resulting in the detainee's death.")] == [1]
+    got = figs(nlp, "Kidnappers seized a herder and later dumped his lifeless body by a well.")
+    assert [f.conservative for f in got if f.kind == "killed"] == [1]
+    # a death a protest is about is no casualty of the protest's own (the pipeline's grievance filter)
+    assert not [f for f in figs(nlp, "Traders marched against his death.") if f.kind == "killed"]
+
+
+def test_a_slogan_in_quotes_is_no_death(pipeline) -> None:
+    from fieldreport.schema.records import Article
+
+    text = "On 2 May 2024, students rallied outside a slaughterhouse in Leeds, holding signs reading 'Meat is Murder'."
+    rec = pipeline.extract(Article(id="slogan", text=text))[0]
+    assert rec.fatalities == 0
+
+
+def test_parts_that_add_up_to_a_whole_are_inside_it(nlp) -> None:
+    text = "On Monday 12 people were killed in the clashes - 7 died at the scene while 5 died later in hospital."
+    got = figs(nlp, text)
+    assert [f.part_of is None for f in got] == [True, False, False]
+    assert summarise_fatalities(got, text=text)[0] == 12
+    # named groups that do not add up to an earlier figure stay as they are
+    got = figs(nlp, "Gunmen killed 3 soldiers and 2 civilians near the camp.")
+    assert all(f.part_of is None for f in got)
+
+
+def test_the_whole_is_named_by_its_own_noun_not_by_the_part_it_includes(nlp) -> None:
+    text = "Three people, including a student, were killed. The student was killed near the market."
+    assert summarise_fatalities(figs(nlp, text), text=text)[0] == 3
+
+
+def test_a_sentence_glued_to_the_one_before_still_gives_its_number(nlp) -> None:
+    text = "Police fired on the marchers.3 persons were shot dead."
+    assert [f.conservative for f in figs(nlp, text) if f.kind == "killed"] == [3]
+
+
+def test_a_cause_after_the_main_clause_runs_to_the_sentence_end(nlp) -> None:
+    # the parser may make the marked clause the root; after a comma it is still the cause
+    text = ("On 4 January 2023, garment workers and residents clashed with police in Mirpur area, Dhaka city, "
+            "after a cleaner was found dead in front of a factory.")
+    assert not [f for f in figs(nlp, text) if f.kind == "killed"]
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("Army Shelling Kills Three - Officials.", 3),
+        ("ROCKET FIRE KILLS FOUR IN BORDER TOWN, POLICE SAY.", 4),
+        ("Five Die in Market Blast.", 5),
+        ("UPDATE 3-Police say 7 killed in border fire.", 7),
+    ],
+)
+def test_headline_verbs_in_title_case_or_capitals(nlp, text: str, value: int) -> None:
+    assert [f.conservative for f in figs(nlp, text) if f.kind == "killed"] == [value]
+
+
+def test_a_wire_update_number_is_no_count(nlp) -> None:
+    assert not [f for f in figs(nlp, "UPDATE 2-Rebels seize border town after clashes.") if f.conservative == 2]
+
+
+def test_a_fatality_with_its_article_counts_one(nlp) -> None:
+    assert [f.conservative for f in figs(nlp, "The camp was burned. There was a fatality among the guards.")] == [1]
+    assert not [f for f in figs(nlp, "The raid did not cause a death.") if f.kind == "killed"]
+
+
+def test_a_headline_participle_on_the_last_victim_covers_them_all(nlp) -> None:
+    text = "Three fighters and a commander killed in ambush near Hama"
+    assert summarise_fatalities(figs(nlp, text), text=text)[0] == 4
+
+
+@pytest.mark.parametrize(
+    "text,killed,injured",
+    [
+        ("4 police killed, 6 others hurt in ambush in Kalinga", 4, 6),
+        ("3 killed, 2 hurt in militia raid in Maguindanao", 3, 2),
+        ("Six rebels killed in Samar clash, 3 army soldiers wounded", 6, 3),
+    ],
+)
+def test_a_headlines_list_of_tolls(nlp, text: str, killed: int, injured: int) -> None:
+    got = figs(nlp, text)
+    assert [f.conservative for f in got if f.kind == "killed"] == [killed]
+    assert [f.conservative for f in got if f.kind == "injured"] == [injured]
+
+
+def test_people_named_by_age_count_one_each(nlp) -> None:
+    text = "A 6-year-old, a 15-year-old and a 40-year-old from the same family were killed and a 70-year-old was injured."
+    got = figs(nlp, text)
+    assert summarise_fatalities(got, text=text)[0] == 3
+    assert [f.conservative for f in got if f.kind == "injured"] == [1]
+
+
+def test_a_short_toll_sentence_far_down_still_tells_the_event(pipeline) -> None:
+    from fieldreport.schema.records import Article
+
+    text = (
+        "On 9 May 2019, police and rioters clashed in Save. Rioters demanded that the vote be cancelled "
+        "and burned tyres. Police dispersed the crowd with tear gas. Six police officers and two rioters were "
+        "injured. One rioter killed."
+    )
+    rec = pipeline.extract(Article(id="tail", text=text))[0]
+    assert rec.fatalities == 1
+
+
+def test_a_peaceful_protest_or_a_strategic_development_has_no_fatalities(pipeline) -> None:
+    from fieldreport.schema.records import Article
+
+    text = (
+        "On 3 June 2024, about 30 nurses held a silent vigil outside the health ministry in Seoul. "
+        "They asked officials to recognise a colleague's death at a clinic as a death in the line of duty."
+    )
+    rec = pipeline.extract(Article(id="vigil", text=text))[0]
+    assert rec.sub_event_type == "Peaceful protest" and rec.fatalities == 0
+    text = (
+        "Security measures: On 12 July 2022, park rangers banned herders from the reserve near Karimama. "
+        "The ban follows repeated attacks (so far five bodies of herders have been found in the reserve this month)."
+    )
+    recs = pipeline.extract(Article(id="ban", text=text))
+    assert recs and all(r.fatalities == 0 for r in recs if r.event_type == "Strategic developments")

@@ -292,19 +292,26 @@ def _place_index(progress: Progress) -> None:
 
 def _warn_undated(problems: _Problems, art: Article, recs: list[EventRecord]) -> None:
     """A record with no date is written (event_date null) and named on standard error, never silently."""
-    for rec in recs:
-        if rec.event_date is None:
-            problems.report(
-                InputProblem(
-                    source=f"article {art.id}",
-                    line=None,
-                    message=(
-                        f"record {rec.record_id} ({rec.sub_event_type}) has no event date: the text names "
-                        "no date and the article has no `published` date to resolve against"
-                    ),
-                    skipped=False,
-                )
+    from fieldreport.extract.dates import needs_publication_date
+
+    undated = [rec for rec in recs if rec.event_date is None]
+    named = needs_publication_date(art.text) if undated else []
+    what = (
+        "the text names " + ", ".join(f"'{w}'" for w in dict.fromkeys(named)) + " but no year or day to resolve it"
+        if named else "the text names no date"
+    )
+    for rec in undated:
+        problems.report(
+            InputProblem(
+                source=f"article {art.id}",
+                line=None,
+                message=(
+                    f"record {rec.record_id} ({rec.sub_event_type}) has no event date: {what}, and the "
+                    "article has no `published` date to resolve against"
+                ),
+                skipped=False,
             )
+        )
 
 
 # ------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from functools import cached_property, lru_cache, partial
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from fieldreport.text.spans import sentences
+from fieldreport.text.spans import doc_text, parsed_from, sentences
 from fieldreport.assemble import notes as notes_x
 from fieldreport.assemble.long_text import extract_long, is_long
 from fieldreport.extract import claims as claims_x
@@ -28,6 +29,8 @@ from fieldreport.extract import dates as dates_x
 from fieldreport.extract.actors import ActorDictionary, ActorExtractor, default_extractor
 from fieldreport.extract.event_types import EventDetector
 from fieldreport.extract.places import PlaceExtractor
+from fieldreport.data import load_yaml
+from fieldreport.geo.distance import haversine_km
 from fieldreport.sources.outlets import OutletRegistry, default_registry, tied_to_claimant
 from fieldreport.schema.records import (
     ActorMention,
@@ -127,7 +130,7 @@ class Pipeline:
     def extract(self, article: Article) -> list[EventRecord]:
         if is_long(article, self.nlp):  # read window by window: linear in length, no spaCy E088
             return extract_long(article, self.nlp, self.process, _same_event)
-        return self.process(article, self.nlp(article.text))
+        return self.process(article, parsed_from(self.nlp(article.text), article.text))
 
     def extract_many(
         self, articles: Iterable[Article], workers: int = 1, batch_size: int = 16
@@ -186,7 +189,7 @@ class Pipeline:
         short = [a for a in batch if not is_long(a, self.nlp)]
         docs = iter(self.nlp.pipe([a.text for a in short], batch_size=len(short) or 1))
         for art in batch:
-            yield art, (self.extract(art) if is_long(art, self.nlp) else self.process(art, next(docs)))
+            yield art, (self.extract(art) if is_long(art, self.nlp) else self.process(art, parsed_from(next(docs), art.text)))
 
     # -- the core ----------------------------------------------------------------------------------
 
@@ -211,6 +214,8 @@ class Pipeline:
         shared = Counter(c.sentence_start for c in candidates)
         coding = figures_x.coding_statement(article.text)  # a coder's "fatalities coded as 3"
         records: list[EventRecord] = []
+        donors: list[tuple[EventRecord, list[Casualties]]] = []  # every record built, with its killed figures
+        tolls: dict[str, list[Casualties]] = {}
         seen_sentences: set[int] = set()
         for cand in candidates:
             if shared[cand.sentence_start] > 1:  # two events told in one sentence: each gets its clause
@@ -227,10 +232,14 @@ class Pipeline:
             seen_sentences.add(cand.sentence_start)
             rec = self._record(
                 article, doc, cand, scope, places, focus, actor_mentions, dates, claims, year,
-                coding if not records else None, source,
+                coding if not records else None, source, tolls,
             )
+            if rec is not None:
+                donors.append((rec, tolls.pop(rec.record_id, [])))
             if rec is not None and not any(_same_event(rec, r) for r in records):
                 records.append(rec)
+        if records and coding is None:
+            _toll_told_after(records[0], donors, doc)
         # Main event first: the detector orders by importance; confidence breaks no ties it made.
         return records
 
@@ -248,6 +257,7 @@ class Pipeline:
         year: int | None,
         coding: figures_x.CodingStatement | None = None,
         source: "_Source | None" = None,
+        tolls: dict[str, list[Casualties]] | None = None,
     ) -> EventRecord | None:
         source = source or _Source(self.outlets, article)
         ev = _Evidence(article.text)
@@ -318,21 +328,25 @@ class Pipeline:
             figures = [f for f in figures if not figures_x.dated_apart(doc, f, dates, day)]
         if cand.event_type in ("Protests", "Riots"):  # deaths that are the protest's grievance are not its toll
             figures = [f for f in figures if not (f.kind == "killed" and figures_x.told_as_grievance(doc, f))]
+        if not figures_x.carries_fatalities(cand.event_type, cand.sub_event_type):
+            # ACLED: a peaceful protest or a strategic development has no fatalities (deaths would make
+            # it another type; a death it names is its grievance or its background)
+            figures = [f for f in figures if f.kind != "killed"]
         killed = [f for f in figures if f.kind == "killed"]
         injured_figs = [f for f in figures if f.kind == "injured"]
-        conservative, low, best, high = figures_x.summarise_fatalities(killed, text=doc.text)
+        conservative, low, best, high = figures_x.summarise_fatalities(killed, text=doc_text(doc))
         for f in killed:
             ev.add("fatalities", f.start, f.end)
         if coding is not None:
             # The note says how its fatalities were coded: follow it (the figures read stay the range).
-            conservative = figures_x.coded_fatalities(coding, figures, text=doc.text)
+            conservative = figures_x.coded_fatalities(coding, figures, text=doc_text(doc))
             best = conservative
             low = conservative if low is None else min(low, conservative)
             high = conservative if high is None else max(high, conservative)
             ev.add("fatalities", coding.start, coding.end)
         injured = None
         if injured_figs:
-            injured = figures_x.summarise_fatalities(injured_figs, text=doc.text)[0]
+            injured = figures_x.summarise_fatalities(injured_figs, text=doc_text(doc))[0]
             for f in injured_figs:
                 ev.add("injured", f.start, f.end)
         materiel: list[Materiel] = [m for lo, hi in scope.ranges() for m in figures_x.find_materiel(doc, lo, hi)]
@@ -394,7 +408,7 @@ class Pipeline:
             independent = [f for f in killed if f not in claimed]
             if claimed and independent:
                 all_high = high
-                conservative, low, best, high = figures_x.summarise_fatalities(independent, text=doc.text)
+                conservative, low, best, high = figures_x.summarise_fatalities(independent, text=doc_text(doc))
                 high = max(high or 0, all_high or 0)
 
         if source.span is not None:
@@ -436,6 +450,8 @@ class Pipeline:
         )
         rec.confidence = _confidence(cand, rec)
         rec.notes = notes_x.write_notes(rec, figures, claims=own_claims)
+        if tolls is not None:
+            tolls[rec.record_id] = killed
         return rec
 
 
@@ -537,7 +553,7 @@ def _scope(
     A later event sentence that names no place and no date of its own ("Police dispersed the crowd.")
     goes on telling the same event: the scope runs through it, and counts its sentences afresh."""
     later = [s for s in sentence_starts if s > cand.sentence_start and s not in continuing]
-    limit = later[0] if later else len(doc.text)
+    limit = later[0] if later else len(doc_text(doc))
     end = cand.sentence_end
     count = 0
     for sent in sentences(doc):
@@ -547,8 +563,8 @@ def _scope(
             break
         if sent.start_char in continuing:
             count = 0
-        elif count >= SCOPE_SENTENCES:
-            break
+        elif count >= SCOPE_SENTENCES and not figures_x.tally_sentence(sent):
+            break  # (a short toll sentence, "One rioter killed.", still tells the event before it)
         else:
             count += 1
         end = sent.end_char
@@ -622,6 +638,73 @@ def _bare(name: str) -> str:
 
 def _claim_covers(claim: Claim, figures: list[Casualties], materiel: list[Materiel]) -> bool:
     return any(claim.start <= f.start and f.end <= claim.end for f in [*figures, *materiel])
+
+
+def _toll_told_after(main: EventRecord, donors: list[tuple[EventRecord, list[Casualties]]], doc: Doc) -> None:
+    """The main event's toll told in a sentence that reads as an event of its own ("Two people were
+    killed in the clash.", "Police fired, killing one."): when the main record has no killed figure, the
+    killed figures of the article's other records on the same day and at the same place (or none named)
+    are the main event's. ACLED codes a note's deaths to its one event; a news lead's toll told a few
+    sentences on is the lead event's. A peaceful protest never takes a toll; a protest or riot does not
+    take deaths told as its grievance."""
+    if main.fatalities or main.fatalities_high or not figures_x.carries_fatalities(main.event_type, main.sub_event_type):
+        return
+    found: dict[tuple[int, int], Casualties] = {}
+    spans: list[list[int]] = []
+    for rec, killed in donors:
+        if rec is main or not killed or rec.event_date != main.event_date or not _same_place(main, rec):
+            continue
+        if _told_as_another_event(doc, rec):
+            continue  # "Separately, gunmen shot dead two guards": another event, however close
+        for f in killed:
+            found.setdefault((f.start, f.end), f)
+        spans += rec.evidence.get("fatalities", [])
+    figs = list(found.values())
+    if not figs:
+        return
+    # read from the main event's trigger, a figure told as its cause ("fighting broke out after X were
+    # accused of killing a man") is background: only figures that are not stay
+    trig = (main.evidence.get("event_type") or [[0, 0]])[0]
+    own = {(f.start, f.end) for f in figures_x.find_casualties(doc, trigger=(trig[0], trig[1])) if f.kind == "killed"}
+    figs = [f for f in figs if (f.start, f.end) in own]
+    if main.event_type in ("Protests", "Riots"):
+        figs = [f for f in figs if not figures_x.told_as_grievance(doc, f)]
+    cons, low, best, high = figures_x.summarise_fatalities(figs, text=doc.text)
+    if not cons and not high:
+        return
+    main.fatalities, main.fatalities_low, main.fatalities_best, main.fatalities_high = cons, low, best, high
+    bucket = main.evidence.setdefault("fatalities", [])
+    for pair in spans:
+        if pair not in bucket and any(pair[0] <= f.start and f.end <= pair[1] for f in figs):
+            bucket.append(pair)
+
+
+@lru_cache(maxsize=1)
+def _new_event_words() -> re.Pattern[str]:
+    words = load_yaml("events/word_classes.yaml")["classes"]["new_event"]
+    alt = "|".join(r"\s+".join(re.escape(w) for w in str(p).split()) for p in words)
+    return re.compile(rf"\b(?:{alt})\b", re.IGNORECASE)
+
+
+def _told_as_another_event(doc: Doc, rec: EventRecord) -> bool:
+    """The record's sentence opens with words that mark a different event ("Separately", "Elsewhere",
+    "In another attack": events/word_classes.yaml new_event)."""
+    spans = rec.evidence.get("event_type") or []
+    if not spans:
+        return False
+    span = doc.char_span(spans[0][0], spans[0][1], alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    sent = span.sent
+    return _new_event_words().search(doc.text[sent.start_char : min(sent.end_char, sent.start_char + 40)]) is not None
+
+
+def _same_place(a: EventRecord, b: EventRecord) -> bool:
+    if b.latitude is None or a.latitude is None:
+        return True
+    if a.location == b.location:
+        return True
+    return haversine_km(a.latitude, a.longitude, b.latitude, b.longitude) <= 25
 
 
 def _same_event(a: EventRecord, b: EventRecord) -> bool:

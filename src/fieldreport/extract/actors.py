@@ -65,6 +65,9 @@ _REMOTE_TYPES = frozenset(
 _VAC_TYPES = frozenset({"Sexual violence", "Attack", "Abduction/forced disappearance"})
 _DESTRUCTION_TYPES = frozenset({"Looting/property destruction"})
 _SYMMETRIC_TYPES = frozenset({"Armed clash"})
+# where actor1 is an armed side that may be named in an earlier sentence of the report
+_ARMED_SIDE_TYPES = _VIOLENT_TYPES | _VAC_TYPES | _DESTRUCTION_TYPES
+_KINDS_ARMED = ("military", "police", "rebel", "militia", "identity", "unidentified", "external", "other")
 # "youths from the village of Ganro", "villagers of Kika": where a communal militia comes from
 _FROM_PLACE = re.compile(
     r"\s+(?:from|of)\s+(?:the\s+)?(?:(?:village|town|city|locality|community|commune|hamlet|quarter|neighbou?rhood)"
@@ -74,7 +77,7 @@ _PATIENT_PREPS = frozenset({"on", "against", "at", "upon", "targeting", "toward"
 _AGENT_PREPS_NOUN = frozenset({"by", "from"})
 _WORD = re.compile(r"\w", re.UNICODE)
 _STATE_MODS = re.compile(r"\b(?:army|military|government|regime|security|police|navy|naval|state|presidential)\b")
-_GENERIC_KINDS = frozenset({"unidentified", "rebels", "protesters", "rioters", *CIVILIAN_KINDS})
+_GENERIC_KINDS = frozenset({"unidentified", "pirates", "rebels", "protesters", "rioters", *CIVILIAN_KINDS})
 _PAREN_ACRONYM = re.compile(r"\s*\(([A-Z][A-Z0-9&-]{1,9})\)")
 _NP_DEPS = frozenset({"compound", "amod", "poss", "nmod", "appos", "conj", "nummod", "det", "quantmod", "npadvmod"})
 _SPACES = re.compile(r"[\s-]+")
@@ -215,6 +218,7 @@ class ActorDictionary:
         self.guess_rules: list[dict[str, Any]] = generic.get("guess") or []
         self.criminal: dict[str, Any] = generic.get("criminal") or {}
         self.armed_civilians: list[dict[str, Any]] = generic.get("armed_civilians") or []
+        self.joint: dict[str, Any] = generic.get("joint") or {}
         # demonym / country-name surface -> candidate ISO3 codes
         self.demonyms: dict[str, list[str]] = {}
         self.country_names: dict[str, list[str]] = {}
@@ -411,6 +415,10 @@ def _fold(text: str) -> str:
 
 def _lower_same_length(text: str) -> str:
     """``text.lower()`` that keeps every offset (characters whose lowercase is longer stay as they are)."""
+    folded = _fold(text)
+    low = folded.lower()
+    if len(low) == len(folded) and "\u03a3" not in folded:  # (capital sigma lowers by its context)
+        return low  # no character lowered to more than one: the same string, built at C speed
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in _fold(text))
 
 
@@ -539,6 +547,21 @@ class ActorExtractor:
                 self._split_res.append((re.compile(pat), e))
         cfg = load_yaml("actors/roles.yaml")
         self._symmetric = frozenset(cfg.get("symmetric_lemmas") or [])
+        self._defence = frozenset(cfg.get("defence_lemmas") or [])
+        self._defence_particles = frozenset(cfg.get("defence_particles") or [])
+        self._defence_needs_particle = frozenset(cfg.get("defence_needs_particle") or [])
+        self._earlier_sentences = int(cfg.get("earlier_sentences") or 0)
+        self._own_activity = frozenset(cfg.get("own_activity_types") or [])
+        acr = cfg.get("unknown_acronyms") or {}
+        self._acronym_inter = int(acr.get("inter") or 3)
+        self._acronym_verbs = frozenset(acr.get("verbs") or [])
+        self._acronym_preps = frozenset(acr.get("preps") or [])
+        # acronyms that name no armed side (units, bodies, media, the dead): never guessed as actors
+        self._acronym_skip = frozenset(acr.get("not_actors") or [])
+        self._planter_verbs = frozenset(cfg.get("planter_verbs") or [])
+        self._planter_types = frozenset(cfg.get("planter_types") or [])
+        self._crowd_police = _word_re(cfg.get("crowd_control_police"))
+        self._measures = _word_re(cfg.get("authority_measures"))
         self._event_nouns = frozenset(cfg.get("event_nouns") or [])
         self._not_ethnic = frozenset(w.lower() for w in cfg.get("not_ethnic") or [])
         self._claim_verbs = frozenset(cfg.get("claim_verbs") or [])
@@ -551,6 +574,8 @@ class ActorExtractor:
         self._icp_types = frozenset(icp.get("sub_event_types") or [])
         self._icp_weapons = _word_re(icp.get("weapons"))
         self._icp_owner: str | None = icp.get("unknown_owner")
+        self._icp_by_interceptor: dict[str, str] = dict(icp.get("owner_by_interceptor") or {})
+        self._among_re = _word_re(cfg.get("among_one_side"))
         self._casualty_re = _word_re(cfg.get("casualty_words"))
         self._no_casualty_re = _word_re(cfg.get("no_casualties"))
         crim = d.criminal
@@ -568,6 +593,20 @@ class ActorExtractor:
         self._af_with = frozenset(af.get("with_air_weapons") or [])
         self._af_words = _word_re(af.get("air_weapons"))
         self._af_heads = re.compile(rf"(?<![\w-])(?i:{_alt(af.get('weapon_heads') or [])})$") if af else None
+        coded = cfg.get("coded_as") or []
+        after = cfg.get("coded_as_after") or []
+        forms = []
+        if coded:  # "(coded as X)"
+            forms.append(rf"(?i:{_alt(coded)})\s+(?P<name>[^)\]]{{2,80}}?)")
+        if after:  # "(X is suspected)"
+            forms.append(rf"(?P<name2>[^)\]]{{2,80}}?)\s+(?i:{_alt(after)})")
+        self._coded_as_re = re.compile(rf"\s*[(\[]\s*(?:{'|'.join(forms)})\s*[)\]]") if forms else None
+        joint = d.joint
+        seps = _alt(joint.get("separators") or [])
+        self._joint_gap = re.compile(rf"\s*(?:{seps})\s*", re.I) if seps else None
+        self._joint_order: dict[frozenset[str], tuple[str, str]] = {
+            frozenset(pair): (pair[0], pair[1]) for pair in joint.get("order") or [] if len(pair) == 2
+        }
         linked = _alt(cfg.get("affiliated") or [])
         backed = _alt(cfg.get("backed") or [])
         self._affiliate_gap = re.compile(rf"\s*|-(?:{linked}|{backed})\s*|\s+-?(?:{linked})\s+", re.I)
@@ -637,14 +676,15 @@ class ActorExtractor:
             iso3 = self.dict.pick_country(m.group(), country_iso3)
             add(m.start(), m.end(), self.dict.state_actor(iso3, "government", year), 4)
 
-        chosen = self._merge_affiliates(self._select(cands), text)
+        chosen = self._merge_joint(self._merge_affiliates(self._select(cands), text), text)
         for u in self._unknown_orgs(doc, chosen, country_iso3):
             # a guessed name may swallow generic words it contains ("Dinka militiamen"), nothing else
             inside = [c for c in chosen if u.start < c.end and c.start < u.end]
-            if all(c.actor.kind == "unidentified" and u.start <= c.start and c.end <= u.end for c in inside):
+            generic = ("unidentified", *CIVILIAN_KINDS) if u.actor.kind == "identity" else ("unidentified",)
+            if all(c.actor.kind in generic and u.start <= c.start and c.end <= u.end for c in inside):
                 chosen = [c for c in chosen if all(c is not x for x in inside)]
                 chosen.append(u)
-        chosen.sort(key=lambda c: c.start)
+        chosen = self._coded_as(sorted(chosen, key=lambda c: c.start), text, country_iso3)
         return [ActorMention(start=c.start, end=c.end, text=text[c.start : c.end], actor=c.actor) for c in chosen]
 
     @staticmethod
@@ -683,6 +723,75 @@ class ActorExtractor:
                 m = self._affiliate_re.match(text, c.end)
                 if m and (nxt is None or nxt.start >= m.end()):
                     c = _Cand(c.sort_key, c.start, m.end(), c.actor)
+            out.append(c)
+            i += 1
+        return out
+
+    def _coded_as(self, chosen: list[_Cand], text: str, country_iso3: str | None) -> list[_Cand]:
+        """A coder's statement after a generic word, "militants (coded as TTP)": the mention is the actor it names."""
+        if self._coded_as_re is None:
+            return chosen
+        out: list[_Cand] = []
+        drop: set[int] = set()
+        for i, c in enumerate(chosen):
+            if i in drop:
+                continue
+            m = self._coded_as_re.match(text, c.end)
+            if m is None or c.actor.kind not in _GENERIC_KINDS:
+                out.append(c)
+                continue
+            group = "name" if m.group("name") is not None else "name2"
+            lo, hi = m.start(group), m.end(group)
+            inside = [j for j, x in enumerate(chosen) if lo <= x.start and x.end <= hi]
+            named = [chosen[j] for j in inside if chosen[j].actor.kind not in _GENERIC_KINDS]
+            actor: Actor | None = named[0].actor if named else None
+            said = m.group(group).strip()
+            if actor is None and self._identity_re.search(said.lower()) is None:
+                kind = self._coded_kinds(said)
+                if kind is not None:
+                    cname = self.dict.country_name(country_iso3)
+                    name = said.title() + (f" ({cname})" if cname and "(" not in said else "")
+                    actor = Actor(name=name, inter=kind[0], country=country_iso3, kind=kind[1], guessed=True)
+            if actor is None:
+                out.append(c)
+                continue
+            drop.update(inside)
+            out.append(_Cand(c.sort_key, c.start, c.end, actor))
+        return out
+
+    def _coded_kinds(self, said: str) -> tuple[int, str] | None:
+        """The inter code and kind of a name a coder wrote ("Darfur communal militia"): identity militias by their
+        words, else the guess rules for organisations."""
+        low = said.lower()
+        if any(w in low for w in ("communal militia", "ethnic militia", "tribal militia", "clan militia")):
+            return 4, "identity"
+        return self.dict.guess(said)
+
+    def _merge_joint(self, chosen: list[_Cand], text: str) -> list[_Cand]:
+        """"ISWAP or Boko Haram", "IS/BH": two named groups the report cannot tell apart are one joint actor."""
+        if self._joint_gap is None:
+            return chosen
+        named = frozenset({"rebel", "militia", "identity", "political", "external", "other"})
+        out: list[_Cand] = []
+        i = 0
+        while i < len(chosen):
+            c = chosen[i]
+            nxt = chosen[i + 1] if i + 1 < len(chosen) else None
+            if (
+                nxt is not None
+                and c.actor.kind in named
+                and nxt.actor.kind in named
+                and c.actor.name != nxt.actor.name
+                and self._joint_gap.fullmatch(text[c.end : nxt.start])
+            ):
+                first, second = c.actor, nxt.actor
+                order = self._joint_order.get(frozenset({first.name, second.name}))
+                if order is not None and order[0] == second.name:
+                    first, second = second, first
+                actor = first.model_copy(update={"name": f"{first.name} and/or {second.name}", "guessed": False})
+                out.append(_Cand(c.sort_key, c.start, nxt.end, actor))
+                i += 2
+                continue
             out.append(c)
             i += 1
         return out
@@ -777,7 +886,7 @@ class ActorExtractor:
             actor: Actor | None = None
             if ent.label_ == "NORP":
                 m = self._identity_re.match(text[e:].lstrip())
-                if m:  # "Dinka militiamen" -> Dinka Ethnic Militia (South Sudan)
+                if m and name.lower() not in self._not_ethnic:  # "Dinka militiamen" -> Dinka Ethnic Militia (South Sudan)
                     end = e + (len(text[e:]) - len(text[e:].lstrip())) + m.end()
                     cname = self.dict.country_name(country_iso3)
                     aname = f"{name} Ethnic Militia" + (f" ({cname})" if cname else "")
@@ -791,20 +900,26 @@ class ActorExtractor:
                 out.append(_Cand((0, 9, s), s, e, actor))
                 taken.append((s, e))
         heads = set(self.dict.identity_heads)
+        # a people's name before "youths" or "farmers" takes the generic word into the militia's name
+        taken_people = [(c.start, c.end) for c in chosen if c.actor.kind not in ("unidentified", *CIVILIAN_KINDS)]
+        taken_people += [(c.start, c.end) for c in out]
         for t in doc[:-1]:  # "Dinka militiamen", "Nuer youths": a capitalised name before a militia noun
             nxt = doc[t.i + 1]
             if not (t.is_title and nxt.lower_ in heads and t.pos_ in ("PROPN", "ADJ", "NOUN")):
                 continue
             if t.lower_ in self._not_ethnic or t.text in self.dict.demonyms or t.text in self.dict.country_names:
                 continue
+            if t.is_sent_start and t.pos_ != "PROPN" and self._generic_word.get(nxt.lower_) in CIVILIAN_KINDS:
+                continue  # "Women farmers ..." at the head of a sentence is no people's name
             s, e = t.idx, nxt.idx + len(nxt.text)
-            if any(s < te and ts < e for ts, te in taken):
+            if any(s < te and ts < e for ts, te in taken_people):
                 continue
             cname = self.dict.country_name(country_iso3)
             aname = f"{t.text} Ethnic Militia" + (f" ({cname})" if cname else "")
             actor = Actor(name=aname, inter=4, country=country_iso3, kind="identity", guessed=True)
             out.append(_Cand((0, 9, s), s, e, actor))
             taken.append((s, e))
+            taken_people.append((s, e))
         for s, e in self._proper_chunks(doc):  # names the small NER model missed
             if any(s < te and ts < e for ts, te in taken):
                 continue
@@ -814,11 +929,36 @@ class ActorExtractor:
                 actor = Actor(name=name, inter=g[0], country=country_iso3, kind=g[1], guessed=True)
                 out.append(_Cand((0, 9, s), s, e, actor))
                 taken.append((s, e))
+        for t in doc:  # "EPLC clashed against M23": an acronym the dictionary does not know, acting as a side
+            if not self._unknown_acronym(t):
+                continue
+            s, e = t.idx, t.idx + len(t.text)
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            actor = Actor(name=t.text, inter=self._acronym_inter, country=country_iso3, kind="militia", guessed=True)
+            out.append(_Cand((0, 9, s), s, e, actor))
+            taken.append((s, e))
         for c in out:  # "Citizens Coalition for Change (CCC)" -> "CCC: Citizens Coalition for Change", ACLED's style
             m = _PAREN_ACRONYM.match(text, c.end)
             if m and c.actor.kind != "identity" and not c.actor.name.startswith(m.group(1)):
                 c.actor = c.actor.model_copy(update={"name": f"{m.group(1)}: {c.actor.name}"})
         return out
+
+    def _unknown_acronym(self, t: Token) -> bool:
+        """An all-capital word of 2-6 letters that is the subject of a verb of fighting or the object of "against",
+        "with", "between" or "by" under one, and names no country."""
+        w = t.text
+        if not (2 <= len(w) <= 6 and w.isupper() and w.replace("-", "").isalpha()):
+            return False
+        if w in self.dict.country_names or w in self._acronym_skip:
+            return False
+        head = t.head
+        if t.dep_ in ("nsubj", "conj") and head.lemma_.lower() in self._acronym_verbs:
+            return t.dep_ == "nsubj" or head.dep_ == "nsubj"
+        if t.dep_ == "pobj" and head.lower_ in self._acronym_preps:
+            gov = head.head
+            return gov.lemma_.lower() in self._acronym_verbs or gov.lemma_.lower() in self._symmetric
+        return False
 
     @staticmethod
     def _proper_chunks(doc: Doc) -> list[tuple[int, int]]:
@@ -925,6 +1065,13 @@ class ActorExtractor:
         a2, assoc2 = self._first_two([p for p in patients if a1 is None or p.start != a1.start])
         if a1 is None:
             a1 = self._demonym_modifier(trig, country_iso3, year)
+        if self._is_defence(trig):
+            # "the army repelled the attack": the repelled side is actor1, the side that repelled it actor2
+            attacker = a2 if a2 is not None and a2.actor.kind not in CIVILIAN_KINDS else None
+            if attacker is None:
+                attacker = self._earlier_side(doc, mentions, sent, trigger_start, exclude=a1, country_iso3=country_iso3,
+                                              year=year)  # fmt: skip
+            a1, a2, assoc1, assoc2 = attacker, a1, assoc2, assoc1
         symmetric = trig.lemma_.lower() in self._symmetric
         if symmetric and a1 is not None and a2 is None and assoc1 is not None and assoc1.actor.name != a1.actor.name:
             a2, assoc1 = assoc1, None  # "X and Y clashed": two sides, not allies
@@ -940,20 +1087,46 @@ class ActorExtractor:
             before = [m for m in before if m.actor.kind not in CIVILIAN_KINDS]
             before = [m for m in before if a2 is None or m.actor.name != a2.actor.name]
             if before:
-                a1 = before[-1]
+                # "the military attacked the TNLA camps and both sides exchanged fire": the subject that acted first
+                subj = [m for m in before if self._is_subject(doc, m)]
+                a1 = subj[0] if subj else before[-1]
+                if a2 is None and symmetric:
+                    other = [m for m in before if m.start > a1.start and m.actor.name != a1.actor.name]
+                    a2 = self._localise(other[0], country_iso3, year) if other else None
+                a1 = self._localise(a1, country_iso3, year)  # a mention read for another country of the article
         if a1 is None:
             # a trigger that only names the event ("Property destruction: on Monday, X burned ..."): the subject of
             # the clause that tells it acted
             subj = [m for m in ms if m.start >= trigger_end and id(m) not in used and self._is_subject(doc, m)]
             if subj:
-                a1 = subj[0]
+                a1 = self._localise(subj[0], country_iso3, year)
                 if a2 is not None and a2.start == a1.start:
                     a2 = None
+        if a1 is None and sub_event_type in _ARMED_SIDE_TYPES:
+            # "a group of pastoralists armed with machetes attacked a farmer" parsed astray: herders, farmers or
+            # villagers named before the trigger acted (the conventions make them a communal or ethnic militia)
+            armed = [m for m in ms if m.end <= trigger_start and m.actor.kind == "civilians" and self._arms_word(m)
+                     and (a2 is None or m.start != a2.start) and self._heads_clause(doc, m)]  # fmt: skip
+            if armed:
+                a1 = self._localise(armed[-1], country_iso3, year)
+        if a1 is None and sub_event_type in _ARMED_SIDE_TYPES:
+            # "They exchanged fire with the army": the side that acted in the report's earlier sentences
+            a1 = self._earlier_side(doc, mentions, sent, trigger_start, exclude=a2, country_iso3=country_iso3, year=year)
+            if sub_event_type in _SYMMETRIC_TYPES and a2 is not None:
+                # "X attacked a Y unit. Two X fighters were killed in the clash": the dead are the attackers, the
+                # side they attacked the other
+                first = self._earlier_side(doc, mentions, sent, trigger_start, exclude=None, country_iso3=country_iso3,
+                                           year=year)  # fmt: skip
+                if first is not None and first.actor.name == a2.actor.name and a1 is not None:
+                    a1, a2 = first, a1
         if a2 is None and sub_event_type not in _PROTEST_TYPES:
             after = [m for m in ms if m.start >= trigger_end and not self._weak(m) and m.actor.kind != "protesters"]
             after = [m for m in after if a1 is None or (m.start != a1.start and m.actor.name != a1.actor.name)]
             if after:
-                a2 = after[0]
+                a2 = self._localise(after[0], country_iso3, year)
+        if a2 is None and a1 is not None and sub_event_type in _SYMMETRIC_TYPES:
+            # "X stormed a police station. Four X fighters died in the ensuing clash": the other side named before
+            a2 = self._earlier_side(doc, mentions, sent, trigger_start, exclude=a1, country_iso3=country_iso3, year=year)
         if a2 is None and sub_event_type in _REMOTE_TYPES:
             # "12 people were killed when a car bomb exploded": the victims named anywhere in the sentence
             victims = [m for m in ms if m.actor.kind in CIVILIAN_KINDS]
@@ -967,6 +1140,87 @@ class ActorExtractor:
         roles = Roles(actor1=a1, actor2=a2, assoc_actor_1=assoc1, assoc_actor_2=assoc2)
         every = _Localised(self, mentions, country_iso3, year)
         return self._conventions(roles, doc, span, ms, every, country_iso3, sub_event_type, year)
+
+    def _is_defence(self, trig: Token) -> bool:
+        """The trigger tells of a side defending itself ("repelled", "fended off", "beat back")."""
+        lemma = trig.lemma_.lower()
+        if lemma not in self._defence:
+            return False
+        if lemma in self._defence_needs_particle:
+            return any(c.lower_ in self._defence_particles for c in trig.children)
+        return True
+
+    def _earlier_side(
+        self,
+        doc: Doc,
+        mentions: Sequence[ActorMention],
+        sent: Span,
+        trigger_start: int,
+        exclude: ActorMention | None,
+        country_iso3: str | None,
+        year: int | None,
+    ) -> ActorMention | None:
+        """The side that acted before the trigger: a mention earlier in its sentence, else the subject (failing that
+        the first armed mention) of the nearest earlier sentence, up to ``earlier_sentences`` back."""
+
+        def usable(m: ActorMention) -> bool:
+            if self._weak(m) or m.actor.kind in CIVILIAN_KINDS or m.actor.kind in ("protesters", "government"):
+                return False
+            return exclude is None or m.actor.name != exclude.actor.name
+
+        before = [m for m in mentions if sent.start_char <= m.start and m.end <= trigger_start and usable(m)]
+        if before:
+            return self._localise(before[0], country_iso3, year)
+        prev = sent.start
+        for _ in range(self._earlier_sentences):
+            if prev <= 0:
+                break
+            earlier = doc[prev - 1].sent
+            ms = [m for m in mentions if earlier.start_char <= m.start and m.end <= earlier.end_char and usable(m)]
+            if ms:
+                # the subject's phrase, its named group before a generic word ("rebels of the ADF")
+                subj = [m for t in earlier if self._acting_subject(t) for m in self._mentions_under(t, ms)]
+                speakers = [m for t in earlier if self._speaking_subject(t) for m in self._mentions_under(t, ms)]
+                ms = [m for m in ms if all(m is not x for x in speakers)]  # who said it is no side of the event
+                if not ms:
+                    prev = earlier.start
+                    continue
+                subj.sort(key=lambda m: m.actor.kind in _GENERIC_KINDS)
+                return self._localise((subj or ms)[0], country_iso3, year)
+            prev = earlier.start
+        if sent.start == 0 and sent.end < len(doc):
+            # a headline or lead ("Drone strike hits Sumy") is told by the sentence that follows: its subject, unless
+            # that sentence reports what someone said (a side's counter-claim names no side of the event)
+            lead = doc[sent.end].sent
+            ms = [m for m in mentions if lead.start_char <= m.start and m.end <= lead.end_char and usable(m)]
+            lead_all = [m for m in mentions if lead.start_char <= m.start and m.end <= lead.end_char]
+            subj = [m for t in lead if self._acting_subject(t) and not self._said_by_a_side(t, lead_all)
+                    for m in self._mentions_under(t, ms)]  # fmt: skip
+            if subj:
+                subj.sort(key=lambda m: m.actor.kind in _GENERIC_KINDS)
+                return self._localise(subj[0], country_iso3, year)
+        return None
+
+    def _acting_subject(self, t: Token) -> bool:
+        """The subject of a verb that is not one of saying ("X said", "X claimed" tell who spoke, not who acted)."""
+        return t.dep_ == "nsubj" and t.head.pos_ in ("VERB", "AUX") and t.head.lemma_.lower() not in self._say_verbs
+
+    def _speaking_subject(self, t: Token) -> bool:
+        return t.dep_ == "nsubj" and t.head.lemma_.lower() in self._say_verbs
+
+    def _said_by_a_side(self, t: Token, ms: Sequence[ActorMention]) -> bool:
+        """The token's clause is what a side of the conflict said ("Russia's defence ministry said [Ukrainian forces
+        had shelled ...]"): a claim, not the event's own telling (a governor or witness quoted is not a side)."""
+        v = t.head
+        for _ in range(6):
+            if v.dep_ in ("ccomp", "xcomp", "conj") and v.head.lemma_.lower() in self._say_verbs:
+                speakers = [c for c in v.head.children if c.dep_ == "nsubj"]
+                sides = [m for c in speakers for m in self._mentions_under(c, ms)]
+                return any(m.actor.kind not in _GENERIC_KINDS for m in sides)
+            if v.head.i == v.i:
+                return False
+            v = v.head
+        return False
 
     def _responsible(
         self, doc: Doc, mentions: Sequence[ActorMention], exclude: ActorMention | None
@@ -1045,7 +1299,9 @@ class ActorExtractor:
         has_object = any(c.dep_ == "dobj" for c in children) or any(
             c.dep_ == "conj" and any(g.dep_ == "dobj" for g in c.children) for c in children
         )
-        participle = trig.tag_ == "VBN" and trig.dep_ in ("acl", "amod")
+        # "X, supported by Y, clashed with Z": the small parser hangs "clashed" on X as a participle; verbs of two
+        # sides fighting are intransitive and never passive without an auxiliary
+        participle = trig.tag_ == "VBN" and trig.dep_ in ("acl", "amod") and trig.lemma_.lower() not in self._symmetric
         passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in children) or (participle and not has_object)
         is_verb = trig.pos_ in ("VERB", "AUX") or (trig.pos_ != "NOUN" and trig.dep_ == "ROOT")
         if trig.tag_ == "VBG" and trig.dep_ == "pobj":
@@ -1236,6 +1492,16 @@ class ActorExtractor:
         out.sort(key=lambda m: (self._weak(m), id(m) in conj, m.actor.kind == "unidentified", m.start))
         return out
 
+    def _among(self, span: Span) -> bool:
+        """The event's sentence tells of one kind of side fighting itself ("among", "one another", "rival")."""
+        if self._among_re is None:
+            return False
+        try:
+            sent = span.root.sent
+        except ValueError:
+            sent = span.doc[:]
+        return self._among_re.search(sent.text) is not None
+
     def _two_sided(self, span: Span) -> Token | None:
         """The word of the event's sentence that tells of two sides fighting each other ("clashed", "a fight")."""
         try:
@@ -1336,6 +1602,8 @@ class ActorExtractor:
                 s1 = None  # "farmers", "residents" protesting are the protesters themselves
             if a1.actor.country is None and iso3:  # "protesters" read before the country was known
                 a1 = a1.model_copy(update={"actor": d.generic_actor(kind, iso3)})
+            if sub == "Mob violence":
+                a2 = self._people_as_victims(a2, iso3)  # a mob's victims are civilians, whatever their people
             if sub in _PROTEST_TYPES:
                 if sub in _INTERVENTION_TYPES:
                     if a2 is None or a2.actor.kind not in ("police", "military"):
@@ -1365,11 +1633,24 @@ class ActorExtractor:
             if armed is not None:
                 a1, assoc = armed
                 s1 = s1 or assoc
+            a2 = self._people_as_victims(a2, iso3)
             if a2 is None or a2.actor.kind in CIVILIAN_KINDS or a2.actor.kind in ("protesters",):
                 a2, s2 = self._civilians(a2, s2, iso3, ts, te, doc, every)
             if a1 is None or a1.actor.kind in CIVILIAN_KINDS:
                 unid = [m for m in ms if m.actor.kind == "unidentified"]
                 a1 = unid[0] if unid else self._synth(d.generic_actor("unidentified", iso3), ts, te, doc, every)
+        elif sub in self._own_activity:
+            if a1 is None and iso3 and self._measures is not None:
+                try:
+                    sent = span.root.sent
+                except ValueError:
+                    sent = doc[:]
+                w = self._measures.search(sent.text)
+                if w is not None:  # "a curfew was put in place": the government's measure
+                    s0 = sent.start_char + w.start()
+                    a1 = self._synth(d.state_actor(iso3, "government", year), s0, s0 + len(w.group()), doc, every)
+            if a1 is None and a2 is not None:  # "members of an armed group were seen in X": the group's own activity
+                a1, a2, s1, s2 = a2, None, s2, None
         elif sub == "Arrests":
             if a1 is None or a1.actor.kind in CIVILIAN_KINDS:
                 force = [m for m in ms if m.actor.kind in ("police", "military")]
@@ -1388,6 +1669,17 @@ class ActorExtractor:
                 sub == "Non-state actor overtakes territory" and state1 and a2 is not None and not state2
             ):
                 a1, a2, s1, s2 = a2, a1, s2, s1
+        if sub in self._planter_types:
+            planter = self._planter(doc, span, ms, every)
+            if planter is not None and (a1 is None or planter.actor.name != a1.actor.name):
+                if a1 is not None and (a2 is None or a2.actor.name == planter.actor.name):
+                    a2 = a1  # the side that struck the device is the one it hit
+                elif a2 is not None and a2.actor.name == planter.actor.name:
+                    a2 = None
+                a1 = planter
+        if sub in _PROTEST_TYPES or sub in _RIOT_TYPES:
+            a1 = self._crowd_control(a1, iso3, year)
+            a2 = self._crowd_control(a2, iso3, year)
         if sub in _VIOLENT_TYPES or sub in _DESTRUCTION_TYPES:
             armed = self._armed_civilian(a1, doc, iso3)
             if armed is not None:
@@ -1398,6 +1690,8 @@ class ActorExtractor:
                 if armed is not None:
                     a2, assoc = armed
                     s2 = s2 or assoc
+            if sub in _DESTRUCTION_TYPES:
+                a2 = self._people_as_victims(a2, iso3)
             if sub in _DESTRUCTION_TYPES and (a2 is None or a2.actor.kind in CIVILIAN_KINDS):
                 a2, s2 = self._civilians(a2, s2, iso3, ts, te, doc, every)
             if a1 is not None and a2 is not None and a2.actor.kind in _GENERIC_KINDS:
@@ -1410,6 +1704,11 @@ class ActorExtractor:
             w = self._icp_weapons.search(doc_text(doc))
             if w is not None:
                 actor = d.entries[self._icp_owner].actor()
+                enemy = self._icp_by_interceptor.get(a1.actor.country or "") if a1 is not None and a1.actor.inter == 1 else None
+                if enemy:  # the other state of a two-state war
+                    actor = d.with_unit(d.state_actor(enemy, "military", year), self._af_suffix or "") if (
+                        self._af_suffix and enemy in self._af_states
+                    ) else d.state_actor(enemy, "military", year)
                 a2 = ActorMention(start=w.start(), end=w.end(), text=w.group(), actor=actor)
         air = sub in self._af_types or (sub in self._af_with and self._air_weapon_in_clause(doc, span))
         a1 = self._air_force(a1, air, iso3, first=True)
@@ -1417,7 +1716,71 @@ class ActorExtractor:
         if a1 is not None and a2 is not None and a1.actor.name == a2.actor.name and a1.start == a2.start:
             if not (sub == "Mob violence" and a2.actor.kind == "rioters"):  # rioters fighting rioters: both sides
                 a2 = None
+        if sub in _SYMMETRIC_TYPES and a1 is not None and a2 is None and self._among(span):
+            a2 = a1  # "clashes among unknown gunmen": one kind of side fighting itself
         return Roles(actor1=a1, actor2=a2, assoc_actor_1=s1, assoc_actor_2=s2)
+
+    def _planter(self, doc: Doc, span: Span, ms: Sequence[ActorMention], every: _Localised) -> ActorMention | None:
+        """The side that planted or laid the explosive ("an IED planted by X", "X laid mines"), in the event's sentence
+        or the next one."""
+        try:
+            sent = span.root.sent
+        except ValueError:
+            sent = doc[:]
+        sents = [sent] + ([doc[sent.end].sent] if sent.end < len(doc) else [])
+        armed = every.of_kinds(frozenset(_KINDS_ARMED))
+        for s_ in sents:
+            local = [m for m in armed if s_.start_char <= m.start and m.end <= s_.end_char and not self._weak(m)]
+            if not local:
+                continue
+            for t in s_:
+                if t.pos_ != "VERB" or t.lemma_.lower() not in self._planter_verbs:
+                    continue
+                passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in t.children) or (
+                    t.tag_ == "VBN" and t.dep_ in ("acl", "amod", "relcl")
+                )
+                heads = [p for c in t.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+                if not passive:
+                    heads += [c for c in t.children if c.dep_ == "nsubj"]
+                for h in heads:
+                    found = self._mentions_under(h, local)
+                    if found:
+                        return found[0]
+        return None
+
+    def _crowd_control(self, m: ActorMention | None, iso3: str | None, year: int | None) -> ActorMention | None:
+        """"Security forces" that police a protest or riot are the police."""
+        if m is None or m.actor.kind != "military" or self._crowd_police is None or not m.actor.country:
+            return m
+        if self._crowd_police.fullmatch(_SPACES.sub(" ", m.text.strip())) is None:
+            return m
+        return m.model_copy(update={"actor": self.dict.state_actor(m.actor.country, "police", year)})
+
+    def _people_as_victims(self, m: ActorMention | None, iso3: str | None) -> ActorMention | None:
+        """A people's herders or farmers attacked ("gunmen killed Fulani herders"): the victims are civilians, not the
+        people's militia the same words name when they attack."""
+        if m is None or m.actor.kind != "identity":
+            return m
+        last = _SPACES.sub(" ", m.text.strip().lower()).split(" ")[-1]
+        if self._generic_word.get(last) not in CIVILIAN_KINDS:
+            return m
+        return m.model_copy(update={"actor": self.dict.generic_actor("civilians", iso3 or m.actor.country)})
+
+    @staticmethod
+    def _heads_clause(doc: Doc, m: ActorMention) -> bool:
+        """The mention's phrase ("a group of farmers") is a subject, or the root the parser left the clause on."""
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            return False
+        root = span.root
+        while root.dep_ in ("compound", "amod", "pobj", "prep") and root.head.i != root.i and root.head.pos_ != "VERB":
+            root = root.head
+        return root.dep_ in ("nsubj", "ROOT") and (root.dep_ == "nsubj" or root.pos_ in ("NOUN", "PROPN"))
+
+    def _arms_word(self, m: ActorMention) -> bool:
+        """The mention is a word for civilians who take up arms (``armed_civilians`` in actors/generic.yaml)."""
+        said = _SPACES.sub(" ", m.text.strip().lower())
+        return any(pat.search(said) for pat, _ in self._armed_civ)
 
     def _armed_civilian(
         self, m: ActorMention | None, doc: Doc, iso3: str | None
@@ -1576,6 +1939,9 @@ class _Localised:
 
     def of_kinds(self, kinds: frozenset[str]) -> list[ActorMention]:
         return [m for m in self._all() if m.actor.kind in kinds]
+
+    def localised(self, m: ActorMention) -> ActorMention:
+        return self._ex._localise(m, self._iso3, self._year)
 
 
 _DEFAULT: ActorExtractor | None = None

@@ -30,7 +30,10 @@ from fieldreport.schema.records import DateFinding
 from fieldreport.text.lexicon import SPEECH_LEMMAS
 from fieldreport.text.spans import dateline_end, dateline_span, doc_text, sentences
 
-__all__ = ["FALLBACK_PRECISION", "find_dates", "event_date", "resolve_weekday", "parse_date_text", "dateline_end"]
+__all__ = [
+    "FALLBACK_PRECISION", "find_dates", "event_date", "needs_publication_date", "resolve_weekday", "parse_date_text",
+    "dateline_end",
+]
 
 #: Suggested ``time_precision`` for a record dated by its publication date only.
 FALLBACK_PRECISION = 2
@@ -76,7 +79,7 @@ def _cfg() -> _Cfg:
             rf"(?P<dmy>(?:(?:{wd_alt}),?\s+)?(?:the\s+)?(?P<dmyd>{d})(?:\s+of)?\s+(?P<dmym>{m})(?:,?\s+(?P<dmyy>{y}))?)",
             rf"(?P<mdy>(?:(?:{wd_alt}),?\s+)?(?P<mdym>{m})\s+(?:the\s+)?(?P<mdyd>{d})\b(?!:)(?:,?\s+(?P<mdyy>{y}))?)",
             # month year / month alone (precision 3)
-            rf"(?P<qual>(?:(?:early|mid|late|end of|beginning of|the end of|the beginning of|in)\s*-?\s*)?)(?P<my>(?P<mym>(?:{month_alt}))(?:\s+(?P<myy>{y}))?)\b",
+            rf"(?P<qual>(?:(?:early|mid|late|end of|beginning of|the end of|the beginning of|in)\s*-?\s*)?)(?P<my>(?P<mym>(?:{month_alt}))(?:\s+(?P<myy>{y}))?)\b(?!\.?\s+(?:the\s+)?[0-3]?\d(?:st|nd|rd|th)?\b)",
             # weekdays
             rf"(?P<wd>(?P<wdname>{wd_alt})(?:'s)?)\b",
         ]
@@ -311,6 +314,15 @@ def find_dates(doc: Doc | str, published: date | None = None) -> list[DateFindin
     return _scan(text, published, years)
 
 
+def needs_publication_date(doc: Doc | str) -> list[str]:
+    """The date expressions of ``doc`` that only a publication date resolves: a day and month with no
+    year anywhere in the text ("On 7 March"), a weekday ("on Tuesday"), "yesterday", "last week".
+    A record left without a date names them, so the user knows what to add (a ``published`` date)."""
+    text = doc if isinstance(doc, str) else doc_text(doc)
+    resolved = {(f.start, f.end) for f in find_dates(text, None)}
+    return [f.text for f in _scan(text, date(2000, 1, 1), []) if (f.start, f.end) not in resolved]
+
+
 # ----------------------------------------------------------------------------------------------
 # event_date
 
@@ -382,7 +394,10 @@ def event_date(
             continue
         verb = _governing_verb(tok)
         as_reported = _as_reported(text, f)
-        reporting = _reporting(verb) and not _is_ancestor(trig, verb) and verb != trig_verb and not as_reported
+        reporting = (
+            (_reporting(verb) and not _is_ancestor(trig, verb) and verb != trig_verb)
+            or _said_on(doc, tok, trig)
+        ) and not as_reported
         in_sent = sent.start_char <= f.start < sent.end_char
         f_sent = tok.sent
         opening = not reporting and _opens(text, f_sent.start_char, f)
@@ -403,12 +418,14 @@ def event_date(
             continue
         if not opening and _names_another_thing(tok, trig):
             score += 1.5  # "the 25 April clashes", "the election held on 28 April": that thing's date
+        if as_reported and not opening:
+            score += 0.6  # "last week, as reported on 8 March": the report's day yields to the event's own
         scored.append((score + distance + (f.precision - 1) * 0.1, f, reporting))
     if not scored:
         return None
     scored.sort(key=lambda x: x[0])
     _, best, reporting = scored[0]
-    if (reporting or _approximate(text, best)) and best.precision < 2:
+    if (reporting or _approximate(text, best) or _as_reported(text, best)) and best.precision < 2:
         best = best.model_copy(update={"precision": 2})
     return best
 
@@ -444,7 +461,31 @@ def _approximate(text: str, f: DateFinding) -> bool:
 def _as_reported(text: str, f: DateFinding) -> bool:
     """"Around 28 March (as reported)", "as reported on 5 May": the date a report gave for the event."""
     _o, _a, _b, reported = _which_cfg()
-    return reported.search(text[max(0, f.start - 20) : f.end + 20]) is not None
+    before = text[max(0, f.start - 24) : f.start]
+    after = text[f.end : f.end + 24]
+    return any(
+        m.end() >= len(before) - 1 or re.fullmatch(r"\s*(?:on|the|on\s+the)?\s*", before[m.end():])
+        for m in reported.finditer(before)
+    ) or any(
+        re.fullmatch(r"[\s,(]*", after[: m.start()]) and not re.match(r"\s*(?:on\b|by\b|\d)", after[m.end():])
+        for m in reported.finditer(after)
+    )  # "28 March (as reported)"; not "last week, as reported on 8 March" (that date is the report's)
+
+
+def _said_on(doc: Doc, tok: Token, trig: Token) -> bool:
+    """The date follows a verb of saying ("said on Monday", "told reporters Monday", "said late on
+    Friday"): the statement's day, however the parser attached it ("The army said on Monday it had
+    retaken the town on Sunday": Sunday is the event's)."""
+    span = doc.char_span(tok.idx, tok.idx + len(tok.text), alignment_mode="expand")
+    i = (span.start if span is not None else tok.i) - 1
+    skipped = 0
+    while i >= 0 and skipped < 3 and doc[i].lower_ in ("on", "late", "early", "last", "this", "reporters", "journalists", "the", "press"):
+        i -= 1
+        skipped += 1
+    if i < 0:
+        return False
+    verb = doc[i]
+    return verb.pos_ in ("VERB", "AUX") and verb != trig and _reporting(verb)
 
 
 def _purpose(verb: Token, trig_verb: Token) -> bool:

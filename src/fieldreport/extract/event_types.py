@@ -43,11 +43,16 @@ _DASHES = frozenset({"-", "–", "—", "‐"})
 _GAP = "*"
 _GAP_MAX = 4
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_WHEN_LABELS = frozenset({"DATE", "TIME"})
 _VIOLENT_TYPES = ARMED_EVENT_TYPES
+_PROPERTY_SUB = "Looting/property destruction"
 _ABSORBING_TYPES = CONFLICT_EVENT_TYPES
 # Event types that tell one story when a later sentence refers back to an earlier event
 # ("the protesters set fire to buses" after "thousands took to the streets").
 _FAMILY = {e: f for e, f in FAMILY.items() if f != "strategic"}
+# A protest and a riot told in one sentence are one protest that turned violent.
+_CROWD_TYPES = frozenset(e for e, f in FAMILY.items() if f == "crowd")
+_CROWD_SPLIT = "Protests"
 # Two triggers of one of these event types in one sentence tell one event ("seized the town
 # after heavy fighting"; "air strikes and shelling pounded the town").
 _ONE_PER_SENTENCE_TYPES = CONFLICT_EVENT_TYPES
@@ -59,7 +64,7 @@ _IRREALIS_GOVERNORS = frozenset(
     possibility prospect danger deny denial refute prevent avert avoid foil thwart ready poised likely
     unlikely able rumour rumor hoax fake scenario simulate simulation drill exercise rehearse rehearsal
     mock training ban postpone cancel schedule fail order permission permit allow would plot appeal
-    request oppose swear allegation investigation probe inquiry""".split()
+    request oppose swear allegation investigation probe inquiry accuse indict sue lawsuit prepared""".split()
 )
 _PREVENTING_VERBS = frozenset({"thwart", "foil", "prevent", "avert", "frustrate", "abort", "preempt"})
 _MODAL_AUX = frozenset(
@@ -112,6 +117,7 @@ _LABEL_RE = re.compile(r"\s*([A-Za-z][A-Za-z /-]{1,45}?)\s*:\s")
 _CONTEXT_PREPS = frozenset({"amid", "amidst", "following", "after", "during"})
 _ONGOING_WORDS = frozenset({"ongoing", "continuing", "continued", "escalating", "persistent", "wider", "broader",
                             "recent", "months-long", "years-long", "weeks-long"})
+_GENERAL_STATE_WORDS = frozenset({"violence", "unrest", "tension", "tensions", "chaos", "turmoil", "anarchy"})
 _CONTEXT_PHRASES = ("in the context of", "in reaction to", "in response to", "in the wake of")
 
 
@@ -237,7 +243,7 @@ class _Lexicon:
 _CONDITION_KEYS = (
     "sentence_any", "sentence_none", "sentence_also", "nearby_any", "window_any", "window_none",
     "subject_any", "subject_none", "object_any", "object_none", "governor_any", "governor_none",
-    "lemma_any", "pos_any", "pos_none",
+    "lemma_any", "pos_any", "pos_none", "dep_any", "before_any", "before_none",
 )
 
 
@@ -347,15 +353,18 @@ class _Matcher:
             while j < n and text[j] in _DASHES and not p.startswith("="):
                 j += 1
             if p == _GAP:
-                nxt = toks[k + 1]
-                for jj in range(j, min(n, j + _GAP_MAX + 1)):
+                gaps = 1  # "* *" skips up to twice as many tokens
+                while toks[k + gaps] == _GAP:
+                    gaps += 1
+                nxt = toks[k + gaps]
+                for jj in range(j, min(n, j + gaps * _GAP_MAX + 1)):
                     if self._tok_ok(nxt, lem[jj], low[jj], text[jj]):
                         got.append(jj)
                         j = jj + 1
                         break
                 else:
                     return None
-                k += 2
+                k += gaps + 1
                 continue
             if j >= n or not self._tok_ok(p, lem[j], low[j], text[j]):
                 return None
@@ -421,6 +430,15 @@ class _DocContext:
             v = self._views[si] = _View(self.sents[si], self.lex)
         return v
 
+    def nearby_view(self, si: int) -> _View:
+        """The sentence with the one before and the one after it."""
+        v = self._views.get(-1 - si)
+        if v is None:
+            lo = self.sents[max(0, si - 1)].start
+            hi = self.sents[min(len(self.sents) - 1, si + 1)].end
+            v = self._views[-1 - si] = _View(self.doc[lo:hi], self.lex)
+        return v
+
     def places(self, si: int) -> frozenset[str]:
         p = self._places.get(si)
         if p is None:
@@ -477,8 +495,10 @@ def _verb_args(v: Token) -> tuple[list[Token], list[Token]]:
             for g in c.children:
                 if g.dep_ == "pobj":
                     obj.append(g)
+    # "On 3 May": a date says when, never who was acted upon.
+    obj = [o for o in obj if o.ent_type_ not in _WHEN_LABELS]
     # "shot and killed a farmer": the object of the second verb is the first one's too.
-    if not obj:
+    if not any(c.dep_ == "dobj" for c in v.children):
         for c in v.children:
             if c.dep_ == "conj" and c.pos_ == "VERB":
                 obj.extend(g for g in c.children if g.dep_ == "dobj")
@@ -800,10 +820,58 @@ def _in_context_clause(h: Token) -> bool:
     return False
 
 
+_EARLIER_WORDS = frozenset({"earlier", "prior", "previous", "former", "past", "last"})
+# Verbs whose clause is one side's charge against another ("claiming that they rioted"), unlike a
+# report's attribution ("..., police said"), which tells the event itself.
+_ALLEGING_VERBS = frozenset({"claim", "allege", "accuse", "blame"})
+
+
+def _told_aside(h: Token) -> bool:
+    """True when the trigger is told as the setting, the cause or someone's claim, not as what happened
+    here: "following an earlier clash", "after clashes took place", "claiming that they engaged in
+    violent demonstrations", "the prior killing of a student"."""
+    return _in_context_clause(h) or _told_before(h) or _in_when_clause(h)
+
+
+def _in_when_clause(h: Token) -> bool:
+    """True when the trigger sits in a clause of time ("when BNP was staging a rally"): the setting of the
+    main clause's event."""
+    t = h
+    for _ in range(6):
+        if t.head.i == t.i:
+            return False
+        if t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("when", "while", "as") for c in t.children):
+            return True
+        t = t.head
+    return False
+
+
+def _told_before(h: Token) -> bool:
+    """True when the trigger is an earlier event or someone's charge: "following an earlier clash",
+    "after clashes took place", "claiming that they rioted" (not "during clashes": that is the event)."""
+    if any(c.lower_ in _EARLIER_WORDS for c in h.children if c.dep_ in ("amod", "advmod")):
+        return True
+    t = h
+    for _ in range(6):
+        if t.head.i == t.i:
+            return False
+        parent = t.head
+        if t.dep_ in ("ccomp", "advcl") and parent.lemma_.lower() in _ALLEGING_VERBS:
+            return True
+        if t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("after", "since", "because") for c in t.children):
+            return True
+        if t.dep_ in ("pobj", "pcomp") and parent.pos_ == "ADP" and (
+            parent.lower_ in ("over", "after", "since", "following", "against", "for")
+        ):  # "protest against the assault on a student", "for assaulting members"
+            return True
+        t = parent
+    return False
+
+
 def _lead_sentences(ctx: _DocContext) -> int:
     """How many sentences the lead takes: the first paragraph (with the next one when the first is a
     headline alone), or the first two sentences of a text with no paragraph breaks."""
-    text = ctx.doc.text
+    text = doc_text(ctx.doc)
     stripped = text.lstrip()
     offset = len(text) - len(stripped)
     brk = stripped.find("\n\n")
@@ -832,10 +900,21 @@ def _separate_clauses(f: _Found, c: _Found, ctx: _DocContext) -> bool:
         mv = _clause_verb(m.head)
         if mv is None or mv.i == fv.i:
             return False
+        # "students staged a demonstration and clashed with ...": one subject, one story
+        if _shares_subject(fv, mv):
+            return False
         m_places = _clause_places(mv, ctx)
         if not m_places or m_places & f_places:
             return False
     return True
+
+
+def _shares_subject(a: Token, b: Token) -> bool:
+    """True when one verb is the other's conjunct and has no subject of its own."""
+    for x, y in ((a, b), (b, a)):
+        if x.dep_ == "conj" and x.head.i == y.i and not any(c.dep_ in ("nsubj", "nsubjpass") for c in x.children):
+            return True
+    return False
 
 
 def _clause_places(verb: Token, ctx: _DocContext) -> frozenset[str]:
@@ -987,6 +1066,7 @@ class EventDetector:
         found = self._drop_context_protests(found, decisions)
         found = self._drop_yielding(found, decisions)
         clusters, dropped = self._collapse(found, ctx)
+        self._violence_over_property(clusters)
         self._escalate(clusters)
         for m in dropped:
             for d in decisions:
@@ -1026,7 +1106,9 @@ class EventDetector:
     def _grievance(self, h: Token, sub: str) -> str | None:
         """Why a violent trigger is what a protest is about, not an event: "protest against the killing
         of a student", "condemned the attack", "to commemorate those killed"."""
-        if SUB_TO_EVENT_TYPE[sub] == "Protests":
+        if SUB_TO_EVENT_TYPE[sub] == "Protests" and self._lex.classes.get("protest") is not None and (
+            h.lemma_.lower() in self._lex.classes["protest"].words or h.lower_ in self._lex.classes["protest"].words
+        ):  # a protest word is what has a grievance, not one
             return None
         grievance = self._lex.classes.get("grievance")
         protest = self._lex.classes.get("protest")
@@ -1075,6 +1157,18 @@ class EventDetector:
                 c.sub = min(subs, key=order.__getitem__)
 
     @staticmethod
+    def _violence_over_property(clusters: list[_Found]) -> None:
+        """Property burnt or destroyed in an attack belongs to the attack: a cluster told by a destruction
+        word takes the type of a violent trigger of its own sentence ("burned the police station and killed
+        a policeman" is a fight with the police, not property destruction)."""
+        for c in clusters:
+            if c.sub != _PROPERTY_SUB:
+                continue
+            violent = [m for m in c.members if m.sent_idx == c.sent_idx and m.event_type in _VIOLENT_TYPES]
+            if violent:
+                c.sub, c.why = violent[0].sub, f"{violent[0].why} (property destroyed in the same act)"
+
+    @staticmethod
     def _drop_yielding(found: list[_Found], decisions: list[TriggerDecision]) -> list[_Found]:
         """Triggers that only set the scene (``yields``) give way to any other event of their sentence."""
         out: list[_Found] = []
@@ -1096,11 +1190,23 @@ class EventDetector:
         the demonstrations", "following protests", "amid ongoing hostilities") is background when that
         sentence tells another event."""
         out: list[_Found] = []
+        aside_ids: set[int] = set()
         for f in found:
             protest = f.event_type == "Protests" or f.trigger.name == "protest"
             ongoing = any(c.lower_ in _ONGOING_WORDS for c in f.head.children)
-            if (protest or ongoing) and _in_context_clause(f.head) and any(
-                g is not f and g.sent_idx == f.sent_idx and g.trigger.name != f.trigger.name for g in found
+            # "amid the outbreak of violence", "following unrest": a general state, the setting
+            general = f.trigger.generic and f.head.lemma_.lower() in _GENERAL_STATE_WORDS
+            aside = (protest or ongoing or general) and _in_context_clause(f.head)
+            # a riot told as a protest's background ("rallied following an earlier clash")
+            aside = aside or (f.event_type in _CROWD_TYPES and _told_before(f.head))
+            if aside:
+                aside_ids.add(id(f))
+        for f in found:
+            # background only when its sentence tells an event that is not itself background
+            if id(f) in aside_ids and any(
+                g is not f and g.sent_idx == f.sent_idx and g.trigger.name != f.trigger.name
+                and id(g) not in aside_ids
+                for g in found
             ):
                 for d in decisions:
                     if d.start == f.start and d.status == "event":
@@ -1156,9 +1262,9 @@ class EventDetector:
             if kind == "sentence":
                 v = ctx.sent_view(si)
             elif kind == "nearby":
-                lo = ctx.sents[max(0, si - 1)].start
-                hi = ctx.sents[min(len(ctx.sents) - 1, si + 1)].end
-                v = _View(ctx.doc[lo:hi], self._lex)
+                v = ctx.nearby_view(si)
+            elif kind == "before":  # the words of the sentence before the trigger (a fallback for bad parses)
+                v = _View(ctx.doc[sent.start:span_toks[0].i], self._lex)
             elif kind == "window":
                 lo = max(sent.start, span_toks[0].i - trig.window)
                 hi = min(sent.end, span_toks[-1].i + trig.window + 1)
@@ -1186,6 +1292,8 @@ class EventDetector:
                     kind, mode = "sentence", "any"
                 if kind == "pos":
                     hit = head.pos_.lower() in terms.words
+                elif kind == "dep":
+                    hit = head.dep_.lower() in terms.words
                 else:
                     hit = view(kind).has(terms)
                 if (mode == "any" and not hit) or (mode == "none" and hit):
@@ -1223,6 +1331,11 @@ class EventDetector:
                     target = c
                 elif c.event_type == f.event_type and f.event_type in _ONE_PER_SENTENCE_TYPES:
                     target = c
+                elif _CROWD_SPLIT in (c.event_type, f.event_type) and c.event_type in _CROWD_TYPES and (
+                    f.event_type in _CROWD_TYPES
+                ) and not any(_told_aside(x.head) for x in (f, *c.members) if x.sent_idx == f.sent_idx):
+                    # "demonstrators clashed with police": one protest that turned violent
+                    target = c
                 elif c.event_type == f.event_type and (f.trigger.generic or c.trigger.generic):
                     target = c
                 elif f.trigger.generic and c.event_type in _ABSORBING_TYPES:
@@ -1250,6 +1363,11 @@ class EventDetector:
                     elif c.sub == f.sub and (f.definite or gap <= 2 or not new_place):
                         target = c
                     elif family and f.definite and gap <= 6:
+                        target = c
+                    elif c.event_type == "Protests" and f.event_type in _CROWD_TYPES and 1 <= gap <= 2 and (
+                        not new_place and f.sub != "Peaceful protest" and not _told_aside(f.head)
+                    ):  # "Members staged a protest. Police forces blocked the rally." / "Rioters burned ...":
+                        # one protest, and what happened to it or what its people did
                         target = c
                     elif (
                         all(m.trigger.generic for m in c.members)

