@@ -1118,3 +1118,15 @@ def test_a_security_measure_keeps_the_government_first_even_when_a_group_is_name
     text = "Security measures: park officials decided to expel all herders from the reserve."
     r = _roles(nlp, ex, text, "Security measures", "BEN", "Change to group/activity", 2022)
     assert _n(r.actor1) == "Government of Benin (2016-)"
+
+
+def test_a_state_force_named_in_a_security_measure_is_actor1(nlp, ex):
+    text = "Security measures: the home of an opposition leader was cordoned off by gendarmes in Porto-Novo."
+    r = _roles(nlp, ex, text, "Security measures", "BEN", "Change to group/activity", 2021)
+    assert _n(r.actor1) == "Police Forces of Benin (2016-) Gendarmerie"
+
+
+def test_partisans_who_clash_are_a_communal_militia(nlp, ex):
+    r = _roles(nlp, ex, "Partisans of two rival chiefs clashed with machetes near Bante.", "clashed", "BEN",
+               "Armed clash", 2021)  # fmt: skip
+    assert _n(r.actor1) == "Unidentified Communal Militia (Benin)"

@@ -1649,6 +1649,12 @@ class ActorExtractor:
                 if w is not None:  # "a curfew was put in place": the government's measure
                     s0 = sent.start_char + w.start()
                     a1 = self._synth(d.state_actor(iso3, "government", year), s0, s0 + len(w.group()), doc, every)
+            if a1 is None:  # "the house was surrounded by police": a state force that acts in the sentence
+                force = [m for m in ms if m.actor.kind in ("police", "military") and m.actor.country in (None, iso3)
+                         and (self._is_subject(doc, m) or self._is_agent(doc, m))]  # fmt: skip
+                if force:
+                    a1 = self._localise(force[0], iso3, year)
+                    a2 = None if a2 is not None and a2.start == a1.start else a2
             if a1 is None and a2 is not None:  # "members of an armed group were seen in X": the group's own activity
                 a1, a2, s1, s2 = a2, None, s2, None
         elif sub == "Arrests":
@@ -1704,11 +1710,12 @@ class ActorExtractor:
             w = self._icp_weapons.search(doc_text(doc))
             if w is not None:
                 actor = d.entries[self._icp_owner].actor()
-                enemy = self._icp_by_interceptor.get(a1.actor.country or "") if a1 is not None and a1.actor.inter == 1 else None
+                state = a1 is not None and a1.actor.inter == 1
+                enemy = self._icp_by_interceptor.get(a1.actor.country or "") if a1 is not None and state else None
                 if enemy:  # the other state of a two-state war
-                    actor = d.with_unit(d.state_actor(enemy, "military", year), self._af_suffix or "") if (
-                        self._af_suffix and enemy in self._af_states
-                    ) else d.state_actor(enemy, "military", year)
+                    actor = d.state_actor(enemy, "military", year)
+                    if self._af_suffix and enemy in self._af_states:
+                        actor = d.with_unit(actor, self._af_suffix)
                 a2 = ActorMention(start=w.start(), end=w.end(), text=w.group(), actor=actor)
         air = sub in self._af_types or (sub in self._af_with and self._air_weapon_in_clause(doc, span))
         a1 = self._air_force(a1, air, iso3, first=True)
@@ -1765,6 +1772,15 @@ class ActorExtractor:
         if self._generic_word.get(last) not in CIVILIAN_KINDS:
             return m
         return m.model_copy(update={"actor": self.dict.generic_actor("civilians", iso3 or m.actor.country)})
+
+    @staticmethod
+    def _is_agent(doc: Doc, m: ActorMention) -> bool:
+        """The mention is the agent of a passive verb ("surrounded by police")."""
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            return False
+        root = span.root
+        return root.dep_ == "pobj" and root.head.dep_ == "agent"
 
     @staticmethod
     def _heads_clause(doc: Doc, m: ActorMention) -> bool:

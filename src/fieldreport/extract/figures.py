@@ -411,8 +411,9 @@ def _plausible(text: str, start: int, end: int, piece: str) -> bool:
         glued_sentence = before == "." and len(word) == 5 and word.isalpha() and word.islower() and piece[:1].isdigit()
         # "...the demonstrators.4 persons were killed": a sentence written without its space (a word of
         # five letters or more before the stop, so not "No.5" or "fig.3")
-        if not (before == "-" and not text[max(0, start - 2) : start - 1].isalnum()) and not glued_sentence:
-            return False
+        after_slug = before == "-" and _WIRE_SLUG_RE.search(re.sub(r"\s*\d+\s*-$", "", text[max(0, start - 16) : start]))
+        if not (before == "-" and not text[max(0, start - 2) : start - 1].isalnum()) and not glued_sentence and not after_slug:
+            return False  # ("UPDATE 2-Four killed": the count after a wire's update number stands)
     if after and (after.isalnum() or after in "%/"):
         return False
     if after == ":" and text[end + 1 : end + 2].isdigit():
