@@ -952,6 +952,8 @@ class ActorExtractor:
             return False
         if w in self.dict.country_names or w in self._acronym_skip:
             return False
+        if self._dateline(t):  # "BAMAKO, Oct 15 -": a news dateline's city in capitals, not a group
+            return False
         head = t.head
         if t.dep_ in ("nsubj", "conj") and head.lemma_.lower() in self._acronym_verbs:
             return t.dep_ == "nsubj" or head.dep_ == "nsubj"
@@ -959,6 +961,15 @@ class ActorExtractor:
             gov = head.head
             return gov.lemma_.lower() in self._acronym_verbs or gov.lemma_.lower() in self._symmetric
         return False
+
+    @staticmethod
+    def _dateline(t: Token) -> bool:
+        """The capitalised place that opens a paragraph before a comma, a bracket or a dash (a dateline)."""
+        text = t.doc.text
+        line_start = text.rfind("\n", 0, t.idx) + 1
+        if text[line_start:t.idx].strip(" \t\"'*_-"):
+            return False
+        return text[t.idx + len(t.text):t.idx + len(t.text) + 2].lstrip()[:1] in (",", "(", "-", "\u2013", "\u2014")
 
     @staticmethod
     def _proper_chunks(doc: Doc) -> list[tuple[int, int]]:
