@@ -136,6 +136,9 @@ class _Rules:
     generic_divisions: frozenset[str]
     generic_words: frozenset[str]  # light keys of generic_divisions and gulf-like words
     group_heads: frozenset[str]
+    min_confidence: float = 0.0  # below it a name between far-apart homonyms is left unresolved
+    rival_km: float = 161.0  # a homonym at least this far from the choice is a rival
+    sure_population: int = 500_000  # a city this large is the reading of its name, doubt or not
 
     @classmethod
     def load(cls) -> "_Rules":
@@ -179,6 +182,9 @@ class _Rules:
             generic_words=frozenset(light_key(w) for w in (r.get("generic_divisions") or [])
                                     + (r.get("generic_place_words") or [])),
             group_heads=frozenset(r.get("group_name_heads") or []),
+            min_confidence=float((r.get("ambiguity") or {}).get("min_confidence", 0.0)),
+            rival_km=float((r.get("ambiguity") or {}).get("rival_km", 161.0)),
+            sure_population=int((r.get("ambiguity") or {}).get("sure_population", 500_000)),
         )
 
 
@@ -1521,6 +1527,7 @@ class PlaceExtractor:
                 m.reason = _reason(m, ranked, g)
                 if m.embedded:
                     m.reason = "inside a name; " + m.reason
+        self._leave_doubtful(mentions)
         # drop weak gazetteer-only guesses; leave unresolved division names that are common
         # words ("Coast", "North West", "Mountain") resolved to a division of a country the
         # article is not about (Gulf province of Papua New Guinea)
@@ -1547,6 +1554,32 @@ class PlaceExtractor:
                     continue
             keep.append(m)
         mentions[:] = keep
+
+    def _leave_doubtful(self, mentions: list[_Mention]) -> None:
+        """Leave unresolved a name whose choice barely beats a homonym far away (rules.yaml
+        ``ambiguity``): "Alexandria" in a local story with no county, state or nearby town is
+        Virginia's, Louisiana's or Minnesota's by a hair of population; a guess there is wrong
+        more often than right. A rival close to the choice (a town and its county) is no doubt."""
+        g = self.gazetteer
+        floor = self.rules.min_confidence
+        if floor <= 0.0:
+            return
+        for m in mentions:
+            if m.chosen is None or len(m.ids) < 2 or not m.scores:
+                continue
+            c = m.chosen
+            if g.feat[c] == F_CITY and g.pop[c] >= self.rules.sure_population:
+                continue  # "WASHINGTON —": the capital, whatever small namesake the states pull to
+            rivals = [m.scores[i] for i in m.ids if i != c and i in m.scores
+                      and g.iso2(i) == g.iso2(c)
+                      and haversine_km(g.lat[i], g.lon[i], g.lat[c], g.lon[c]) > self.rules.rival_km]
+            if not rivals:
+                continue
+            conf = _confidence(m.scores[c], max(rivals))
+            if conf < floor:
+                m.chosen, m.score = None, conf
+                m.reason = (f"too ambiguous: homonyms far apart in one country and no evidence between "
+                            f"them; {len(m.ids)} candidates")
 
     def _containment(self, mentions: list[_Mention]) -> set[int]:
         """Candidates that another name of the article contains or lies in, at the county
