@@ -1414,7 +1414,7 @@ class PlaceExtractor:
                     countries[cc] += 0.7
         r = self.rules
         if r.country_cues is not None:  # "Police Department", "Board of Selectmen"
-            cue = Counter(r.cue_country[x.group(0).lower()] for x in r.country_cues.finditer(doc.text))
+            cue = Counter(r.cue_country[x.group(0).lower()] for x in r.country_cues.finditer(doc_text(doc)))
             for cc, n in cue.items():
                 countries[cc] += min(r.cue_cap, r.cue_weight * n)
         return countries, admin1s, by_name
