@@ -143,3 +143,24 @@ def test_a_city_part_named_like_a_town_elsewhere_is_still_a_part(nlp, ex):
     _, found = places(nlp, ex, "Artillery hit a market in Donetsk - Kyivskyi on Tuesday.")
     m = found["Donetsk - Kyivskyi"]
     assert m.place.iso2 == "UA" and _km(m.place, 48.02, 37.80) < 25
+
+
+def test_a_village_qualified_by_coders_names_of_lebanese_divisions(parsed, ex):
+    # "(Tyr, South)": Tyre's district in South Lebanon; "South" alone names divisions of many countries
+    text = "Shells fell on farmland near Kfarhouna town (Tyr, South) on Sunday."
+    m, _prec, _ = where(parsed, ex, text, "fell")
+    assert m is not None and m.place is not None and m.place.iso2 == "LB"
+    assert _km(m.place, 33.27, 35.20) < 30
+
+
+def test_x_comma_its_province_is_x(parsed, ex):
+    # "Kharkiv" after the comma is the province (or its capital): it says where the village lies
+    text = "Troops clashed with assault groups near Petropavlivka, Kharkiv, on Friday."
+    m, _prec, _ = where(parsed, ex, text, "clashed")
+    assert m is not None and m.text == "Petropavlivka" and m.place.admin1 == "Kharkiv"
+
+
+def test_a_country_after_pro_or_anti_is_a_stance_not_the_place(parsed, ex):
+    text = "Eleven soldiers died in a clash with pro-Russia fighters near Avdiivka on Sunday."
+    m, _prec, _ = where(parsed, ex, text, "clash")
+    assert m is not None and m.text == "Avdiivka"

@@ -47,3 +47,21 @@ def test_an_old_province_name_is_no_alias_of_the_province_split_from_it():
 def test_a_seat_town_ending_in_a_vowel_gives_its_stem():
     assert _seat_town([("glushkovo", 51.34, 34.64, 5600)], "Glushkovsky") == (51.34, 34.64)
     assert _seat_town([("sudzha", 51.19, 35.27, 5700)], "Sudzhansky") == (51.19, 35.27)
+
+
+def test_slavic_adjective_endings_are_one_key():
+    from fieldreport.geo.normalize import place_key
+
+    assert place_key("Shebekinskiy") == place_key("Shebekinsky") == place_key("Shebekinskii")
+    assert place_key("Pokrovskyi") == place_key("Pokrovsky")
+    assert place_key("Chernivtsi") == "chernivtsi" and place_key("Ski") == "ski"
+    g = default_gazetteer()
+    assert any(g.feat[i] == F_ADMIN2 and g.iso2(i) == "RU" for i in g.lookup("Shebekinskiy"))
+
+
+def test_coders_names_of_divisions_are_aliases():
+    # places/event_location.yaml: Hebrew district names and English names of Lebanon's divisions
+    g = default_gazetteer()
+    assert [g.names[i] for i in g.lookup("HaZafon") if g.iso2(i) == "IL"] == ["Northern District"]
+    assert any(g.feat[i] == F_ADMIN1 and g.iso2(i) == "LB" for i in g.lookup("South"))
+    assert any(g.feat[i] == F_ADMIN2 and g.iso2(i) == "LB" for i in g.lookup("Tyr"))

@@ -328,6 +328,10 @@ class Pipeline:
             figures = [f for f in figures if not figures_x.dated_apart(doc, f, dates, day)]
         if cand.event_type in ("Protests", "Riots"):  # deaths that are the protest's grievance are not its toll
             figures = [f for f in figures if not (f.kind == "killed" and figures_x.told_as_grievance(doc, f))]
+        if not figures_x.carries_fatalities(cand.event_type, cand.sub_event_type):
+            # ACLED: a peaceful protest or a strategic development has no fatalities (deaths would make
+            # it another type; a death it names is its grievance or its background)
+            figures = [f for f in figures if f.kind != "killed"]
         killed = [f for f in figures if f.kind == "killed"]
         injured_figs = [f for f in figures if f.kind == "injured"]
         conservative, low, best, high = figures_x.summarise_fatalities(killed, text=doc_text(doc))
@@ -559,8 +563,8 @@ def _scope(
             break
         if sent.start_char in continuing:
             count = 0
-        elif count >= SCOPE_SENTENCES:
-            break
+        elif count >= SCOPE_SENTENCES and not figures_x.tally_sentence(sent):
+            break  # (a short toll sentence, "One rioter killed.", still tells the event before it)
         else:
             count += 1
         end = sent.end_char
@@ -643,7 +647,7 @@ def _toll_told_after(main: EventRecord, donors: list[tuple[EventRecord, list[Cas
     are the main event's. ACLED codes a note's deaths to its one event; a news lead's toll told a few
     sentences on is the lead event's. A peaceful protest never takes a toll; a protest or riot does not
     take deaths told as its grievance."""
-    if main.fatalities or main.fatalities_high or main.sub_event_type == "Peaceful protest":
+    if main.fatalities or main.fatalities_high or not figures_x.carries_fatalities(main.event_type, main.sub_event_type):
         return
     found: dict[tuple[int, int], Casualties] = {}
     spans: list[list[int]] = []

@@ -353,15 +353,18 @@ class _Matcher:
             while j < n and text[j] in _DASHES and not p.startswith("="):
                 j += 1
             if p == _GAP:
-                nxt = toks[k + 1]
-                for jj in range(j, min(n, j + _GAP_MAX + 1)):
+                gaps = 1  # "* *" skips up to twice as many tokens
+                while toks[k + gaps] == _GAP:
+                    gaps += 1
+                nxt = toks[k + gaps]
+                for jj in range(j, min(n, j + gaps * _GAP_MAX + 1)):
                     if self._tok_ok(nxt, lem[jj], low[jj], text[jj]):
                         got.append(jj)
                         j = jj + 1
                         break
                 else:
                     return None
-                k += 2
+                k += gaps + 1
                 continue
             if j >= n or not self._tok_ok(p, lem[j], low[j], text[j]):
                 return None
@@ -1146,6 +1149,8 @@ class EventDetector:
             types = {m.event_type for m in c.members}
             if "Protests" not in types or c.event_type not in ("Protests", "Riots"):
                 continue
+            if c.event_type == "Riots" and not any(m.trigger.name == "protest" for m in c.members):
+                continue  # a mob the police dispersed is still a mob: no demonstration was told
             if "Riots" in types:
                 c.sub = "Violent demonstration" if "Violent demonstration" in order else c.sub
                 continue

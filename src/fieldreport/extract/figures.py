@@ -411,8 +411,9 @@ def _plausible(text: str, start: int, end: int, piece: str) -> bool:
         glued_sentence = before == "." and len(word) == 5 and word.isalpha() and word.islower() and piece[:1].isdigit()
         # "...the demonstrators.4 persons were killed": a sentence written without its space (a word of
         # five letters or more before the stop, so not "No.5" or "fig.3")
-        if not (before == "-" and not text[max(0, start - 2) : start - 1].isalnum()) and not glued_sentence:
-            return False
+        after_slug = before == "-" and _WIRE_SLUG_RE.search(re.sub(r"\s*\d+\s*-$", "", text[max(0, start - 16) : start]))
+        if not (before == "-" and not text[max(0, start - 2) : start - 1].isalnum()) and not glued_sentence and not after_slug:
+            return False  # ("UPDATE 2-Four killed": the count after a wire's update number stands)
     if after and (after.isalnum() or after in "%/"):
         return False
     if after == ":" and text[end + 1 : end + 2].isdigit():
@@ -1082,6 +1083,30 @@ def _unconfirmed_re() -> re.Pattern[str]:
     return re.compile(rf"\b(?:{alt})\b", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1)
+def _no_fatalities() -> frozenset[str]:
+    return frozenset(str(t) for t in load_yaml("figures/casualties.yaml").get("no_fatalities", []))
+
+
+def carries_fatalities(event_type: str, sub_event_type: str) -> bool:
+    """Whether records of this type take fatalities at all (``no_fatalities`` in figures/casualties.yaml)."""
+    banned = _no_fatalities()
+    return event_type not in banned and sub_event_type not in banned
+
+
+def tally_sentence(sent: Span, max_tokens: int = 12) -> bool:
+    """A short sentence that only tells a toll ("One rioter killed.", "Two soldiers were wounded."): it
+    names a casualty and no date of its own, so it goes on telling the event before it."""
+    if len(sent) > max_tokens or any(t.ent_type_ == "DATE" for t in sent):
+        return False
+    cfg = _config()
+    return any(
+        cfg.lemma_kinds.get(t.lemma_.lower()) in ("killed", "injured") or cfg.forms.get(t.lower_) in ("killed", "injured")
+        or cfg.noun_kinds.get(t.lemma_.lower()) in ("killed", "injured", "killed_or_injured")
+        for t in sent
+    )
+
+
 def _join_coordinated(doc: Doc, figs: list[_Fig]) -> list[_Fig]:
     """"two Fulani and two Pila Pila were killed", "five people and a soldier died": coordinated victims
     of one casualty are distinct groups, so each conjunct gets a group of its own and
@@ -1338,8 +1363,10 @@ def _figures_without_number(doc: Doc, sent: Span, lo: int, hi: int, used: set[in
         if not args and passive and verb.dep_ == "conj":
             # "was attacked at his home and died": the second verb shares the first one's subject
             args = [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass") and _is_passive_like(verb.head)]
-        for arg in list(args):
-            args.extend(c for c in arg.children if c.dep_ == "conj")
+        k = 0
+        while k < len(args):  # every conjunct, "a 4-year-old, a 9-year-old and a 12-year-old"
+            args.extend(c for c in args[k].children if c.dep_ == "conj" and c not in args)
+            k += 1
         for arg in args:
             if arg.i in used or any(c.dep_ == "nummod" for c in arg.children):
                 continue
@@ -1448,6 +1475,8 @@ def _count_without_number(arg: Token) -> int | None:
         return 1
     if arg.lower_ == "both" or (arg.lower_ in ("them", "they") and any(c.lower_ == "both" for c in arg.children)):
         return 2  # "killing them both", "killed both of them"
+    if arg.lower_ == "old" and any(c.lemma_.lower() in ("year", "month") for c in arg.children):
+        return 1  # "a 17-year-old was killed": a person named by age
     if arg.pos_ == "PRON":
         return None
     if arg.dep_ == "dobj" and arg.pos_ in ("VERB", "ADJ") and any(c.lower_ in ("the", "a", "an") for c in arg.children):

