@@ -669,7 +669,7 @@ def _toll_told_after(main: EventRecord, donors: list[tuple[EventRecord, list[Cas
     figs = [f for f in figs if (f.start, f.end) in own]
     if main.event_type in ("Protests", "Riots"):
         figs = [f for f in figs if not figures_x.told_as_grievance(doc, f)]
-    cons, low, best, high = figures_x.summarise_fatalities(figs, text=doc.text)
+    cons, low, best, high = figures_x.summarise_fatalities(figs, text=doc_text(doc))
     if not cons and not high:
         return
     main.fatalities, main.fatalities_low, main.fatalities_best, main.fatalities_high = cons, low, best, high
@@ -696,7 +696,7 @@ def _told_as_another_event(doc: Doc, rec: EventRecord) -> bool:
     if span is None or len(span) == 0:
         return False
     sent = span.sent
-    return _new_event_words().search(doc.text[sent.start_char : min(sent.end_char, sent.start_char + 40)]) is not None
+    return _new_event_words().search(doc_text(doc)[sent.start_char : min(sent.end_char, sent.start_char + 40)]) is not None
 
 
 def _same_place(a: EventRecord, b: EventRecord) -> bool:

@@ -965,7 +965,7 @@ class ActorExtractor:
     @staticmethod
     def _dateline(t: Token) -> bool:
         """The capitalised place that opens a paragraph before a comma, a bracket or a dash (a dateline)."""
-        text = t.doc.text
+        text = doc_text(t.doc)
         line_start = text.rfind("\n", 0, t.idx) + 1
         if text[line_start:t.idx].strip(" \t\"'*_-"):
             return False
