@@ -529,6 +529,36 @@ ISSUE10 = [
     # A home-made explosive planted by an armed group is an IED ("planted" is no power plant).
     ("A home-made explosive planted by an armed group exploded under a cart near Karimama, wounding two "
      "children.", "Remote explosive/landmine/IED"),
+    # A monitoring mission's tally of explosions is coded as shelling.
+    ("The monitoring mission recorded 85 explosions and 200 shots near the airport over the past day.",
+     "Shelling/artillery/missile attack"),
+    # Bodies found with the marks of a killing, told with many words between.
+    ("The bodies of four young men with gunshot wounds were found on a farm outside the town.", "Attack"),
+    # "A fired (weapons) on B's positions" with many words between.
+    ("Rebel forces fired with grenade launchers and heavy machine guns on army positions near the airport.",
+     "Armed clash"),
+    # An off-duty or former policeman killed is a civilian attacked.
+    ("Militants shot dead an off-duty police officer outside his home in Peshawar.", "Attack"),
+    # Herders or farmers attacking people act as an identity militia (Attack); a crowd beating, capturing or
+    # brawling is Mob violence; hostages taken with words between.
+    ("A group of herders armed with machetes attacked a farmer near Sinende, leaving him badly wounded.", "Attack"),
+    ("Residents captured a suspected motorbike thief and handed him to the police in Calavi.", "Mob violence"),
+    ("Women from two neighbourhoods engaged in fistfights at a water pump in Tanguieta.", "Mob violence"),
+    ("A farmer took several herders hostage after cattle destroyed his field near Ouake.",
+     "Abduction/forced disappearance"),
+    # Pirates attacking a ship and taking its crew: ACLED's Attack.
+    ("Sea pirates attacked a fishing trawler off Cotonou and abducted four crew members.", "Attack"),
+    # Forces raiding a camp where civilians were shot: an attack on civilians (FAB: Benin's army).
+    ("The FAB raided a herders' camp near Guene. Soldiers shot several civilians and burnt huts.", "Attack"),
+    # Tear gas fired to disperse people who had gathered: a protest's intervention (the dispersal happened).
+    ("Police fired tear gas to disperse opposition supporters who had gathered outside the electoral commission.",
+     "Protest with intervention"),
+    # A mob the police dispersed is still a mob.
+    ("Relatives and locals vandalized a clinic in Fatikchhari after a patient died. Police charged batons to "
+     "disperse the crowd.", "Mob violence"),
+    # A policeman killed in an armed confrontation with smugglers: a fight.
+    ("A customs officer was killed during an armed confrontation with fuel smugglers near the border.",
+     "Armed clash"),
     # The actor told before the verb when the parse finds no subject.
     ("At least five people led by a ward councillor assaulted and injured a reporter in Narsingdi on Tuesday.",
      "Mob violence"),
@@ -574,3 +604,7 @@ def test_industrial_explosions_are_no_events(nlp, detector) -> None:
     for text in ("A gas cylinder exploded in a restaurant in Cotonou, killing two people.",
                  "An explosion at a chemical plant outside the city killed four workers."):
         assert subs(nlp, detector, text) == [], text
+
+
+def test_gunfire_heard_is_no_event(nlp, detector) -> None:
+    assert subs(nlp, detector, "Residents said they heard heavy gunfire overnight in the north of the city.") == []

@@ -862,6 +862,9 @@ def test_headline_verbs_in_title_case_or_capitals(nlp, text: str, value: int) ->
 
 def test_a_wire_update_number_is_no_count(nlp) -> None:
     assert not [f for f in figs(nlp, "UPDATE 2-Rebels seize border town after clashes.") if f.conservative == 2]
+    # the count right after the update number stands
+    assert [f.conservative for f in figs(nlp, "WRAPUP 1-More than 40 militants killed in border offensive")] == [40]
+    assert [f.conservative for f in figs(nlp, "UPDATE 3-Two killed as troops trade fire at the border.")] == [2]
 
 
 def test_a_fatality_with_its_article_counts_one(nlp) -> None:
@@ -886,3 +889,33 @@ def test_a_headlines_list_of_tolls(nlp, text: str, killed: int, injured: int) ->
     got = figs(nlp, text)
     assert [f.conservative for f in got if f.kind == "killed"] == [killed]
     assert [f.conservative for f in got if f.kind == "injured"] == [injured]
+
+
+def test_people_named_by_age_count_one_each(nlp) -> None:
+    text = "A 6-year-old, a 15-year-old and a 40-year-old from the same family were killed and a 70-year-old was injured."
+    got = figs(nlp, text)
+    assert summarise_fatalities(got, text=text)[0] == 3
+    assert [f.conservative for f in got if f.kind == "injured"] == [1]
+
+
+def test_a_short_toll_sentence_far_down_still_tells_the_event(pipeline) -> None:
+    from fieldreport.schema.records import Article
+
+    text = (
+        "On 9 May 2019, police and rioters clashed in Save. Rioters demanded that the vote be cancelled "
+        "and burned tyres. Police dispersed the crowd with tear gas. Six police officers and two rioters were "
+        "injured. One rioter killed."
+    )
+    rec = pipeline.extract(Article(id="tail", text=text))[0]
+    assert rec.fatalities == 1
+
+
+def test_a_peaceful_protest_has_no_fatalities(pipeline) -> None:
+    from fieldreport.schema.records import Article
+
+    text = (
+        "On 3 June 2024, about 30 nurses held a silent vigil outside the health ministry in Seoul. "
+        "They asked officials to recognise a colleague's death at a clinic as a death in the line of duty."
+    )
+    rec = pipeline.extract(Article(id="vigil", text=text))[0]
+    assert rec.sub_event_type == "Peaceful protest" and rec.fatalities == 0

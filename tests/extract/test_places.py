@@ -252,6 +252,32 @@ def test_a_street_named_after_a_small_place_is_not_that_place(nlp, ex):
     assert found["Baghdad"].place.iso2 == "IQ"  # a street named after a capital keeps it
 
 
+def test_a_capital_outweighs_a_small_homonym_near_the_states_the_story_names(nlp, ex):
+    # the states named pull towards the small Washington in Pennsylvania; the capital's
+    # population must still win
+    text = "WASHINGTON — Lawmakers from Pennsylvania and Ohio debated the farm budget on Tuesday."
+    found = {m.text: m for m in ex.find(nlp(text)) if m.place is not None}
+    assert found["WASHINGTON"].place.admin1 == "Washington, D.C."
+
+
+def test_a_saints_name_in_the_possessive_is_a_school_not_a_town(nlp, ex):
+    text = "Pupils of St. Michael's Catholic School and St. Mary's High School sang carols."
+    found = {m.text for m in ex.find(nlp(text)) if m.place is not None}
+    assert not any(t.startswith("St.") for t in found)
+    found = {m.text: m for m in ex.find(nlp("He moved to St. Cloud in 2001.")) if m.place}
+    assert found["St. Cloud"].place.iso2 == "US"
+
+
+def test_the_gulf_in_a_story_on_egypt_is_not_a_province_of_papua_new_guinea(nlp, ex):
+    text = "Egypt and Israel discussed the situation in the Gulf and regional security."
+    found = {m.text: m for m in ex.find(nlp(text)) if m.place is not None}
+    assert "Gulf" not in found or found["Gulf"].place.iso2 != "PG"
+    # in a story on its country the division keeps its name
+    text = "Militants attacked an oil pipeline in Delta, Nigeria, and in Bayelsa on Monday."
+    found = {m.text: m for m in ex.find(nlp(text)) if m.place is not None}
+    assert found["Delta"].place.iso2 == "NG"
+
+
 def test_a_town_before_based_or_born_is_a_place(nlp, ex):
     text = "Officers of the Gori-based infantry brigade left on Monday."
     found = {m.text: m for m in ex.find(nlp(text)) if m.place is not None}

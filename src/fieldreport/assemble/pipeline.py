@@ -20,7 +20,7 @@ from functools import cached_property, lru_cache, partial
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from fieldreport.text.spans import sentences
+from fieldreport.text.spans import doc_text, parsed_from, sentences
 from fieldreport.assemble import notes as notes_x
 from fieldreport.assemble.long_text import extract_long, is_long
 from fieldreport.extract import claims as claims_x
@@ -130,7 +130,7 @@ class Pipeline:
     def extract(self, article: Article) -> list[EventRecord]:
         if is_long(article, self.nlp):  # read window by window: linear in length, no spaCy E088
             return extract_long(article, self.nlp, self.process, _same_event)
-        return self.process(article, self.nlp(article.text))
+        return self.process(article, parsed_from(self.nlp(article.text), article.text))
 
     def extract_many(
         self, articles: Iterable[Article], workers: int = 1, batch_size: int = 16
@@ -189,7 +189,7 @@ class Pipeline:
         short = [a for a in batch if not is_long(a, self.nlp)]
         docs = iter(self.nlp.pipe([a.text for a in short], batch_size=len(short) or 1))
         for art in batch:
-            yield art, (self.extract(art) if is_long(art, self.nlp) else self.process(art, next(docs)))
+            yield art, (self.extract(art) if is_long(art, self.nlp) else self.process(art, parsed_from(next(docs), art.text)))
 
     # -- the core ----------------------------------------------------------------------------------
 
@@ -328,21 +328,25 @@ class Pipeline:
             figures = [f for f in figures if not figures_x.dated_apart(doc, f, dates, day)]
         if cand.event_type in ("Protests", "Riots"):  # deaths that are the protest's grievance are not its toll
             figures = [f for f in figures if not (f.kind == "killed" and figures_x.told_as_grievance(doc, f))]
+        if not figures_x.carries_fatalities(cand.event_type, cand.sub_event_type):
+            # ACLED: a peaceful protest or a strategic development has no fatalities (deaths would make
+            # it another type; a death it names is its grievance or its background)
+            figures = [f for f in figures if f.kind != "killed"]
         killed = [f for f in figures if f.kind == "killed"]
         injured_figs = [f for f in figures if f.kind == "injured"]
-        conservative, low, best, high = figures_x.summarise_fatalities(killed, text=doc.text)
+        conservative, low, best, high = figures_x.summarise_fatalities(killed, text=doc_text(doc))
         for f in killed:
             ev.add("fatalities", f.start, f.end)
         if coding is not None:
             # The note says how its fatalities were coded: follow it (the figures read stay the range).
-            conservative = figures_x.coded_fatalities(coding, figures, text=doc.text)
+            conservative = figures_x.coded_fatalities(coding, figures, text=doc_text(doc))
             best = conservative
             low = conservative if low is None else min(low, conservative)
             high = conservative if high is None else max(high, conservative)
             ev.add("fatalities", coding.start, coding.end)
         injured = None
         if injured_figs:
-            injured = figures_x.summarise_fatalities(injured_figs, text=doc.text)[0]
+            injured = figures_x.summarise_fatalities(injured_figs, text=doc_text(doc))[0]
             for f in injured_figs:
                 ev.add("injured", f.start, f.end)
         materiel: list[Materiel] = [m for lo, hi in scope.ranges() for m in figures_x.find_materiel(doc, lo, hi)]
@@ -404,7 +408,7 @@ class Pipeline:
             independent = [f for f in killed if f not in claimed]
             if claimed and independent:
                 all_high = high
-                conservative, low, best, high = figures_x.summarise_fatalities(independent, text=doc.text)
+                conservative, low, best, high = figures_x.summarise_fatalities(independent, text=doc_text(doc))
                 high = max(high or 0, all_high or 0)
 
         if source.span is not None:
@@ -549,7 +553,7 @@ def _scope(
     A later event sentence that names no place and no date of its own ("Police dispersed the crowd.")
     goes on telling the same event: the scope runs through it, and counts its sentences afresh."""
     later = [s for s in sentence_starts if s > cand.sentence_start and s not in continuing]
-    limit = later[0] if later else len(doc.text)
+    limit = later[0] if later else len(doc_text(doc))
     end = cand.sentence_end
     count = 0
     for sent in sentences(doc):
@@ -559,8 +563,8 @@ def _scope(
             break
         if sent.start_char in continuing:
             count = 0
-        elif count >= SCOPE_SENTENCES:
-            break
+        elif count >= SCOPE_SENTENCES and not figures_x.tally_sentence(sent):
+            break  # (a short toll sentence, "One rioter killed.", still tells the event before it)
         else:
             count += 1
         end = sent.end_char
@@ -644,7 +648,7 @@ def _toll_told_after(main: EventRecord, donors: list[tuple[EventRecord, list[Cas
     are the main event's. ACLED codes a note's deaths to its one event; a news lead's toll told a few
     sentences on is the lead event's. A peaceful protest never takes a toll; a protest or riot does not
     take deaths told as its grievance."""
-    if main.fatalities or main.fatalities_high or main.sub_event_type == "Peaceful protest":
+    if main.fatalities or main.fatalities_high or not figures_x.carries_fatalities(main.event_type, main.sub_event_type):
         return
     found: dict[tuple[int, int], Casualties] = {}
     spans: list[list[int]] = []

@@ -415,6 +415,10 @@ def _fold(text: str) -> str:
 
 def _lower_same_length(text: str) -> str:
     """``text.lower()`` that keeps every offset (characters whose lowercase is longer stay as they are)."""
+    folded = _fold(text)
+    low = folded.lower()
+    if len(low) == len(folded) and "\u03a3" not in folded:  # (capital sigma lowers by its context)
+        return low  # no character lowered to more than one: the same string, built at C speed
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in _fold(text))
 
 
@@ -548,6 +552,12 @@ class ActorExtractor:
         self._defence_needs_particle = frozenset(cfg.get("defence_needs_particle") or [])
         self._earlier_sentences = int(cfg.get("earlier_sentences") or 0)
         self._own_activity = frozenset(cfg.get("own_activity_types") or [])
+        acr = cfg.get("unknown_acronyms") or {}
+        self._acronym_inter = int(acr.get("inter") or 3)
+        self._acronym_verbs = frozenset(acr.get("verbs") or [])
+        self._acronym_preps = frozenset(acr.get("preps") or [])
+        # acronyms that name no armed side (units, bodies, media, the dead): never guessed as actors
+        self._acronym_skip = frozenset(acr.get("not_actors") or [])
         self._planter_verbs = frozenset(cfg.get("planter_verbs") or [])
         self._planter_types = frozenset(cfg.get("planter_types") or [])
         self._crowd_police = _word_re(cfg.get("crowd_control_police"))
@@ -564,6 +574,8 @@ class ActorExtractor:
         self._icp_types = frozenset(icp.get("sub_event_types") or [])
         self._icp_weapons = _word_re(icp.get("weapons"))
         self._icp_owner: str | None = icp.get("unknown_owner")
+        self._icp_by_interceptor: dict[str, str] = dict(icp.get("owner_by_interceptor") or {})
+        self._among_re = _word_re(cfg.get("among_one_side"))
         self._casualty_re = _word_re(cfg.get("casualty_words"))
         self._no_casualty_re = _word_re(cfg.get("no_casualties"))
         crim = d.criminal
@@ -582,9 +594,13 @@ class ActorExtractor:
         self._af_words = _word_re(af.get("air_weapons"))
         self._af_heads = re.compile(rf"(?<![\w-])(?i:{_alt(af.get('weapon_heads') or [])})$") if af else None
         coded = cfg.get("coded_as") or []
-        self._coded_as_re = (
-            re.compile(rf"\s*[(\[]\s*(?i:{_alt(coded)})\s+(?P<name>[^)\]]{{2,80}}?)\s*[)\]]") if coded else None
-        )
+        after = cfg.get("coded_as_after") or []
+        forms = []
+        if coded:  # "(coded as X)"
+            forms.append(rf"(?i:{_alt(coded)})\s+(?P<name>[^)\]]{{2,80}}?)")
+        if after:  # "(X is suspected)"
+            forms.append(rf"(?P<name2>[^)\]]{{2,80}}?)\s+(?i:{_alt(after)})")
+        self._coded_as_re = re.compile(rf"\s*[(\[]\s*(?:{'|'.join(forms)})\s*[)\]]") if forms else None
         joint = d.joint
         seps = _alt(joint.get("separators") or [])
         self._joint_gap = re.compile(rf"\s*(?:{seps})\s*", re.I) if seps else None
@@ -724,11 +740,12 @@ class ActorExtractor:
             if m is None or c.actor.kind not in _GENERIC_KINDS:
                 out.append(c)
                 continue
-            lo, hi = m.start("name"), m.end("name")
+            group = "name" if m.group("name") is not None else "name2"
+            lo, hi = m.start(group), m.end(group)
             inside = [j for j, x in enumerate(chosen) if lo <= x.start and x.end <= hi]
             named = [chosen[j] for j in inside if chosen[j].actor.kind not in _GENERIC_KINDS]
             actor: Actor | None = named[0].actor if named else None
-            said = m.group("name").strip()
+            said = m.group(group).strip()
             if actor is None and self._identity_re.search(said.lower()) is None:
                 kind = self._coded_kinds(said)
                 if kind is not None:
@@ -869,7 +886,7 @@ class ActorExtractor:
             actor: Actor | None = None
             if ent.label_ == "NORP":
                 m = self._identity_re.match(text[e:].lstrip())
-                if m:  # "Dinka militiamen" -> Dinka Ethnic Militia (South Sudan)
+                if m and name.lower() not in self._not_ethnic:  # "Dinka militiamen" -> Dinka Ethnic Militia (South Sudan)
                     end = e + (len(text[e:]) - len(text[e:].lstrip())) + m.end()
                     cname = self.dict.country_name(country_iso3)
                     aname = f"{name} Ethnic Militia" + (f" ({cname})" if cname else "")
@@ -912,11 +929,47 @@ class ActorExtractor:
                 actor = Actor(name=name, inter=g[0], country=country_iso3, kind=g[1], guessed=True)
                 out.append(_Cand((0, 9, s), s, e, actor))
                 taken.append((s, e))
+        for t in doc:  # "EPLC clashed against M23": an acronym the dictionary does not know, acting as a side
+            if not self._unknown_acronym(t):
+                continue
+            s, e = t.idx, t.idx + len(t.text)
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            actor = Actor(name=t.text, inter=self._acronym_inter, country=country_iso3, kind="militia", guessed=True)
+            out.append(_Cand((0, 9, s), s, e, actor))
+            taken.append((s, e))
         for c in out:  # "Citizens Coalition for Change (CCC)" -> "CCC: Citizens Coalition for Change", ACLED's style
             m = _PAREN_ACRONYM.match(text, c.end)
             if m and c.actor.kind != "identity" and not c.actor.name.startswith(m.group(1)):
                 c.actor = c.actor.model_copy(update={"name": f"{m.group(1)}: {c.actor.name}"})
         return out
+
+    def _unknown_acronym(self, t: Token) -> bool:
+        """An all-capital word of 2-6 letters that is the subject of a verb of fighting or the object of "against",
+        "with", "between" or "by" under one, and names no country."""
+        w = t.text
+        if not (2 <= len(w) <= 6 and w.isupper() and w.replace("-", "").isalpha()):
+            return False
+        if w in self.dict.country_names or w in self._acronym_skip:
+            return False
+        if self._dateline(t):  # "BAMAKO, Oct 15 -": a news dateline's city in capitals, not a group
+            return False
+        head = t.head
+        if t.dep_ in ("nsubj", "conj") and head.lemma_.lower() in self._acronym_verbs:
+            return t.dep_ == "nsubj" or head.dep_ == "nsubj"
+        if t.dep_ == "pobj" and head.lower_ in self._acronym_preps:
+            gov = head.head
+            return gov.lemma_.lower() in self._acronym_verbs or gov.lemma_.lower() in self._symmetric
+        return False
+
+    @staticmethod
+    def _dateline(t: Token) -> bool:
+        """The capitalised place that opens a paragraph before a comma, a bracket or a dash (a dateline)."""
+        text = t.doc.text
+        line_start = text.rfind("\n", 0, t.idx) + 1
+        if text[line_start:t.idx].strip(" \t\"'*_-"):
+            return False
+        return text[t.idx + len(t.text):t.idx + len(t.text) + 2].lstrip()[:1] in (",", "(", "-", "\u2013", "\u2014")
 
     @staticmethod
     def _proper_chunks(doc: Doc) -> list[tuple[int, int]]:
@@ -1060,6 +1113,13 @@ class ActorExtractor:
                 a1 = self._localise(subj[0], country_iso3, year)
                 if a2 is not None and a2.start == a1.start:
                     a2 = None
+        if a1 is None and sub_event_type in _ARMED_SIDE_TYPES:
+            # "a group of pastoralists armed with machetes attacked a farmer" parsed astray: herders, farmers or
+            # villagers named before the trigger acted (the conventions make them a communal or ethnic militia)
+            armed = [m for m in ms if m.end <= trigger_start and m.actor.kind == "civilians" and self._arms_word(m)
+                     and (a2 is None or m.start != a2.start) and self._heads_clause(doc, m)]  # fmt: skip
+            if armed:
+                a1 = self._localise(armed[-1], country_iso3, year)
         if a1 is None and sub_event_type in _ARMED_SIDE_TYPES:
             # "They exchanged fire with the army": the side that acted in the report's earlier sentences
             a1 = self._earlier_side(doc, mentions, sent, trigger_start, exclude=a2, country_iso3=country_iso3, year=year)
@@ -1443,6 +1503,16 @@ class ActorExtractor:
         out.sort(key=lambda m: (self._weak(m), id(m) in conj, m.actor.kind == "unidentified", m.start))
         return out
 
+    def _among(self, span: Span) -> bool:
+        """The event's sentence tells of one kind of side fighting itself ("among", "one another", "rival")."""
+        if self._among_re is None:
+            return False
+        try:
+            sent = span.root.sent
+        except ValueError:
+            sent = span.doc[:]
+        return self._among_re.search(sent.text) is not None
+
     def _two_sided(self, span: Span) -> Token | None:
         """The word of the event's sentence that tells of two sides fighting each other ("clashed", "a fight")."""
         try:
@@ -1581,8 +1651,6 @@ class ActorExtractor:
                 unid = [m for m in ms if m.actor.kind == "unidentified"]
                 a1 = unid[0] if unid else self._synth(d.generic_actor("unidentified", iso3), ts, te, doc, every)
         elif sub in self._own_activity:
-            if a1 is None and a2 is not None:  # "members of an armed group were seen in X": the group's own activity
-                a1, a2, s1, s2 = a2, None, s2, None
             if a1 is None and iso3 and self._measures is not None:
                 try:
                     sent = span.root.sent
@@ -1592,6 +1660,14 @@ class ActorExtractor:
                 if w is not None:  # "a curfew was put in place": the government's measure
                     s0 = sent.start_char + w.start()
                     a1 = self._synth(d.state_actor(iso3, "government", year), s0, s0 + len(w.group()), doc, every)
+            if a1 is None:  # "the house was surrounded by police": a state force that acts in the sentence
+                force = [m for m in ms if m.actor.kind in ("police", "military") and m.actor.country in (None, iso3)
+                         and (self._is_subject(doc, m) or self._is_agent(doc, m))]  # fmt: skip
+                if force:
+                    a1 = self._localise(force[0], iso3, year)
+                    a2 = None if a2 is not None and a2.start == a1.start else a2
+            if a1 is None and a2 is not None:  # "members of an armed group were seen in X": the group's own activity
+                a1, a2, s1, s2 = a2, None, s2, None
         elif sub == "Arrests":
             if a1 is None or a1.actor.kind in CIVILIAN_KINDS:
                 force = [m for m in ms if m.actor.kind in ("police", "military")]
@@ -1645,6 +1721,12 @@ class ActorExtractor:
             w = self._icp_weapons.search(doc_text(doc))
             if w is not None:
                 actor = d.entries[self._icp_owner].actor()
+                state = a1 is not None and a1.actor.inter == 1
+                enemy = self._icp_by_interceptor.get(a1.actor.country or "") if a1 is not None and state else None
+                if enemy:  # the other state of a two-state war
+                    actor = d.state_actor(enemy, "military", year)
+                    if self._af_suffix and enemy in self._af_states:
+                        actor = d.with_unit(actor, self._af_suffix)
                 a2 = ActorMention(start=w.start(), end=w.end(), text=w.group(), actor=actor)
         air = sub in self._af_types or (sub in self._af_with and self._air_weapon_in_clause(doc, span))
         a1 = self._air_force(a1, air, iso3, first=True)
@@ -1652,6 +1734,8 @@ class ActorExtractor:
         if a1 is not None and a2 is not None and a1.actor.name == a2.actor.name and a1.start == a2.start:
             if not (sub == "Mob violence" and a2.actor.kind == "rioters"):  # rioters fighting rioters: both sides
                 a2 = None
+        if sub in _SYMMETRIC_TYPES and a1 is not None and a2 is None and self._among(span):
+            a2 = a1  # "clashes among unknown gunmen": one kind of side fighting itself
         return Roles(actor1=a1, actor2=a2, assoc_actor_1=s1, assoc_actor_2=s2)
 
     def _planter(self, doc: Doc, span: Span, ms: Sequence[ActorMention], every: _Localised) -> ActorMention | None:
@@ -1699,6 +1783,31 @@ class ActorExtractor:
         if self._generic_word.get(last) not in CIVILIAN_KINDS:
             return m
         return m.model_copy(update={"actor": self.dict.generic_actor("civilians", iso3 or m.actor.country)})
+
+    @staticmethod
+    def _is_agent(doc: Doc, m: ActorMention) -> bool:
+        """The mention is the agent of a passive verb ("surrounded by police")."""
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            return False
+        root = span.root
+        return root.dep_ == "pobj" and root.head.dep_ == "agent"
+
+    @staticmethod
+    def _heads_clause(doc: Doc, m: ActorMention) -> bool:
+        """The mention's phrase ("a group of farmers") is a subject, or the root the parser left the clause on."""
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            return False
+        root = span.root
+        while root.dep_ in ("compound", "amod", "pobj", "prep") and root.head.i != root.i and root.head.pos_ != "VERB":
+            root = root.head
+        return root.dep_ in ("nsubj", "ROOT") and (root.dep_ == "nsubj" or root.pos_ in ("NOUN", "PROPN"))
+
+    def _arms_word(self, m: ActorMention) -> bool:
+        """The mention is a word for civilians who take up arms (``armed_civilians`` in actors/generic.yaml)."""
+        said = _SPACES.sub(" ", m.text.strip().lower())
+        return any(pat.search(said) for pat, _ in self._armed_civ)
 
     def _armed_civilian(
         self, m: ActorMention | None, doc: Doc, iso3: str | None

@@ -61,7 +61,7 @@ class _Cfg:
     anaphora: dict[str, dict[str, Any]]
     adj: dict[str, str]
     names: dict[str, str]
-    country_words: tuple[tuple[re.Pattern[str], str], ...]
+    country_words: tuple[tuple[re.Pattern[str], str, str], ...]  # (pattern, iso3, the word itself)
 
 
 @lru_cache(maxsize=1)
@@ -95,7 +95,7 @@ def _cfg() -> _Cfg:
     adj.update(_extra_adjectives(set(adj)))
     words.sort(key=lambda x: len(x[0]), reverse=True)
     country_words = tuple(
-        (re.compile(r"(?<![\w.])" + re.escape(w) + r"(?![\w])"), iso3) for w, iso3 in words
+        (re.compile(r"(?<![\w.])" + re.escape(w) + r"(?![\w])"), iso3, w) for w, iso3 in words
     )
     return _Cfg(
         reporting=SPEECH_LEMMAS | frozenset(raw["reporting_lemmas_extra"]),
@@ -154,8 +154,8 @@ def _country_of(text: str, mentions: Sequence[ActorMention]) -> str | None:
     for m in mentions:
         if m.actor.country:
             return m.actor.country
-    for rx, iso3 in _cfg().country_words:
-        if rx.search(text):
+    for rx, iso3, word in _cfg().country_words:
+        if word in text and rx.search(text):  # (the plain test first: most words are not there)
             return iso3
     return None
 
@@ -409,6 +409,11 @@ def _hedged(doc: Doc, start: int, end: int, verb_lemma: str | None) -> bool:
     return any(v in scope for v in cfg.verification)
 
 
+@lru_cache(maxsize=512)
+def _word_rx(phrase: str) -> re.Pattern[str]:
+    return re.compile(r"\b" + re.escape(phrase) + r"\b")
+
+
 def _fields(doc: Doc, start: int, end: int) -> list[str]:
     """The record fields a claim covers: the casualty and materiel figures of the document (read once per
     document, not once per claim) that lie in the claim's words."""
@@ -461,7 +466,7 @@ def find_claims(
                     cues.append((tok, tok, _np_span(doc, sp)))
         low = sent.text.lower()
         for phrase in cfg.speaker_after:
-            for mt in re.finditer(r"\b" + re.escape(phrase) + r"\b", low):
+            for mt in _word_rx(phrase).finditer(low):
                 after = doc.char_span(sent.start_char + mt.end(), sent.end_char, alignment_mode="expand")
                 if after is None or len(after) == 0:
                     continue

@@ -353,15 +353,18 @@ class _Matcher:
             while j < n and text[j] in _DASHES and not p.startswith("="):
                 j += 1
             if p == _GAP:
-                nxt = toks[k + 1]
-                for jj in range(j, min(n, j + _GAP_MAX + 1)):
+                gaps = 1  # "* *" skips up to twice as many tokens
+                while toks[k + gaps] == _GAP:
+                    gaps += 1
+                nxt = toks[k + gaps]
+                for jj in range(j, min(n, j + gaps * _GAP_MAX + 1)):
                     if self._tok_ok(nxt, lem[jj], low[jj], text[jj]):
                         got.append(jj)
                         j = jj + 1
                         break
                 else:
                     return None
-                k += 2
+                k += gaps + 1
                 continue
             if j >= n or not self._tok_ok(p, lem[j], low[j], text[j]):
                 return None
@@ -425,6 +428,15 @@ class _DocContext:
         v = self._views.get(si)
         if v is None:
             v = self._views[si] = _View(self.sents[si], self.lex)
+        return v
+
+    def nearby_view(self, si: int) -> _View:
+        """The sentence with the one before and the one after it."""
+        v = self._views.get(-1 - si)
+        if v is None:
+            lo = self.sents[max(0, si - 1)].start
+            hi = self.sents[min(len(self.sents) - 1, si + 1)].end
+            v = self._views[-1 - si] = _View(self.doc[lo:hi], self.lex)
         return v
 
     def places(self, si: int) -> frozenset[str]:
@@ -859,7 +871,7 @@ def _told_before(h: Token) -> bool:
 def _lead_sentences(ctx: _DocContext) -> int:
     """How many sentences the lead takes: the first paragraph (with the next one when the first is a
     headline alone), or the first two sentences of a text with no paragraph breaks."""
-    text = ctx.doc.text
+    text = doc_text(ctx.doc)
     stripped = text.lstrip()
     offset = len(text) - len(stripped)
     brk = stripped.find("\n\n")
@@ -1137,6 +1149,8 @@ class EventDetector:
             types = {m.event_type for m in c.members}
             if "Protests" not in types or c.event_type not in ("Protests", "Riots"):
                 continue
+            if c.event_type == "Riots" and not any(m.trigger.name == "protest" for m in c.members):
+                continue  # a mob the police dispersed is still a mob: no demonstration was told
             if "Riots" in types:
                 c.sub = "Violent demonstration" if "Violent demonstration" in order else c.sub
                 continue
@@ -1250,9 +1264,7 @@ class EventDetector:
             if kind == "sentence":
                 v = ctx.sent_view(si)
             elif kind == "nearby":
-                lo = ctx.sents[max(0, si - 1)].start
-                hi = ctx.sents[min(len(ctx.sents) - 1, si + 1)].end
-                v = _View(ctx.doc[lo:hi], self._lex)
+                v = ctx.nearby_view(si)
             elif kind == "before":  # the words of the sentence before the trigger (a fallback for bad parses)
                 v = _View(ctx.doc[sent.start:span_toks[0].i], self._lex)
             elif kind == "window":

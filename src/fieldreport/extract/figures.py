@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -286,6 +286,7 @@ def _core(toks: list[str]) -> Quantity | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)  # a pure function of the words (Quantity is frozen); amounts recur
 def parse_quantity(text: str) -> Quantity | None:
     """Parse one quantity expression, the whole of ``text``; None when it is not one.
 
@@ -349,6 +350,12 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[t
     for k in range(len(toks) - 1, -1, -1):
         w = text[toks[k][0] : toks[k][1]]
         next_core[k] = k if (w[0].isdigit() or w.lower() in core) else next_core[k + 1]
+    # tokens must be separated by spaces only (no punctuation, no comma; a quote mark may be): the first
+    # gap from each token on that is not, tested once per text rather than once per candidate span
+    bad_gap = [len(toks)] * (len(toks) + 1)
+    for k in range(len(toks) - 2, -1, -1):
+        ok = _GAP_RE.fullmatch(text[toks[k][1] : toks[k + 1][0]]) is not None
+        bad_gap[k] = bad_gap[k + 1] if ok else k
     out: list[tuple[int, int, Quantity]] = []
     i = 0
     while i < len(toks):
@@ -364,11 +371,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[t
         best: tuple[int, Quantity] | None = None
         for j in range(j_end, next_core[i], -1):
             # tokens must be separated by spaces/hyphens only (no sentence punctuation inside)
-            gaps_ok = all(
-                _GAP_RE.fullmatch(text[toks[k][1] : toks[k + 1][0]]) is not None
-                for k in range(i, j - 1)
-            )  # (a coder's quotes around a qualifier, "killed 'more than' 20", are no punctuation)
-            if not gaps_ok:
+            if bad_gap[i] < j - 1:  # (a coder's quotes around a qualifier, "killed 'more than' 20", are no punctuation)
                 continue
             piece = text[s0 : toks[j - 1][1]]
             q = parse_quantity(piece)
@@ -408,8 +411,9 @@ def _plausible(text: str, start: int, end: int, piece: str) -> bool:
         glued_sentence = before == "." and len(word) == 5 and word.isalpha() and word.islower() and piece[:1].isdigit()
         # "...the demonstrators.4 persons were killed": a sentence written without its space (a word of
         # five letters or more before the stop, so not "No.5" or "fig.3")
-        if not (before == "-" and not text[max(0, start - 2) : start - 1].isalnum()) and not glued_sentence:
-            return False
+        after_slug = before == "-" and _WIRE_SLUG_RE.search(re.sub(r"\s*\d+\s*-$", "", text[max(0, start - 16) : start]))
+        if not (before == "-" and not text[max(0, start - 2) : start - 1].isalnum()) and not glued_sentence and not after_slug:
+            return False  # ("UPDATE 2-Four killed": the count after a wire's update number stands)
     if after and (after.isalnum() or after in "%/"):
         return False
     if after == ":" and text[end + 1 : end + 2].isdigit():
@@ -457,11 +461,19 @@ def _of_objects(token: Token) -> list[Token]:
     return [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
 
 
+@lru_cache(maxsize=1)
+def _casualty_phrases() -> dict[str, tuple[tuple[str, str], ...]]:
+    """``casualty_phrases`` by their first two characters (a phrase starts the text only where they do)."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for phrase, kind in _config().phrases.items():
+        out.setdefault(phrase[:2], []).append((phrase, kind))
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def _phrase_kind(doc: Doc, token: Token) -> tuple[str, int] | None:
     """A multi-word casualty phrase starting at ``token``: (kind, end char)."""
-    cfg = _config()
     tail = doc_text(doc)[token.idx : token.idx + 40].lower()
-    for phrase, kind in cfg.phrases.items():
+    for phrase, kind in _casualty_phrases().get(tail[:2], ()):
         if tail.startswith(phrase) and (len(tail) == len(phrase) or not tail[len(phrase)].isalnum()):
             return kind, token.idx + len(phrase)
     return None
@@ -757,6 +769,16 @@ def _background_cfg() -> _Background:
     )
 
 
+@lru_cache(maxsize=1)
+def _cause_markers() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The cause markers by first word, each word's in the order of ``_background_cfg().cause``."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in _background_cfg().cause:
+        if phrase:
+            out.setdefault(phrase[0], []).append(phrase)
+    return {w: tuple(ps) for w, ps in out.items()}
+
+
 def _background_ranges(doc: Doc, sent: Span) -> list[tuple[int, int]]:
     """Character ranges of the sentence that tell a cause, a grievance or a history (see
     ``background`` in data/figures/casualties.yaml): figures inside them are not the event's."""
@@ -765,7 +787,7 @@ def _background_ranges(doc: Doc, sent: Span) -> list[tuple[int, int]]:
     toks = list(sent)
     lowers = [t.lower_ for t in toks]
     for k, tok in enumerate(toks):
-        for phrase in cfg.cause:
+        for phrase in _cause_markers().get(lowers[k], ()):
             n = len(phrase)
             if tuple(lowers[k : k + n]) != phrase:
                 continue
@@ -937,13 +959,17 @@ def find_casualties(
     figs: list[_Fig] = []
     used_nouns: set[int] = set()
     ignored = _ignored_ranges(doc_text(doc))
+    # a sentence's figures (before the trigger's background test) are read once per Doc: the claims, each
+    # record's scope and the earlier-whole test ask for the same sentences again (see _sentence_memo)
+    memo = _sentence_memo(doc)
     for sent in sentences(doc):
         if sent.end_char <= lo or sent.start_char >= hi:
             continue
         s_lo, s_hi = max(lo, sent.start_char), min(hi, sent.end_char)
-        background = _background_ranges(doc, sent)
+        hit = memo.get((s_lo, s_hi))
+        background = hit[0] if hit else _background_ranges(doc, sent)
         sent_figs: list[_Fig] = []
-        for qs, qe, q in _doc_quantities(doc, s_lo, s_hi):
+        for qs, qe, q in () if hit else _doc_quantities(doc, s_lo, s_hi):
             if any(a <= qs < b for a, b in ignored):
                 continue  # a crowd-size tag, not a count of victims
             span = doc.char_span(qs, qe, alignment_mode="expand")
@@ -955,18 +981,22 @@ def find_casualties(
             sent_figs.append(fig)
             if fig.noun_i is not None:
                 used_nouns.add(fig.noun_i)
-        sent_figs.extend(_figures_without_number(doc, sent, s_lo, s_hi, used_nouns))
-        unconfirmed = _unconfirmed_re()
-        for f in sent_figs:
-            if unconfirmed.search(doc_text(doc)[sent.start_char : f.start]):
-                # only some reports give it: the top of the range, not the fatalities
-                f.q = Quantity(
-                    low=0, best=f.q.best, high=f.q.high, conservative=0,
-                    qualifier=(f.q.qualifier + "; " if f.q.qualifier else "") + "unconfirmed report",
-                    vague=f.q.vague, unspecified=f.q.unspecified,
-                )
+        if hit:
+            sent_figs = hit[1]
+        else:
+            sent_figs.extend(_figures_without_number(doc, sent, s_lo, s_hi, used_nouns))
+            unconfirmed = _unconfirmed_re()
+            for f in sent_figs:
+                if unconfirmed.search(doc_text(doc)[sent.start_char : f.start]):
+                    # only some reports give it: the top of the range, not the fatalities
+                    f.q = Quantity(
+                        low=0, best=f.q.best, high=f.q.high, conservative=0,
+                        qualifier=(f.q.qualifier + "; " if f.q.qualifier else "") + "unconfirmed report",
+                        vague=f.q.vague, unspecified=f.q.unspecified,
+                    )
+            memo[(s_lo, s_hi)] = background, sent_figs
         figs.extend(
-            f for f in sent_figs
+            replace(f) for f in sent_figs
             if not _in_background(doc, f, background, trigger) and not any(a < f.end <= b for a, b in ignored)
         )
     figs.sort(key=lambda f: f.start)
@@ -1046,6 +1076,30 @@ def _unconfirmed_re() -> re.Pattern[str]:
     return re.compile(rf"\b(?:{alt})\b", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1)
+def _no_fatalities() -> frozenset[str]:
+    return frozenset(str(t) for t in load_yaml("figures/casualties.yaml").get("no_fatalities", []))
+
+
+def carries_fatalities(event_type: str, sub_event_type: str) -> bool:
+    """Whether records of this type take fatalities at all (``no_fatalities`` in figures/casualties.yaml)."""
+    banned = _no_fatalities()
+    return event_type not in banned and sub_event_type not in banned
+
+
+def tally_sentence(sent: Span, max_tokens: int = 12) -> bool:
+    """A short sentence that only tells a toll ("One rioter killed.", "Two soldiers were wounded."): it
+    names a casualty and no date of its own, so it goes on telling the event before it."""
+    if len(sent) > max_tokens or any(t.ent_type_ == "DATE" for t in sent):
+        return False
+    cfg = _config()
+    return any(
+        cfg.lemma_kinds.get(t.lemma_.lower()) in ("killed", "injured") or cfg.forms.get(t.lower_) in ("killed", "injured")
+        or cfg.noun_kinds.get(t.lemma_.lower()) in ("killed", "injured", "killed_or_injured")
+        for t in sent
+    )
+
+
 def _join_coordinated(doc: Doc, figs: list[_Fig]) -> list[_Fig]:
     """"two Fulani and two Pila Pila were killed", "five people and a soldier died": coordinated victims
     of one casualty are distinct groups, so each conjunct gets a group of its own and
@@ -1094,6 +1148,13 @@ def _group_of(doc: Doc, fig: _Fig) -> str | None:
 def _victim_groups() -> dict[str, str]:
     raw = load_yaml("figures/casualties.yaml").get("victim_groups", {})
     return {str(w).lower(): str(group) for group, words in raw.items() for w in [group, *words]}
+
+
+def _sentence_memo(doc: Doc) -> dict[tuple[int, int], tuple[list[tuple[int, int]], list[_Fig]]]:
+    """Per-Doc memo of :func:`find_casualties`' per-sentence work, keyed by the stretch read. A
+    sentence's figures depend on its own words only (dependency arcs stay inside a sentence), so
+    reading them again gives the same figures; callers get copies (coordination sets ``group``)."""
+    return doc.user_data.setdefault("fr_sentence_figures", {})
 
 
 def _has_earlier_whole(doc: Doc, before: int, kind: str) -> bool:
@@ -1295,8 +1356,10 @@ def _figures_without_number(doc: Doc, sent: Span, lo: int, hi: int, used: set[in
         if not args and passive and verb.dep_ == "conj":
             # "was attacked at his home and died": the second verb shares the first one's subject
             args = [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass") and _is_passive_like(verb.head)]
-        for arg in list(args):
-            args.extend(c for c in arg.children if c.dep_ == "conj")
+        k = 0
+        while k < len(args):  # every conjunct, "a 4-year-old, a 9-year-old and a 12-year-old"
+            args.extend(c for c in args[k].children if c.dep_ == "conj" and c not in args)
+            k += 1
         for arg in args:
             if arg.i in used or any(c.dep_ == "nummod" for c in arg.children):
                 continue
@@ -1405,6 +1468,8 @@ def _count_without_number(arg: Token) -> int | None:
         return 1
     if arg.lower_ == "both" or (arg.lower_ in ("them", "they") and any(c.lower_ == "both" for c in arg.children)):
         return 2  # "killing them both", "killed both of them"
+    if arg.lower_ == "old" and any(c.lemma_.lower() in ("year", "month") for c in arg.children):
+        return 1  # "a 17-year-old was killed": a person named by age
     if arg.pos_ == "PRON":
         return None
     if arg.dep_ == "dobj" and arg.pos_ in ("VERB", "ADJ") and any(c.lower_ in ("the", "a", "an") for c in arg.children):
@@ -1539,9 +1604,17 @@ def _mat_config() -> _MatConfig:
     )
 
 
+@lru_cache(maxsize=1)
+def _materiel_last_words() -> frozenset[str]:
+    return frozenset(k[-1] for k in _mat_config().kinds if k)
+
+
 def _materiel_kind_of(token: Token) -> str | None:
     """The normalised materiel kind a noun (with its compounds) names, if any."""
     cfg = _mat_config()
+    last = _materiel_last_words()
+    if token.lower_ not in last and token.lemma_.lower() not in last:
+        return None  # every name ends in the noun's own form or lemma
     doc = token.doc
     for n in range(min(cfg.max_len, token.i + 1), 0, -1):
         toks = doc[token.i - n + 1 : token.i + 1]
@@ -1608,6 +1681,26 @@ def _material_status(doc: Doc, noun: Token, sent: Span) -> tuple[str, Token] | N
 
 
 def find_materiel(doc: Doc, start: int | None = None, end: int | None = None) -> list[Materiel]:
+    """Materiel destroyed, damaged or captured (see :func:`_find_materiel`), read sentence by sentence
+    and each sentence once per Doc: the claims and every record's scope ask for the same sentences."""
+    from fieldreport.extract.dates import dateline_end
+
+    lo = max(0 if start is None else start, dateline_end(doc_text(doc)))
+    hi = len(doc_text(doc)) if end is None else end
+    memo = doc.user_data.setdefault("fr_sentence_materiel", {})
+    out: list[Materiel] = []
+    for sent in sentences(doc):
+        if sent.end_char <= lo or sent.start_char >= hi:
+            continue
+        key = (max(lo, sent.start_char), min(hi, sent.end_char))
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = _find_materiel(doc, *key)
+        out.extend(found)
+    return out
+
+
+def _find_materiel(doc: Doc, start: int | None = None, end: int | None = None) -> list[Materiel]:
     """Materiel destroyed, damaged or captured: ``[Materiel(kind="tank", count=3, status="destroyed")]``.
 
     The kind is normalised through ``data/figures/materiel.yaml``; the count is the number before the noun

@@ -137,6 +137,7 @@ class _Rules:
     cue_weight: float
     cue_cap: float
     generic_divisions: frozenset[str]
+    generic_words: frozenset[str]  # light keys of generic_divisions and gulf-like words
     group_heads: frozenset[str]
 
     @classmethod
@@ -178,6 +179,8 @@ class _Rules:
             cue_weight=float(r.get("country_cue_weight", 0.5)),
             cue_cap=float(r.get("country_cue_cap", 1.5)),
             generic_divisions=frozenset(r.get("generic_divisions") or []),
+            generic_words=frozenset(light_key(w) for w in (r.get("generic_divisions") or [])
+                                    + (r.get("generic_place_words") or [])),
             group_heads=frozenset(r.get("group_name_heads") or []),
         )
 
@@ -237,7 +240,7 @@ class PlaceExtractor:
     """
 
     # weights of the disambiguation evidence (see ``_features``)
-    w_pop = 0.6
+    w_pop = 0.9
     w_country = 2.5
     w_near = 2.0
     w_coh = 1.5
@@ -245,7 +248,7 @@ class PlaceExtractor:
     w_contain = 2.0
     # share of a name's own evidence taken out of the focus it is scored against (1.0: only
     # the other names count; a lone "Alexandria" must not vote for Egypt with its own weight)
-    own_share = 0.5
+    own_share = 0.8
     # amount of country evidence from the other names at which the country focus counts fully
     focus_evidence_full = 1.0
     # a name with more town or county candidates than this ("Washington": 60) lies near
@@ -424,6 +427,7 @@ class PlaceExtractor:
         mentions = self._drop_person_names(doc, mentions)
         mentions = self._drop_group_names(doc, mentions)
         mentions = self._drop_weak_embedded(mentions)
+        mentions = self._drop_saints(doc, mentions)
         mentions.sort(key=lambda m: m.start)
         for m in mentions:
             m.hint = F_ADMIN2 if m.listed else self._feature_hint(doc, m)
@@ -518,6 +522,24 @@ class PlaceExtractor:
             prev2 = f"{doc[k - 1].text} {prev1}".lower() if k >= 1 else ""
             if (prev1.isupper() and prev1.lower() in heads) or prev2 in heads:
                 continue
+            keep.append(m)
+        return keep
+
+    def _drop_saints(self, doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
+        """"St. Mary's High School", "St. Michael's pupils", "St. John's Health System": a
+        saint's name in the possessive names a church, school or hospital after the saint,
+        not the small town of that name (a city of 100,000 keeps it: "St. John's" in
+        Newfoundland)."""
+        g = self.gazetteer
+        keep = []
+        for m in mentions:
+            first = m.text.split()[0].lower() if m.text.split() else ""
+            if first in ("st.", "st", "saint", "ste.", "ste", "san", "santa") and len(m.text.split()) > 1:
+                nxt = doc[m.tok_end] if m.tok_end < len(doc) else None
+                poss = m.text.endswith(("'s", "’s")) or (nxt is not None and nxt.text in ("'s", "’s"))
+                if poss and not any(g.feat[i] in (F_COUNTRY, F_ADMIN1) or g.pop[i] >= 100_000
+                                    for i in m.ids):
+                    continue
             keep.append(m)
         return keep
 
@@ -1504,9 +1526,24 @@ class PlaceExtractor:
                 m.reason = _reason(m, ranked, g)
                 if m.embedded:
                     m.reason = "inside a name; " + m.reason
-        # drop weak gazetteer-only guesses
+        # drop weak gazetteer-only guesses; leave unresolved division names that are common
+        # words ("Coast", "North West", "Mountain") resolved to a division of a country the
+        # article is not about (Gulf province of Papua New Guinea)
         keep = []
         for m in mentions:
+            if m.chosen is not None and light_key(m.text) in self.rules.generic_words \
+                    and g.feat[m.chosen] in (F_ADMIN1, F_ADMIN2) \
+                    and m.parts[m.chosen].get("country focus", 0.0) < 0.3 * self.w_country \
+                    and not m.parts[m.chosen].get("pattern", 0.0) \
+                    and not (m.tok_end < len(doc) and doc[m.tok_end].is_lower and doc[m.tok_end].is_alpha
+                             and not doc[m.tok_end].is_stop):
+                # (before a lower-case noun, "the Gulf coast city", "the Qalamoun Mountain
+                # region", the word is part of a longer description: left as it was)
+                if m.text[:1].isupper():  # kept unresolved: still a name here ("the Gulf")
+                    m.chosen, m.score = None, 0.0
+                    m.reason = "a common word that names a division of a country the article is not about"
+                    keep.append(m)
+                continue
             if m.chosen is not None and m.source == "gazetteer":
                 p = m.parts[m.chosen]
                 support = p.get("pattern", 0) + p.get("country focus", 0) + p.get("region focus", 0) \

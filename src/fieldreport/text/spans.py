@@ -15,6 +15,14 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+def parsed_from(doc: Doc, text: str) -> Doc:
+    """``doc`` (just parsed from ``text``) with ``text`` as its :func:`doc_text`: spaCy's tokenizer keeps
+    every character, so the Doc's text is the text it was given, and rebuilding it costs a walk over
+    every token."""
+    doc.user_data["fr_text"] = text
+    return doc
+
+
 def sentences(doc: Doc) -> list:
     """``list(doc.sents)``, computed once per Doc (spaCy walks every token again on each ``doc.sents``)."""
     sents = doc.user_data.get("fr_sents")
