@@ -1130,3 +1130,8 @@ def test_partisans_who_clash_are_a_communal_militia(nlp, ex):
     r = _roles(nlp, ex, "Partisans of two rival chiefs clashed with machetes near Bante.", "clashed", "BEN",
                "Armed clash", 2021)  # fmt: skip
     assert _n(r.actor1) == "Unidentified Communal Militia (Benin)"
+
+
+def test_a_datelines_capitals_are_no_actor(nlp, ex):
+    ms = _find(nlp, ex, "NIAMEY, May 3 (Example Wire) - Gunmen clashed with soldiers near Ayorou.", "NER", 2024)
+    assert "NIAMEY" not in [m.text for m in ms]

@@ -952,6 +952,10 @@ class ActorExtractor:
             return False
         if w in self.dict.country_names or w in self._acronym_skip:
             return False
+        if t.ent_type_ in ("LOC", "FAC", "DATE"):
+            return False
+        if t.i + 1 < len(t.doc) and t.doc[t.i + 1].text == ",":
+            return False  # a dateline ("BAMAKO, Oct 13 -") names the place of filing, not a side
         head = t.head
         if t.dep_ in ("nsubj", "conj") and head.lemma_.lower() in self._acronym_verbs:
             return t.dep_ == "nsubj" or head.dep_ == "nsubj"
