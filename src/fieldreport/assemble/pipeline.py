@@ -607,6 +607,7 @@ def _actor_focus(mentions: list[ActorMention]) -> str | None:
 def _country_focus(places: list[PlaceMention]) -> str | None:
     """The country the article's places lie in; demonyms ("Russian jets") only when no place says."""
     named = [m for m in places if m.place is not None and m.place.iso3]
+    named = [m for m in named if not m.reason.startswith("stance")]  # "pro-Russia rebels"
     places_proper = [m for m in named if not m.reason.startswith("demonym")]
     counts = Counter(m.place.iso3 for m in (places_proper or named))
     return counts.most_common(1)[0][0] if counts else None

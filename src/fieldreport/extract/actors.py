@@ -952,6 +952,8 @@ class ActorExtractor:
             return False
         if w in self.dict.country_names or w in self._acronym_skip:
             return False
+        if t.ent_type_ in ("LOC", "FAC", "DATE"):
+            return False
         if self._dateline(t):  # "BAMAKO, Oct 15 -": a news dateline's city in capitals, not a group
             return False
         head = t.head
