@@ -1141,3 +1141,8 @@ def test_a_dateline_in_capitals_is_no_unknown_group(pipeline, opening):
 
     recs = pipeline.extract(Article(id="t", text=text, published="2024-03-03"))
     assert recs and all("KANDI" not in (r.actor1 or "") and "KANDI" not in (r.actor2 or "") for r in recs)
+
+
+def test_a_datelines_capitals_are_no_actor(nlp, ex):
+    ms = _find(nlp, ex, "NIAMEY, May 3 (Example Wire) - Gunmen clashed with soldiers near Ayorou.", "NER", 2024)
+    assert "NIAMEY" not in [m.text for m in ms]

@@ -164,3 +164,11 @@ def test_a_country_after_pro_or_anti_is_a_stance_not_the_place(parsed, ex):
     text = "Eleven soldiers died in a clash with pro-Russia fighters near Avdiivka on Sunday."
     m, _prec, _ = where(parsed, ex, text, "clash")
     assert m is not None and m.text == "Avdiivka"
+
+
+def test_a_stance_names_no_country_of_the_event():
+    from fieldreport.assemble.pipeline import Pipeline
+    from fieldreport.schema.records import Article
+
+    recs = Pipeline.default().extract(Article(id="s1", text="Nine Ukrainian soldiers killed in clash with pro-Russia rebels"))
+    assert recs and recs[0].country != "Russia"

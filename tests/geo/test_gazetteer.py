@@ -93,14 +93,11 @@ def test_countries_and_admin1_have_points_inside_them(gaz):
     assert gz.haversine_km(gaz.lat[tx[0]], gaz.lon[tx[0]], 31.3, -99.3) < 161
 
 
-def test_warm_load_is_fast(tmp_path):
-    import time
-
+def test_warm_load_reads_the_cached_index(tmp_path):
+    # (how fast it loads is measured by benchmarks/bench_places.py, not here)
     path = next(gz.cache_dir().glob(f"gazetteer-{gz.inputs_hash()}.pkl"))
-    t = time.perf_counter()
     g = gz.Gazetteer.load(path)
     assert len(g) > 200_000
-    assert time.perf_counter() - t < 3.0
 
 
 def test_cache_dir_follows_the_environment(monkeypatch, tmp_path):

@@ -607,6 +607,7 @@ def _actor_focus(mentions: list[ActorMention]) -> str | None:
 def _country_focus(places: list[PlaceMention]) -> str | None:
     """The country the article's places lie in; demonyms ("Russian jets") only when no place says."""
     named = [m for m in places if m.place is not None and m.place.iso3]
+    named = [m for m in named if not m.reason.startswith("stance")]  # "pro-Russia rebels"
     places_proper = [m for m in named if not m.reason.startswith("demonym")]
     counts = Counter(m.place.iso3 for m in (places_proper or named))
     return counts.most_common(1)[0][0] if counts else None
@@ -669,7 +670,7 @@ def _toll_told_after(main: EventRecord, donors: list[tuple[EventRecord, list[Cas
     figs = [f for f in figs if (f.start, f.end) in own]
     if main.event_type in ("Protests", "Riots"):
         figs = [f for f in figs if not figures_x.told_as_grievance(doc, f)]
-    cons, low, best, high = figures_x.summarise_fatalities(figs, text=doc.text)
+    cons, low, best, high = figures_x.summarise_fatalities(figs, text=doc_text(doc))
     if not cons and not high:
         return
     main.fatalities, main.fatalities_low, main.fatalities_best, main.fatalities_high = cons, low, best, high
@@ -696,7 +697,7 @@ def _told_as_another_event(doc: Doc, rec: EventRecord) -> bool:
     if span is None or len(span) == 0:
         return False
     sent = span.sent
-    return _new_event_words().search(doc.text[sent.start_char : min(sent.end_char, sent.start_char + 40)]) is not None
+    return _new_event_words().search(doc_text(doc)[sent.start_char : min(sent.end_char, sent.start_char + 40)]) is not None
 
 
 def _same_place(a: EventRecord, b: EventRecord) -> bool:

@@ -952,6 +952,8 @@ class ActorExtractor:
             return False
         if w in self.dict.country_names or w in self._acronym_skip:
             return False
+        if t.ent_type_ in ("LOC", "FAC", "DATE"):
+            return False
         if self._dateline(t):  # "BAMAKO, Oct 15 -": a news dateline's city in capitals, not a group
             return False
         head = t.head
@@ -965,7 +967,7 @@ class ActorExtractor:
     @staticmethod
     def _dateline(t: Token) -> bool:
         """The capitalised place that opens a paragraph before a comma, a bracket or a dash (a dateline)."""
-        text = t.doc.text
+        text = doc_text(t.doc)
         line_start = text.rfind("\n", 0, t.idx) + 1
         if text[line_start:t.idx].strip(" \t\"'*_-"):
             return False

@@ -878,6 +878,13 @@ def _subtree_text(verb: Token, fig: _Fig) -> str:
     return " ".join(t.text for t in toks)
 
 
+def _says_ago(doc: Doc, verb: Token) -> bool:
+    """Whether the word "ago" is anywhere in the verb's subtree (a plain test that spares building the
+    clause's text for the ``ago`` pattern, which needs that word)."""
+    last = verb.right_edge
+    return "ago" in doc_text(doc)[verb.left_edge.idx : last.idx + len(last.text)].lower()
+
+
 def _path(tok: Token, top: Token) -> list[Token]:
     out: list[Token] = []
     t = tok
@@ -920,7 +927,7 @@ def _in_background(doc: Doc, fig: _Fig, ranges: list[tuple[int, int]], trigger: 
     cfg = _background_cfg()
     accident = cfg.accident
     for v in verbs:
-        if v.pos_ in ("VERB", "AUX") and cfg.ago.search(_subtree_text(v, fig)):
+        if v.pos_ in ("VERB", "AUX") and _says_ago(doc, v) and cfg.ago.search(_subtree_text(v, fig)):
             return True  # "killed around 50 years ago": history
     for v in verbs:
         if v.pos_ in ("VERB", "AUX") and any(

@@ -86,6 +86,9 @@ _QUALIFIER = re.compile(r"\(\s*(?:coded (?:to|as)\s+)?([A-Z][^()\n]{0,80}?)\s*\)
 # Mirpur", "Rio de Janeiro - North Zone"); see PlaceExtractor._city_parts.
 _NAME_RUN = r"[A-Z][\w'’.]*(?:[ ](?:[A-Z0-9][\w'’.]*|de|do|da|dos|del|al|el|la|le))*"
 _CITY_PART = re.compile(rf"(?<![\w-])({_NAME_RUN}) [-–] ({_NAME_RUN})")
+# "pro-Russia", "anti-Kyiv": a country or capital after these names a stance, not a place where
+# anything happened (the mention is kept for geoparsing, with reason "stance; ...")
+_STANCE = re.compile(r"\b(?:pro|anti)-?$", re.I)
 # A coder's note that names the event's place: "(coded to Baquba)", "Kofoni, coded to Mekrou",
 # "(location coded to Kobo town, ...)", "location coded as Alfakoara" (ACLED's notes); the name
 # follows at once.
@@ -340,6 +343,8 @@ class PlaceExtractor:
                 place = self._coded_to(m)
             if m.qualifier:
                 m.reason = "qualifier of a place; " + m.reason
+            elif place is not None and not m.reason.startswith("demonym") and _STANCE.search(doc_text(doc), max(0, m.start - 5), m.start):
+                m.reason = "stance; " + m.reason  # "pro-Russia rebels": a side's stance, not a place
             out.append(
                 PlaceMention(start=m.start, end=m.end, text=m.text, place=place,
                              score=round(m.score, 3), reason=m.reason)
@@ -1444,7 +1449,7 @@ class PlaceExtractor:
                     countries[cc] += 0.7
         r = self.rules
         if r.country_cues is not None:  # "Police Department", "Board of Selectmen"
-            cue = Counter(r.cue_country[x.group(0).lower()] for x in r.country_cues.finditer(doc.text))
+            cue = Counter(r.cue_country[x.group(0).lower()] for x in r.country_cues.finditer(doc_text(doc)))
             for cc, n in cue.items():
                 countries[cc] += min(r.cue_cap, r.cue_weight * n)
         return countries, admin1s, by_name
@@ -1900,10 +1905,7 @@ def event_location(
                and m.place.iso2}
     named_cc = {m.place.iso2 for m in mentions if m.place is not None and m.place.feature == "country"}
     home = next(iter(qual_cc)) if len(qual_cc) == 1 else None
-    text = doc_text(doc)
-    mentions = [m for m in mentions if not m.reason.startswith(("demonym", "inside a name", "qualifier"))
-                and not re.search(r"\b(?:pro|anti)-?$", text[max(0, m.start - 5) : m.start], re.I)]
-    # ("pro-Russia rebels", "anti-Kyiv protests": a side's stance, not a place of the event)
+    mentions = [m for m in mentions if not m.reason.startswith(("demonym", "inside a name", "qualifier", "stance"))]
     cands = list(mentions)
     if not cands:
         return None, None, "no place mentioned"
