@@ -1787,21 +1787,23 @@ class ActorExtractor:
         return m.model_copy(update={"actor": self.dict.generic_actor("civilians", iso3 or m.actor.country)})
 
     @staticmethod
-    def _is_agent(doc: Doc, m: ActorMention) -> bool:
-        """The mention is the agent of a passive verb ("surrounded by police")."""
+    def _mention_root(doc: Doc, m: ActorMention) -> Token | None:
+        """The syntactic head of the mention's words, or None when they do not fall on tokens."""
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
-        if span is None:
-            return False
-        root = span.root
-        return root.dep_ == "pobj" and root.head.dep_ == "agent"
+        return None if span is None else span.root
 
-    @staticmethod
-    def _heads_clause(doc: Doc, m: ActorMention) -> bool:
+    @classmethod
+    def _is_agent(cls, doc: Doc, m: ActorMention) -> bool:
+        """The mention is the agent of a passive verb ("surrounded by police")."""
+        root = cls._mention_root(doc, m)
+        return root is not None and root.dep_ == "pobj" and root.head.dep_ == "agent"
+
+    @classmethod
+    def _heads_clause(cls, doc: Doc, m: ActorMention) -> bool:
         """The mention's phrase ("a group of farmers") is a subject, or the root the parser left the clause on."""
-        span = doc.char_span(m.start, m.end, alignment_mode="expand")
-        if span is None:
+        root = cls._mention_root(doc, m)
+        if root is None:
             return False
-        root = span.root
         while root.dep_ in ("compound", "amod", "pobj", "prep") and root.head.i != root.i and root.head.pos_ != "VERB":
             root = root.head
         return root.dep_ in ("nsubj", "ROOT") and (root.dep_ == "nsubj" or root.pos_ in ("NOUN", "PROPN"))
