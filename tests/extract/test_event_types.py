@@ -485,7 +485,7 @@ ISSUE10 = [
     # A gang leader who exchanged fire with the police fought them (crime words do not undo it).
     ("A local drug gang leader exchanged fire with police in Maraba on Friday.", "Armed clash"),
     # Crude or petrol bombs thrown by party men: rioters' weapons (Mob violence; with a protest, a violent one).
-    ("Unidentified men exploded two crude bombs in front of a party office in Sylhet on Wednesday.",
+    ("Two crude bombs went off outside the district party office in Bogura on Wednesday, set off by unknown youths.",
      "Mob violence"),
     ("Rioters hurled petrol bombs at a bus in Comilla during the opposition's blockade.",
      "Violent demonstration"),
@@ -499,7 +499,7 @@ ISSUE10 = [
     # Property burnt in an attack that killed a policeman belongs to the attack on the police.
     ("Militants burned the police station in Karimama and killed a policeman.", "Armed clash"),
     # Shooting at policemen at a station in a village is shooting at armed men.
-    ("A gunman shot at policemen at the police station in the village of Goumori.", "Armed clash"),
+    ("Late at night a lone gunman opened fire on the officers guarding the gendarmerie post of Segbana.", "Armed clash"),
     # A protest whose people riot in the next sentence is a violent demonstration.
     ("Hundreds demonstrated in Kandi against the election results. Rioters burned down a cotton factory.",
      "Violent demonstration"),

@@ -584,7 +584,7 @@ def test_injured_counts(nlp, text: str, value: int) -> None:
 @pytest.mark.parametrize(
     "text,kind,value,parts",
     [
-        ("Officials gave 40 deaths. Coded as 12 fatalities split across 4 events. 3 fatalities coded to this event.", "this_event", 3, None),
+        ("Officials gave 40 deaths. Coded as 14 fatalities split across 7 events. 2 fatalities coded to this event.", "this_event", 2, None),
         ("No fatalities coded to this event.", "this_event", 0, None),
         ("Fatalities coded as 3.", "coded", 3, None),
         ("Unspecified number of fatalities coded as ten.", "coded", 10, None),
@@ -594,7 +594,7 @@ def test_injured_counts(nlp, text: str, value: int) -> None:
         ("Fatalities are split across two events.", "split", None, 2),
         ("Coded as 9 fatalities split across 3 events.", "split", 9, 3),
         # the whole event's figure said after one side's part coded to it
-        ("[Army reported 50 deaths. 3 fatalities coded to this event]. Overall fatalities coded as 61.", "coded", 61, None),
+        ("[The army gave 50 deaths; 6 fatalities coded to this event]. Overall fatalities coded as 57.", "coded", 57, None),
         ("Two died in the first raid and five in the second. Total fatalities were at least 7.", "coded", 7, None),
         # a bracketed breakdown explains the statement before it
         ("Fatalities coded as 5 (unnamed police fatalities coded as 4 and 1 attacker).", "coded", 5, None),
@@ -702,12 +702,12 @@ def test_parts_of_a_note_coded_to_this_event_add_up() -> None:
     from fieldreport.extract.figures import coding_statement
 
     text = (
-        "[Ministry reported 300 deaths. Coded as 10 fatalities split across 5 events. 2 fatalities coded to this "
-        "event]. (Coded as 40 fatalities split across 4 events. 10 fatalities coded to this event)."
+        "[Ministry reported 300 deaths. Coded as 12 fatalities split across 6 events. 2 fatalities coded to this "
+        "event]. (Coded as 36 fatalities split across 3 events. 12 fatalities coded to this event)."
     )
     got = coding_statement(text)
-    assert got is not None and (got.kind, got.value) == ("this_event", 12)
-    last = coding_statement("Unknown fatalities are coded as 3 and split across two events. 1 fatality coded.")
+    assert got is not None and (got.kind, got.value) == ("this_event", 14)
+    last = coding_statement("With no figure given, 3 fatalities are coded, split over two events; 1 fatality coded.")
     assert last is not None and last.value == 1
     assert coding_statement("Reports gave fatalities ranging from 9 - 14 villagers.").value == 9
 

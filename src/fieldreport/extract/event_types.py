@@ -900,7 +900,7 @@ def _separate_clauses(f: _Found, c: _Found, ctx: _DocContext) -> bool:
         mv = _clause_verb(m.head)
         if mv is None or mv.i == fv.i:
             return False
-        # "students staged a demonstration and clashed with ...": one subject, one story
+        # "students marched and then fought the police ...": one subject, one story
         if _shares_subject(fv, mv):
             return False
         m_places = _clause_places(mv, ctx)

@@ -582,7 +582,7 @@ def _is_passive_like(verb: Token) -> bool:
     if phrase is not None and not has_object:
         return True  # "nine fighters lost their lives", "one person sustained injuries"
     if has_object and not any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
-        return False  # "militants killed between 3 and 10 people" (parsed as a reduced relative): active
+        return False  # "gunmen killed between 4 and 9 people" (parsed as a reduced relative): active
     if (
         verb.lemma_.lower() in cfg.lemma_kinds
         and verb.tag_ == "VBD"
@@ -1108,7 +1108,7 @@ def tally_sentence(sent: Span, max_tokens: int = 12) -> bool:
 
 
 def _join_coordinated(doc: Doc, figs: list[_Fig]) -> list[_Fig]:
-    """"two Fulani and two Pila Pila were killed", "five people and a soldier died": coordinated victims
+    """"three herders and two farmers were killed", "five people and a soldier died": coordinated victims
     of one casualty are distinct groups, so each conjunct gets a group of its own and
     :func:`summarise_fatalities` adds them up (a part said with "including" stays inside its whole)."""
     chains: dict[tuple[str, int], list[_Fig]] = {}
@@ -1940,7 +1940,7 @@ def _elsewhere_patterns() -> list[re.Pattern[str]]:
 def told_as_grievance(doc: Doc, fig: Casualties) -> bool:
     """A death told the way a protest's grievance is told: a casualty noun with no stated number ("the
     killing of the mayor", "the death of a boy", "many deaths"), or a casualty in a clause that
-    describes a noun ("relatives of two people who were killed by a car"), or a slogan in quotes. The pipeline drops such
+    describes a noun ("the families of three men run over and killed"), or a slogan in quotes. The pipeline drops such
     figures from protest and riot records: what a protest is about is not its toll."""
     span = doc.char_span(fig.start, fig.end, alignment_mode="expand")
     if span is None:
@@ -1976,7 +1976,7 @@ _YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")
 
 def dated_apart(doc: Doc, fig: Casualties, dates: Iterable[Any], event_day: Any) -> bool:
     """The casualty's own clause carries a date other than the event's: another, earlier event
-    ("a family one of whose members was murdered on October 30", "where a site collapsed in 2021 and
+    ("a clan whose elder was murdered last spring", "where a site collapsed in 2021 and
     killed 5 workers"). ``dates`` are the article's DateFindings, ``event_day`` the record's date."""
     if event_day is None:
         return False
