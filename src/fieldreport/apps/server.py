@@ -338,6 +338,14 @@ class Filters:
         return " AND ".join(where), params
 
 
+def _page(store, table: str, key: str, cond: str, params: list, order: str, limit: int,
+          offset: int) -> tuple[int, str]:
+    """How many rows of ``table`` match ``cond``, and the condition that picks one page of them in
+    ``order`` (only that page is then read, whatever the size of the store)."""
+    total = store.con.execute(f"SELECT count(*) FROM {table} WHERE {cond}", params).fetchone()[0]
+    return total, f"{key} IN (SELECT {key} FROM {table} WHERE {cond} ORDER BY {order} LIMIT {limit} OFFSET {offset})"
+
+
 def _sorted_events(events: list[dict]) -> list[dict]:
     return sorted(events, key=lambda e: (e.get("event_date") or "", e["event_id"]), reverse=True)
 
@@ -554,11 +562,8 @@ def create_app(db: str | Path, token: str) -> FastAPI:
         cond = where or "TRUE"
         order = "json_extract_string(data, '$.event_date') DESC NULLS LAST, event_id DESC"
         with desk.reader() as store:  # one page is read, whatever the size of the store
-            total = store.con.execute(f"SELECT count(*) FROM events WHERE {cond}", params).fetchone()[0]
-            page = store.events(
-                f"event_id IN (SELECT event_id FROM events WHERE {cond} ORDER BY {order} LIMIT {limit} OFFSET {offset})",
-                params,
-            )
+            total, where = _page(store, "events", "event_id", cond, params, order, limit, offset)
+            page = store.events(where, params)
             items = _event_items(store, _sorted_events(page))
         return {"items": items, "total": total, "limit": limit, "offset": offset}
 
@@ -663,11 +668,8 @@ def create_app(db: str | Path, token: str) -> FastAPI:
             params = [*params, reviewed_ids]
         order = "event_date DESC NULLS LAST, record_id DESC"
         with desk.reader() as store:  # one page is read, whatever the size of the store
-            total = store.con.execute(f"SELECT count(*) FROM records WHERE {cond}", params).fetchone()[0]
-            page = store.records(
-                f"record_id IN (SELECT record_id FROM records WHERE {cond} ORDER BY {order} LIMIT {limit} OFFSET {offset})",
-                params,
-            )
+            total, where = _page(store, "records", "record_id", cond, params, order, limit, offset)
+            page = store.records(where, params)
             page.sort(key=lambda r: (r.event_date or "", r.record_id), reverse=True)
             reviewed = store.review_summary([r.record_id for r in page])
             events = _event_ids_of(store, [r.record_id for r in page])
