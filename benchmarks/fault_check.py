@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from fieldreport.io.store import integrity, is_whole
+
 ROOT = Path(__file__).resolve().parents[1]
 EXE = str(Path(sys.executable).with_name("fieldreport"))
 RESULTS: list[tuple[str, bool, str]] = []
@@ -116,24 +118,7 @@ def finish(p: subprocess.Popen, timeout: float = 1800) -> tuple[int, str, str]:
 
 def counts(db: Path) -> dict:
     """What the store holds, read directly (read-only)."""
-    import duckdb
-
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        q = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
-        return {
-            "articles": q("SELECT count(*) FROM articles"),
-            "distinct_articles": q("SELECT count(DISTINCT article_id) FROM articles"),
-            "records": q("SELECT count(*) FROM records"),
-            "distinct_records": q("SELECT count(DISTINCT record_id) FROM records"),
-            "events": q("SELECT count(*) FROM events"),
-            "records_without_event": q(
-                "SELECT count(*) FROM records WHERE record_id NOT IN (SELECT record_id FROM event_records)"),
-            "event_links_to_missing_records": q(
-                "SELECT count(*) FROM event_records WHERE record_id NOT IN (SELECT record_id FROM records)"),
-        }
-    finally:
-        con.close()
+    return integrity(db)
 
 
 def same_store(a: dict, b: dict) -> bool:
@@ -142,8 +127,7 @@ def same_store(a: dict, b: dict) -> bool:
 
 
 def healthy(c: dict) -> bool:
-    return (c["articles"] == c["distinct_articles"] and c["records"] == c["distinct_records"]
-            and c["records_without_event"] == 0 and c["event_links_to_missing_records"] == 0)
+    return is_whole(c)
 
 
 def brief(c: dict) -> str:
@@ -281,7 +265,7 @@ def main() -> int:
             check(f"kill -9 #{k + 1} then a re-run", opens is True and (mid is None or healthy(mid))
                   and r.returncode == 0 and same_store(got, ref) and healthy(got),
                   f"after the kill: {brief(mid) if mid else 'no store yet'} (opens: {opens}); "
-                  f"re-run exit {r.returncode}: {brief(got)}, duplicates: {got['records'] - got['distinct_records']}")
+                  f"re-run exit {r.returncode}: {brief(got)}, duplicates: {got['duplicate_records']}")
 
     # 5. a 1,000,000-character article
     if want("long"):

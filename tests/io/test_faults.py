@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from fieldreport.apps.cli import app
-from fieldreport.io.store import AmbiguousId, Store, StoreBusy, UnknownId, WriterLock
+from fieldreport.io.store import AmbiguousId, Store, StoreBusy, UnknownId, WriterLock, integrity, is_whole
 from fieldreport.schema.records import Article, EventRecord
 
 EXE = str(Path(sys.executable).with_name("fieldreport"))
@@ -55,25 +55,11 @@ def _write(path: Path, arts: list[dict]) -> Path:
 
 
 def _counts(db: Path) -> dict:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        q = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
-        return {
-            "articles": q("SELECT count(*) FROM articles"),
-            "dup_articles": q("SELECT count(*) - count(DISTINCT article_id) FROM articles"),
-            "records": q("SELECT count(*) FROM records"),
-            "dup_records": q("SELECT count(*) - count(DISTINCT record_id) FROM records"),
-            "events": q("SELECT count(*) FROM events"),
-            "records_without_event": q(
-                "SELECT count(*) FROM records WHERE record_id NOT IN (SELECT record_id FROM event_records)"),
-            "dangling": q("SELECT count(*) FROM event_records WHERE record_id NOT IN (SELECT record_id FROM records)"),
-        }
-    finally:
-        con.close()
+    return integrity(db)
 
 
 def _consistent(c: dict) -> bool:
-    return c["dup_articles"] == 0 and c["dup_records"] == 0 and c["records_without_event"] == 0 and c["dangling"] == 0
+    return is_whole(c)
 
 
 def _ingest(*args: str, **kw) -> subprocess.CompletedProcess:

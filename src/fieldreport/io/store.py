@@ -91,6 +91,34 @@ def default_db_path() -> str:
     return Settings.from_env().db or DEFAULT_DB
 
 
+def integrity(path: str | Path) -> dict[str, int]:
+    """What a store file holds and whether it is whole, read directly (read-only): counts of articles,
+    records and events, duplicates, records in no event and event links to missing records. A store
+    written by any sequence of ingests, crashes and re-runs has no duplicates and no loose ends."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        q = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
+        return {
+            "articles": q("SELECT count(*) FROM articles"),
+            "duplicate_articles": q("SELECT count(*) - count(DISTINCT article_id) FROM articles"),
+            "records": q("SELECT count(*) FROM records"),
+            "duplicate_records": q("SELECT count(*) - count(DISTINCT record_id) FROM records"),
+            "events": q("SELECT count(*) FROM events"),
+            "records_without_event": q(
+                "SELECT count(*) FROM records WHERE record_id NOT IN (SELECT record_id FROM event_records)"),
+            "event_links_to_missing_records": q(
+                "SELECT count(*) FROM event_records WHERE record_id NOT IN (SELECT record_id FROM records)"),
+        }
+    finally:
+        con.close()
+
+
+def is_whole(counts: dict[str, int]) -> bool:
+    """No duplicates and no loose ends in :func:`integrity`'s counts."""
+    return not any(counts[k] for k in ("duplicate_articles", "duplicate_records", "records_without_event",
+                                       "event_links_to_missing_records"))
+
+
 class UnknownId(LookupError):
     """No record (or event) has this id, nor an id that starts with it."""
 
